@@ -1,0 +1,11 @@
+/* SPDX-License-Identifier: MIT */
+/* Symbolic errno names, as the scenario language writes them ("ENOSPC"). */
+#ifndef IRQLAB_ERRNAME_H
+#define IRQLAB_ERRNAME_H
+
+/* "ENOSPC" for ENOSPC or -ENOSPC; NULL for a code the model never returns. */
+const char *irqlab_errno_name(int err);
+/* The positive errno for a name, or 0 when the name is not one irqlab knows. */
+int irqlab_errno_from_name(const char *name);
+
+#endif

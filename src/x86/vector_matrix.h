@@ -1,0 +1,94 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * The per-CPU vector matrix: which vector is taken on which CPU, with the counters the
+ * allocation rules read. The rules are Linux's kernel/irq/matrix.c (reference/linux.md §3);
+ * the data structure is not: choosing a CPU costs O(log ncpus), not O(|mask|).
+ *
+ * Vectors are the 8-bit x86 vector numbers; the allocatable range is [alloc_start, alloc_end).
+ * Every function returning int returns 0 / a vector number, or a negative errno.
+ */
+#ifndef IRQLAB_X86_VECTOR_MATRIX_H
+#define IRQLAB_X86_VECTOR_MATRIX_H
+
+#include <stdbool.h>
+#include <stddef.h>
+
+#include "irqlab/cpumask.h"
+
+#define IRQLAB_NR_VECTORS 256u
+
+struct irqlab_matrix;
+
+struct irqlab_matrix_cpu_stats {
+	unsigned available;	    /* free for normal allocation (not managed, not system) */
+	unsigned allocated;	    /* vectors in use, managed ones included */
+	unsigned managed;	    /* managed reservations (allocated or not) */
+	unsigned managed_allocated; /* managed reservations in use */
+	bool online;
+};
+
+struct irqlab_matrix_stats {
+	unsigned global_available; /* sum of available over online CPUs */
+	unsigned global_reserved;  /* reservations not yet backed by a vector */
+	unsigned total_allocated;
+	unsigned systembits_inalloc;
+	unsigned online_cpus;
+};
+
+/* A matrix of @ncpus CPUs (1..IRQLAB_MAX_CPUS), all offline, nothing allocated. NULL on ENOMEM. */
+struct irqlab_matrix *irqlab_matrix_create(unsigned ncpus, unsigned alloc_start,
+					   unsigned alloc_end);
+void irqlab_matrix_destroy(struct irqlab_matrix *m);
+unsigned irqlab_matrix_ncpus(const struct irqlab_matrix *m);
+
+/* A system vector taken on every CPU (0x80, 0x32). Before any CPU goes online. */
+void irqlab_matrix_assign_system(struct irqlab_matrix *m, unsigned vector);
+/* Takes one given vector on one CPU (the ISA vectors on CPU 0 at boot). -EBUSY if taken. */
+int irqlab_matrix_assign(struct irqlab_matrix *m, unsigned cpu, unsigned vector);
+
+void irqlab_matrix_online(struct irqlab_matrix *m, unsigned cpu);
+void irqlab_matrix_offline(struct irqlab_matrix *m, unsigned cpu);
+
+/*
+ * Normal allocation: the online CPU of @msk with the most available vectors (ties to the
+ * lowest CPU; a CPU with none is never chosen), then the lowest free vector on it.
+ * -EINVAL for an empty mask, -ENOSPC when no CPU qualifies. @reserved: this allocation backs
+ * an earlier irqlab_matrix_reserve() and consumes it.
+ */
+int irqlab_matrix_alloc(struct irqlab_matrix *m, const struct irqlab_cpumask *msk, bool reserved,
+			unsigned *cpu);
+/* A global reservation: a count only, never fails (overcommit is allowed, as in Linux). */
+void irqlab_matrix_reserve(struct irqlab_matrix *m);
+void irqlab_matrix_remove_reserved(struct irqlab_matrix *m);
+
+/*
+ * One managed vector reserved on every CPU of @msk, offline ones included; all or nothing
+ * (-ENOSPC, earlier CPUs rolled back).
+ */
+int irqlab_matrix_reserve_managed(struct irqlab_matrix *m, const struct irqlab_cpumask *msk);
+/* Drops one unallocated managed reservation on every CPU of @msk. */
+void irqlab_matrix_remove_managed(struct irqlab_matrix *m, const struct irqlab_cpumask *msk);
+/*
+ * Managed allocation: the online CPU of @msk with the fewest managed vectors in use (ties to
+ * the last), then its lowest reserved-but-unused managed vector. -EINVAL, -ENOSPC.
+ */
+int irqlab_matrix_alloc_managed(struct irqlab_matrix *m, const struct irqlab_cpumask *msk,
+				unsigned *cpu);
+/* Frees a vector taken by alloc/alloc_managed/assign. A managed vector stays reserved. */
+void irqlab_matrix_free(struct irqlab_matrix *m, unsigned cpu, unsigned vector, bool managed);
+
+/* Global available, less @cpu's own when @cpudown (lapic_can_unplug_cpu). */
+unsigned irqlab_matrix_available(const struct irqlab_matrix *m, bool cpudown, unsigned cpu);
+void irqlab_matrix_stats(const struct irqlab_matrix *m, struct irqlab_matrix_stats *out);
+void irqlab_matrix_cpu_stats(const struct irqlab_matrix *m, unsigned cpu,
+			     struct irqlab_matrix_cpu_stats *out);
+bool irqlab_matrix_vector_allocated(const struct irqlab_matrix *m, unsigned cpu, unsigned vector);
+bool irqlab_matrix_vector_system(const struct irqlab_matrix *m, unsigned vector);
+
+/*
+ * Verifies that counters and maps agree (per CPU and globally, tree included). Returns 0, or
+ * -EFAULT with a sentence naming the first violation in @why.
+ */
+int irqlab_matrix_check(const struct irqlab_matrix *m, char *why, size_t len);
+
+#endif
