@@ -56,8 +56,8 @@ unsigned irqlab_cpumask_next_zero(const struct irqlab_cpumask *m, unsigned cpu);
 unsigned irqlab_cpumask_last(const struct irqlab_cpumask *m);
 
 #define irqlab_cpumask_first(m) irqlab_cpumask_next((m), 0)
-#define irqlab_for_each_cpu(cpu, m)                                                               \
-	for ((cpu) = irqlab_cpumask_next((m), 0); (cpu) < IRQLAB_MAX_CPUS;                         \
+#define irqlab_for_each_cpu(cpu, m)                                        \
+	for ((cpu) = irqlab_cpumask_next((m), 0); (cpu) < IRQLAB_MAX_CPUS; \
 	     (cpu) = irqlab_cpumask_next((m), (cpu) + 1))
 
 /*

@@ -9,13 +9,11 @@ static const struct {
 	int code;
 	const char *name;
 } errnames[] = {
-	{ EPERM, "EPERM" },	    { ENOENT, "ENOENT" },	{ ESRCH, "ESRCH" },
-	{ EIO, "EIO" },		    { ENXIO, "ENXIO" },		{ E2BIG, "E2BIG" },
-	{ ENOMEM, "ENOMEM" },	    { EACCES, "EACCES" },	{ EFAULT, "EFAULT" },
-	{ EBUSY, "EBUSY" },	    { EEXIST, "EEXIST" },	{ ENODEV, "ENODEV" },
-	{ EINVAL, "EINVAL" },	    { ENOSPC, "ENOSPC" },	{ ERANGE, "ERANGE" },
-	{ ENOSYS, "ENOSYS" },	    { ENOTCONN, "ENOTCONN" },	{ EOPNOTSUPP, "EOPNOTSUPP" },
-	{ EAGAIN, "EAGAIN" },	    { EPROTO, "EPROTO" },
+	{EPERM, "EPERM"},	{ENOENT, "ENOENT"},	    {ESRCH, "ESRCH"},	{EIO, "EIO"},
+	{ENXIO, "ENXIO"},	{E2BIG, "E2BIG"},	    {ENOMEM, "ENOMEM"}, {EACCES, "EACCES"},
+	{EFAULT, "EFAULT"},	{EBUSY, "EBUSY"},	    {EEXIST, "EEXIST"}, {ENODEV, "ENODEV"},
+	{EINVAL, "EINVAL"},	{ENOSPC, "ENOSPC"},	    {ERANGE, "ERANGE"}, {ENOSYS, "ENOSYS"},
+	{ENOTCONN, "ENOTCONN"}, {EOPNOTSUPP, "EOPNOTSUPP"}, {EAGAIN, "EAGAIN"}, {EPROTO, "EPROTO"},
 };
 
 const char *irqlab_errno_name(int err)

@@ -1,0 +1,545 @@
+// SPDX-License-Identifier: MIT
+/*
+ * The domain hierarchy engine. See irqdomain.h for the contract; the comments here say why
+ * the steps are ordered as they are.
+ */
+#include <errno.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "core/irqdomain.h"
+
+struct irqlab_kernel *irqlab_kernel_new(const char *name, unsigned ncpus,
+					struct irqlab_fault *fault)
+{
+	struct irqlab_kernel *k;
+
+	if (ncpus == 0 || ncpus > IRQLAB_MAX_CPUS)
+		return NULL;
+	k = irqlab_fault_zalloc(fault, sizeof(*k));
+	if (!k)
+		return NULL;
+	snprintf(k->name, sizeof(k->name), "%s", name);
+	k->ncpus = ncpus;
+	irqlab_cpumask_set_range(&k->online, 0, ncpus - 1);
+	k->fault = fault ? fault : &k->own_fault;
+	k->first_virq = 1;
+	return k;
+}
+
+static void domain_release(struct irqlab_domain *d)
+{
+	if (d->ops->destroy)
+		d->ops->destroy(d);
+	free(d);
+}
+
+void irqlab_kernel_free(struct irqlab_kernel *k)
+{
+	struct irqlab_domain *d, *next, *newest_first = NULL;
+
+	if (!k)
+		return;
+	for (unsigned v = 0; v < k->irq_slots; v++) {
+		struct irqlab_irq *irq = k->irqs[v];
+
+		if (irq)
+			irqlab_irqs_free(&irq, 1);
+	}
+	/*
+	 * Domains were created parents first; releasing them newest first takes every child
+	 * before its parent.
+	 */
+	for (d = k->domains; d; d = next) {
+		next = d->next;
+		d->next = newest_first;
+		newest_first = d;
+	}
+	for (d = newest_first; d; d = next) {
+		next = d->next;
+		domain_release(d);
+	}
+	free(k->irqs);
+	free(k);
+}
+
+int irqlab_kernel_fail(struct irqlab_kernel *k, int err, const char *fmt, ...)
+{
+	va_list ap;
+
+	if (k->error_code)
+		return err;
+	k->error_code = err;
+	va_start(ap, fmt);
+	vsnprintf(k->error, sizeof(k->error), fmt, ap);
+	va_end(ap);
+	return err;
+}
+
+void irqlab_kernel_clear_error(struct irqlab_kernel *k)
+{
+	k->error_code = 0;
+	k->error[0] = '\0';
+}
+
+const char *irqlab_req_name(unsigned bit)
+{
+	switch (bit) {
+	case IRQLAB_REQ_MULTI_MSI:
+		return "multi-MSI (a contiguous aligned vector block)";
+	case IRQLAB_REQ_MSIX:
+		return "MSI-X";
+	case IRQLAB_REQ_IMS:
+		return "IMS (a device-specific message store)";
+	case IRQLAB_REQ_QUEUE_STORE:
+		return "a message store in queue memory";
+	case IRQLAB_REQ_MSI:
+		return "PCI MSI";
+	case IRQLAB_REQ_IOAPIC:
+		return "IO-APIC pins";
+	}
+	return "an unknown requirement";
+}
+
+int irqlab_domain_create(struct irqlab_kernel *k, struct irqlab_domain *parent,
+			 const struct irqlab_domain_ops *ops, const char *name, unsigned required,
+			 void *priv, struct irqlab_domain **out)
+{
+	struct irqlab_domain *d;
+
+	if (irqlab_domain_find(k, name))
+		return irqlab_kernel_fail(k, -EEXIST, "domain %s: already exists in %s", name,
+					  k->name);
+	/*
+	 * Negotiation comes before anything is allocated: a refusal must leave nothing behind,
+	 * and the requirement is judged by the parent chain, never by the child.
+	 */
+	if (parent) {
+		struct irqlab_strbuf why = IRQLAB_STRBUF_INIT;
+		int err = parent->ops->accept_child
+				  ? parent->ops->accept_child(parent, required, &why)
+				  : (required ? -EOPNOTSUPP : 0);
+
+		if (err) {
+			irqlab_kernel_fail(
+				k, err, "domain %s: parent %s refuses: %s", name, parent->name,
+				why.len ? irqlab_strbuf_str(&why) : "no requirement is met");
+			irqlab_strbuf_release(&why);
+			return err;
+		}
+		irqlab_strbuf_release(&why);
+	}
+	d = irqlab_fault_zalloc(k->fault, sizeof(*d));
+	if (!d)
+		return irqlab_kernel_fail(k, -ENOMEM, "domain %s: out of memory", name);
+	d->kernel = k;
+	d->parent = parent;
+	d->ops = ops;
+	d->priv = priv;
+	d->depth = parent ? parent->depth + 1 : 1;
+	snprintf(d->name, sizeof(d->name), "%s", name);
+	if (parent)
+		parent->nr_children++;
+	if (k->domains_tail)
+		k->domains_tail->next = d;
+	else
+		k->domains = d;
+	k->domains_tail = d;
+	*out = d;
+	return 0;
+}
+
+int irqlab_domain_destroy(struct irqlab_domain *d)
+{
+	struct irqlab_kernel *k = d->kernel;
+	struct irqlab_domain **pp, *prev = NULL;
+
+	if (d->nr_irqs || d->nr_children)
+		return irqlab_kernel_fail(k, -EBUSY,
+					  "domain %s: still has %lu interrupts and %u children",
+					  d->name, d->nr_irqs, d->nr_children);
+	for (pp = &k->domains; *pp && *pp != d; pp = &(*pp)->next)
+		prev = *pp;
+	if (!*pp)
+		return -ENOENT;
+	*pp = d->next;
+	if (k->domains_tail == d)
+		k->domains_tail = prev;
+	if (d->parent)
+		d->parent->nr_children--;
+	domain_release(d);
+	return 0;
+}
+
+struct irqlab_domain *irqlab_domain_find(struct irqlab_kernel *k, const char *name)
+{
+	for (struct irqlab_domain *d = k->domains; d; d = d->next)
+		if (strcmp(d->name, name) == 0)
+			return d;
+	return NULL;
+}
+
+/* Finds n consecutive free virqs, growing the table when none are left. */
+static int virq_range_find(struct irqlab_kernel *k, unsigned n, unsigned *base)
+{
+	unsigned run = 0, v, need, slots;
+	struct irqlab_irq **grown;
+
+	for (v = k->first_virq; v < k->irq_slots; v++) {
+		run = k->irqs[v] ? 0 : run + 1;
+		if (run == n) {
+			*base = v + 1 - n;
+			return 0;
+		}
+	}
+	/* The free run at the end, if any, continues into the new slots. */
+	*base = k->irq_slots > k->first_virq ? k->irq_slots - run : k->first_virq;
+	need = *base + n;
+	slots = k->irq_slots ? k->irq_slots : 64;
+	while (slots < need)
+		slots *= 2;
+	if (irqlab_fault_point(k->fault, "memory", -ENOMEM))
+		return -ENOMEM;
+	grown = realloc(k->irqs, slots * sizeof(*grown));
+	if (!grown)
+		return -ENOMEM;
+	memset(grown + k->irq_slots, 0, (slots - k->irq_slots) * sizeof(*grown));
+	k->irqs = grown;
+	k->irq_slots = slots;
+	return 0;
+}
+
+static void irq_desc_free(struct irqlab_irq *irq)
+{
+	struct irqlab_irq_data *data = irq->top, *next;
+
+	for (; data; data = next) {
+		next = data->parent;
+		free(data);
+	}
+	free(irq);
+}
+
+/* The descriptor and one level per domain from @d to the root (Linux's irq_domain_alloc_irq_data).
+ */
+static struct irqlab_irq *irq_desc_alloc(struct irqlab_domain *d, unsigned virq,
+					 const struct irqlab_alloc_info *info, unsigned i)
+{
+	struct irqlab_kernel *k = d->kernel;
+	struct irqlab_irq *irq = irqlab_fault_zalloc(k->fault, sizeof(*irq));
+	struct irqlab_irq_data **link;
+
+	if (!irq)
+		return NULL;
+	irq->kernel = k;
+	irq->virq = virq;
+	irq->depth = d->depth;
+	irq->dev = info->dev;
+	irq->index = info->hwirq + i;
+	irq->managed = info->flags & IRQLAB_ALLOC_F_MANAGED;
+	if (info->masks)
+		irq->affinity = info->masks[i];
+	else
+		irqlab_cpumask_set_range(&irq->affinity, 0, k->ncpus - 1);
+	link = &irq->top;
+	for (struct irqlab_domain *level = d; level; level = level->parent) {
+		struct irqlab_irq_data *data = irqlab_fault_zalloc(k->fault, sizeof(*data));
+
+		if (!data) {
+			irq_desc_free(irq);
+			return NULL;
+		}
+		data->irq = irq;
+		data->domain = level;
+		*link = data;
+		link = &data->parent;
+	}
+	return irq;
+}
+
+int irqlab_irqs_alloc(struct irqlab_domain *d, unsigned n, const struct irqlab_alloc_info *info,
+		      struct irqlab_irq **out)
+{
+	struct irqlab_kernel *k = d->kernel;
+	unsigned base, i;
+	int err;
+
+	if (n == 0 || !d->ops->alloc)
+		return irqlab_kernel_fail(k, -EINVAL, "domain %s: cannot allocate %u interrupts",
+					  d->name, n);
+	err = virq_range_find(k, n, &base);
+	if (err)
+		return irqlab_kernel_fail(k, err, "domain %s: no memory for %u descriptors",
+					  d->name, n);
+	for (i = 0; i < n; i++) {
+		out[i] = irq_desc_alloc(d, base + i, info, i);
+		if (!out[i]) {
+			err = irqlab_kernel_fail(k, -ENOMEM, "domain %s: no memory for descriptors",
+						 d->name);
+			goto out_free_descs;
+		}
+	}
+	err = d->ops->alloc(d, out, n, info);
+	if (err)
+		goto out_free_descs;
+	/* Only a complete allocation becomes visible. */
+	for (i = 0; i < n; i++) {
+		k->irqs[base + i] = out[i];
+		for (struct irqlab_irq_data *data = out[i]->top; data; data = data->parent)
+			data->domain->nr_irqs++;
+	}
+	k->nr_irqs += n;
+	return 0;
+
+out_free_descs:
+	while (i-- > 0) {
+		irq_desc_free(out[i]);
+		out[i] = NULL;
+	}
+	return err;
+}
+
+void irqlab_irqs_free(struct irqlab_irq **irqs, unsigned n)
+{
+	for (unsigned i = 0; i < n; i++) {
+		struct irqlab_irq *irq = irqs[i];
+		struct irqlab_kernel *k = irq->kernel;
+
+		irqlab_irq_deactivate(irq);
+		k->irqs[irq->virq] = NULL;
+		k->nr_irqs--;
+		for (struct irqlab_irq_data *data = irq->top; data; data = data->parent)
+			data->domain->nr_irqs--;
+		/* One at a time, top level first, as Linux's irq_domain_free_irqs_hierarchy. */
+		irq->top->domain->ops->free(irq->top->domain, &irq, 1);
+		irq_desc_free(irq);
+	}
+}
+
+int irqlab_domain_alloc_parent(struct irqlab_domain *d, struct irqlab_irq **irqs, unsigned n,
+			       const struct irqlab_alloc_info *info)
+{
+	if (!d->parent)
+		return -ENOSYS;
+	if (!d->parent->ops->alloc)
+		return irqlab_kernel_fail(d->kernel, -ENOSYS, "domain %s: cannot allocate",
+					  d->parent->name);
+	return d->parent->ops->alloc(d->parent, irqs, n, info);
+}
+
+void irqlab_domain_free_parent(struct irqlab_domain *d, struct irqlab_irq **irqs, unsigned n)
+{
+	if (d->parent && d->parent->ops->free)
+		d->parent->ops->free(d->parent, irqs, n);
+}
+
+struct irqlab_irq_data *irqlab_irq_data_of(struct irqlab_irq *irq, const struct irqlab_domain *d)
+{
+	for (struct irqlab_irq_data *data = irq->top; data; data = data->parent)
+		if (data->domain == d)
+			return data;
+	return NULL;
+}
+
+struct irqlab_irq *irqlab_irq_find(struct irqlab_kernel *k, unsigned virq)
+{
+	return virq < k->irq_slots ? k->irqs[virq] : NULL;
+}
+
+static void deactivate_level(struct irqlab_irq_data *data)
+{
+	for (; data; data = data->parent) {
+		if (!data->activated)
+			continue;
+		if (data->domain->ops->deactivate)
+			data->domain->ops->deactivate(data->domain, data);
+		data->activated = false;
+	}
+}
+
+static int activate_level(struct irqlab_irq_data *data, bool reserve)
+{
+	int err = 0;
+
+	if (data->activated)
+		return 0;
+	if (data->parent)
+		err = activate_level(data->parent, reserve);
+	if (!err && data->domain->ops->activate) {
+		err = data->domain->ops->activate(data->domain, data, reserve);
+		/* A level that fails leaves nothing programmed below it either. */
+		if (err && data->parent)
+			deactivate_level(data->parent);
+	}
+	if (!err)
+		data->activated = true;
+	return err;
+}
+
+int irqlab_irq_activate(struct irqlab_irq *irq, bool reserve)
+{
+	return activate_level(irq->top, reserve);
+}
+
+void irqlab_irq_deactivate(struct irqlab_irq *irq)
+{
+	deactivate_level(irq->top);
+}
+
+bool irqlab_irq_activated(const struct irqlab_irq *irq)
+{
+	return irq->top->activated;
+}
+
+int irqlab_irq_compose_msg(struct irqlab_irq_data *data, struct irqlab_msi_msg *msg)
+{
+	for (; data; data = data->parent)
+		if (data->domain->ops->compose_msg)
+			return data->domain->ops->compose_msg(data, msg);
+	return -ENOSYS;
+}
+
+int irqlab_irq_set_affinity_parent(struct irqlab_irq_data *data, const struct irqlab_cpumask *mask,
+				   bool force)
+{
+	for (data = data->parent; data; data = data->parent)
+		if (data->domain->ops->set_affinity)
+			return data->domain->ops->set_affinity(data, mask, force);
+	return -ENOSYS;
+}
+
+int irqlab_irq_set_affinity(struct irqlab_irq *irq, const struct irqlab_cpumask *mask, bool force)
+{
+	struct irqlab_irq_data *top = irq->top;
+	int ret;
+
+	if (top->domain->ops->set_affinity)
+		ret = top->domain->ops->set_affinity(top, mask, force);
+	else
+		ret = irqlab_irq_set_affinity_parent(top, mask, force);
+	if (ret >= 0)
+		irq->affinity = *mask;
+	return ret;
+}
+
+static int check_fail(struct irqlab_strbuf *why, const char *fmt, ...)
+	__attribute__((format(printf, 2, 3)));
+
+static int check_fail(struct irqlab_strbuf *why, const char *fmt, ...)
+{
+	va_list ap;
+
+	va_start(ap, fmt);
+	irqlab_strbuf_vprintf(why, fmt, ap);
+	va_end(ap);
+	return -EFAULT;
+}
+
+static int check_irq(struct irqlab_kernel *k, unsigned virq, struct irqlab_irq *irq,
+		     struct irqlab_strbuf *why)
+{
+	struct irqlab_irq_data *data = irq->top;
+	struct irqlab_domain *d;
+	unsigned levels = 0;
+
+	if (irq->virq != virq || irq->kernel != k)
+		return check_fail(why, "irq %u: descriptor says virq %u in %s", virq, irq->virq,
+				  irq->kernel ? irq->kernel->name : "no kernel");
+	if (!data)
+		return check_fail(why, "irq %u: has no levels", virq);
+	for (d = data->domain; data; data = data->parent, d = d ? d->parent : NULL) {
+		levels++;
+		if (data->irq != irq)
+			return check_fail(why, "irq %u: level %u points at another descriptor",
+					  virq, levels);
+		if (data->domain != d)
+			return check_fail(why, "irq %u: level %u is in %s, expected %s", virq,
+					  levels, data->domain->name, d ? d->name : "(none)");
+		if (data->parent && data->activated && !data->parent->activated)
+			return check_fail(why, "irq %u: %s is active above inactive %s", virq,
+					  data->domain->name, data->parent->domain->name);
+	}
+	if (d)
+		return check_fail(why, "irq %u: chain stops above domain %s", virq, d->name);
+	if (levels != irq->depth)
+		return check_fail(why, "irq %u: %u levels, descriptor says %u", virq, levels,
+				  irq->depth);
+	return 0;
+}
+
+int irqlab_kernel_check(struct irqlab_kernel *k, char *why_out, size_t len)
+{
+	struct irqlab_strbuf why = IRQLAB_STRBUF_INIT;
+	unsigned counted = 0;
+	int err = 0;
+
+	for (unsigned v = 0; v < k->irq_slots && !err; v++) {
+		if (!k->irqs[v])
+			continue;
+		counted++;
+		err = check_irq(k, v, k->irqs[v], &why);
+	}
+	if (!err && counted != k->nr_irqs)
+		err = check_fail(&why, "kernel %s: %u interrupts in the table, %u counted", k->name,
+				 counted, k->nr_irqs);
+	for (struct irqlab_domain *d = k->domains; d && !err; d = d->next) {
+		unsigned long levels = 0;
+		unsigned children = 0;
+
+		for (unsigned v = 0; v < k->irq_slots; v++)
+			if (k->irqs[v] && irqlab_irq_data_of(k->irqs[v], d))
+				levels++;
+		for (struct irqlab_domain *c = k->domains; c; c = c->next)
+			children += c->parent == d;
+		if (levels != d->nr_irqs)
+			err = check_fail(&why,
+					 "domain %s: counts %lu interrupts, %lu have a level in it",
+					 d->name, d->nr_irqs, levels);
+		else if (children != d->nr_children)
+			err = check_fail(&why, "domain %s: counts %u children, has %u", d->name,
+					 d->nr_children, children);
+		else if (d->ops->check)
+			err = d->ops->check(d, &why);
+	}
+	if (err && why_out && len)
+		snprintf(why_out, len, "%s", irqlab_strbuf_str(&why));
+	else if (why_out && len)
+		why_out[0] = '\0';
+	irqlab_strbuf_release(&why);
+	return err ? -EFAULT : 0;
+}
+
+void irqlab_kernel_dump(struct irqlab_kernel *k, struct irqlab_strbuf *out)
+{
+	char cpus[64];
+
+	irqlab_cpumask_format(&k->online, cpus, sizeof(cpus));
+	irqlab_strbuf_printf(out, "kernel %s cpus=%u online=%s irqs=%u\n", k->name, k->ncpus, cpus,
+			     k->nr_irqs);
+	for (struct irqlab_domain *d = k->domains; d; d = d->next) {
+		irqlab_strbuf_printf(out, "domain %s parent=%s irqs=%lu children=%u\n", d->name,
+				     d->parent ? d->parent->name : "-", d->nr_irqs, d->nr_children);
+		if (d->ops->dump)
+			d->ops->dump(d, out);
+	}
+	for (unsigned v = 0; v < k->irq_slots; v++) {
+		struct irqlab_irq *irq = k->irqs[v];
+
+		if (!irq)
+			continue;
+		irqlab_cpumask_format(&irq->affinity, cpus, sizeof(cpus));
+		irqlab_strbuf_printf(out, "irq %u index=%u affinity=%s%s%s%s\n", v, irq->index,
+				     cpus, irq->managed ? " managed" : "",
+				     irq->managed_shutdown ? " shutdown" : "",
+				     irq->started ? " started" : "");
+		for (struct irqlab_irq_data *data = irq->top; data; data = data->parent) {
+			irqlab_strbuf_printf(out, "  %s hwirq=%u%s", data->domain->name,
+					     data->hwirq, data->activated ? " active" : "");
+			if (data->domain->ops->dump_irq)
+				data->domain->ops->dump_irq(data, out);
+			irqlab_strbuf_append(out, "\n", 1);
+		}
+	}
+}

@@ -1,0 +1,219 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * The interrupt-domain hierarchy engine: kernels, domains, interrupt descriptors and their
+ * per-level data chains.
+ *
+ * One kernel (the host OS or one guest OS) owns one hierarchy. A domain reaches its parent only
+ * through the ops table and the parent link. Allocation runs parent-first: a domain's alloc op
+ * calls irqlab_domain_alloc_parent() before it fills in its own level. Activation runs
+ * root-first. The rollback contract is Linux's (reference/linux.md §1): the core frees only
+ * what it allocated itself (descriptors and per-level data); a domain whose alloc fails undoes
+ * its own partial work, including what it already took from its parent, before it returns.
+ */
+#ifndef IRQLAB_CORE_IRQDOMAIN_H
+#define IRQLAB_CORE_IRQDOMAIN_H
+
+#include <stdbool.h>
+#include <stdint.h>
+
+#include "irqlab/cpumask.h"
+#include "core/fault.h"
+#include "core/strbuf.h"
+
+struct irqlab_msi_msg;
+struct irqlab_kernel;
+struct irqlab_domain;
+struct irqlab_irq;
+
+/* What kind of bus entry an allocation is for (Linux: X86_IRQ_ALLOC_TYPE_*). */
+enum irqlab_alloc_type {
+	IRQLAB_ALLOC_GENERIC,
+	IRQLAB_ALLOC_PCI_MSI,
+	IRQLAB_ALLOC_PCI_MSIX,
+	IRQLAB_ALLOC_IMS,
+	IRQLAB_ALLOC_IOAPIC,
+};
+
+#define IRQLAB_ALLOC_F_CONTIGUOUS  (1u << 0) /* n vectors behind one message (multi-MSI) */
+#define IRQLAB_ALLOC_F_MANAGED	   (1u << 1) /* kernel-managed affinity */
+#define IRQLAB_ALLOC_F_CAN_RESERVE (1u << 2) /* maskable: reservation mode applies */
+
+struct irqlab_alloc_info {
+	enum irqlab_alloc_type type;
+	unsigned flags;
+	/* Per-interrupt affinity, n of them, or NULL for "any online CPU". */
+	const struct irqlab_cpumask *masks;
+	uint32_t hwirq;	       /* first hwirq in the allocating (top) domain */
+	uint16_t requester_id; /* bus<<8 | dev<<3 | fn, for source-id validation */
+	unsigned ioapic_pin;
+	void *dev;
+};
+
+/*
+ * Requirements a child domain states to its parent chain at creation. The parent accepts or
+ * refuses them (Linux: init_dev_msi_info restricting the child's flags); a refusal makes the
+ * creation fail with EOPNOTSUPP.
+ */
+#define IRQLAB_REQ_MULTI_MSI   (1u << 0) /* contiguous aligned blocks behind one message */
+#define IRQLAB_REQ_MSIX	       (1u << 1)
+#define IRQLAB_REQ_IMS	       (1u << 2) /* device-specific message store */
+#define IRQLAB_REQ_QUEUE_STORE (1u << 3) /* store in queue memory: writes are deferred */
+#define IRQLAB_REQ_MSI	       (1u << 4)
+#define IRQLAB_REQ_IOAPIC      (1u << 5)
+
+/* Return values of set_affinity beyond errors (Linux: IRQ_SET_MASK_OK*). */
+enum {
+	IRQLAB_SET_AFFINITY_OK = 0,	 /* the message may have changed: recompose and store */
+	IRQLAB_SET_AFFINITY_OK_DONE = 1, /* handled below; the stored message stays as it is */
+};
+
+/* One level of one interrupt: what a domain keeps per interrupt (Linux: struct irq_data). */
+struct irqlab_irq_data {
+	struct irqlab_irq *irq;
+	struct irqlab_domain *domain;
+	struct irqlab_irq_data *parent; /* the level below, toward the root */
+	uint32_t hwirq;
+	void *chip_data; /* the domain's own per-interrupt state */
+	bool activated;
+};
+
+struct irqlab_domain_ops {
+	/* Allocates this level for n interrupts, parent first. Undoes everything on failure. */
+	int (*alloc)(struct irqlab_domain *d, struct irqlab_irq **irqs, unsigned n,
+		     const struct irqlab_alloc_info *info);
+	/* Frees this level (and, through irqlab_domain_free_parent(), the levels below). */
+	void (*free)(struct irqlab_domain *d, struct irqlab_irq **irqs, unsigned n);
+	/* Programs hardware for this level. @reserve: a placeholder is enough (Linux's reserve). */
+	int (*activate)(struct irqlab_domain *d, struct irqlab_irq_data *data, bool reserve);
+	void (*deactivate)(struct irqlab_domain *d, struct irqlab_irq_data *data);
+	/* Returns IRQLAB_SET_AFFINITY_OK, _OK_DONE or a negative errno. */
+	int (*set_affinity)(struct irqlab_irq_data *data, const struct irqlab_cpumask *mask,
+			    bool force);
+	/* Composes the message a device must store (the vector or remap level). */
+	int (*compose_msg)(struct irqlab_irq_data *data, struct irqlab_msi_msg *msg);
+	/* Accepts or refuses a child's requirements; on refusal names the reason in @why. */
+	int (*accept_child)(struct irqlab_domain *d, unsigned required, struct irqlab_strbuf *why);
+	/* Verifies this domain's books; -EFAULT and a sentence in @why on the first violation. */
+	int (*check)(struct irqlab_domain *d, struct irqlab_strbuf *why);
+	/* Appends a deterministic description of the domain's whole state. */
+	void (*dump)(struct irqlab_domain *d, struct irqlab_strbuf *out);
+	/* Per-interrupt state of this level, for the same dump. */
+	void (*dump_irq)(struct irqlab_irq_data *data, struct irqlab_strbuf *out);
+	/* Releases the domain's private state (called with no interrupts left). */
+	void (*destroy)(struct irqlab_domain *d);
+};
+
+struct irqlab_domain {
+	struct irqlab_kernel *kernel;
+	struct irqlab_domain *parent;
+	const struct irqlab_domain_ops *ops;
+	char name[64];
+	unsigned depth;	       /* levels from here to the root, this one included */
+	unsigned long nr_irqs; /* interrupts with a level in this domain */
+	unsigned nr_children;
+	void *priv;
+	struct irqlab_domain *next; /* the kernel's list, in creation order */
+};
+
+/* An interrupt descriptor (Linux: irq_desc) and the chain of its levels. */
+struct irqlab_irq {
+	struct irqlab_kernel *kernel;
+	unsigned virq;
+	struct irqlab_irq_data *top; /* the bus level; ->parent leads to the root */
+	unsigned depth;
+	struct irqlab_cpumask affinity; /* what was asked for */
+	bool managed;
+	bool managed_shutdown; /* managed, and no CPU of its mask is online */
+	bool started;	       /* requested (request_irq) and not released */
+	void *dev;	       /* the bus entry that owns it */
+	unsigned index;	       /* its index in that bus entry */
+	unsigned long handled; /* messages that reached its handler */
+};
+
+struct irqlab_kernel {
+	char name[32];
+	unsigned ncpus;
+	struct irqlab_cpumask online;
+	struct irqlab_fault *fault;
+	struct irqlab_fault own_fault;
+	struct irqlab_domain *domains, *domains_tail;
+	struct irqlab_irq **irqs; /* indexed by virq */
+	unsigned irq_slots;
+	unsigned nr_irqs;
+	unsigned first_virq; /* the lowest virq dynamic allocation hands out */
+	int error_code;
+	char error[320];
+	void *owner; /* the platform or VM this kernel runs in */
+};
+
+/* A kernel with @ncpus CPUs, all online. @fault may be NULL (the kernel keeps its own). */
+struct irqlab_kernel *irqlab_kernel_new(const char *name, unsigned ncpus,
+					struct irqlab_fault *fault);
+/* Frees every interrupt, then every domain (children first), then the kernel. */
+void irqlab_kernel_free(struct irqlab_kernel *k);
+
+/*
+ * Records why the current operation failed, as one sentence naming the object and the reason,
+ * and returns @err for chaining. The first (deepest) reason of an operation is kept.
+ */
+__attribute__((format(printf, 3, 4))) int irqlab_kernel_fail(struct irqlab_kernel *k, int err,
+							     const char *fmt, ...);
+void irqlab_kernel_clear_error(struct irqlab_kernel *k);
+
+/*
+ * Creates a domain under @parent (NULL: the root). A child states its @required capabilities;
+ * the parent's accept_child decides. -EOPNOTSUPP names the domain, the requirement and the
+ * parent that refused; -ENOMEM; nothing is left behind on failure.
+ */
+int irqlab_domain_create(struct irqlab_kernel *k, struct irqlab_domain *parent,
+			 const struct irqlab_domain_ops *ops, const char *name, unsigned required,
+			 void *priv, struct irqlab_domain **out);
+/* -EBUSY while it still has interrupts or children. */
+int irqlab_domain_destroy(struct irqlab_domain *d);
+struct irqlab_domain *irqlab_domain_find(struct irqlab_kernel *k, const char *name);
+/* The names of the requirement bits, for messages ("multi-MSI", "IMS", ...). */
+const char *irqlab_req_name(unsigned bit);
+
+/*
+ * Allocates n interrupts in domain @d and every level below it, all or nothing. @out receives
+ * the descriptors in virq order.
+ */
+int irqlab_irqs_alloc(struct irqlab_domain *d, unsigned n, const struct irqlab_alloc_info *info,
+		      struct irqlab_irq **out);
+/* Deactivates (if needed) and frees n interrupts allocated together or singly. */
+void irqlab_irqs_free(struct irqlab_irq **irqs, unsigned n);
+
+/* For a domain's alloc op: allocate the levels below. */
+int irqlab_domain_alloc_parent(struct irqlab_domain *d, struct irqlab_irq **irqs, unsigned n,
+			       const struct irqlab_alloc_info *info);
+/* For a domain's free op or its alloc rollback: free the levels below. */
+void irqlab_domain_free_parent(struct irqlab_domain *d, struct irqlab_irq **irqs, unsigned n);
+
+/* The level of @irq that belongs to domain @d, or NULL. O(depth). */
+struct irqlab_irq_data *irqlab_irq_data_of(struct irqlab_irq *irq, const struct irqlab_domain *d);
+struct irqlab_irq *irqlab_irq_find(struct irqlab_kernel *k, unsigned virq);
+
+/* Root first; on failure the levels already activated are deactivated again. */
+int irqlab_irq_activate(struct irqlab_irq *irq, bool reserve);
+/* Top first. Does nothing when not activated. */
+void irqlab_irq_deactivate(struct irqlab_irq *irq);
+bool irqlab_irq_activated(const struct irqlab_irq *irq);
+
+/* Composes @data's message at the nearest level, at or below it, that composes. */
+int irqlab_irq_compose_msg(struct irqlab_irq_data *data, struct irqlab_msi_msg *msg);
+/* Asks the level below @data to move the interrupt (for a set_affinity op). */
+int irqlab_irq_set_affinity_parent(struct irqlab_irq_data *data, const struct irqlab_cpumask *mask,
+				   bool force);
+/* Moves @irq: the top level's set_affinity, or the parent chain's when it has none. */
+int irqlab_irq_set_affinity(struct irqlab_irq *irq, const struct irqlab_cpumask *mask, bool force);
+
+/*
+ * The invariant checker: the books of the whole hierarchy balance (every level belongs to the
+ * right domain, counts match, freed means freed, and each domain's own check). Returns 0, or
+ * -EFAULT with the first violation described in @why.
+ */
+int irqlab_kernel_check(struct irqlab_kernel *k, char *why, size_t len);
+/* A deterministic text of the whole state, for before/after comparisons. */
+void irqlab_kernel_dump(struct irqlab_kernel *k, struct irqlab_strbuf *out);
+
+#endif
