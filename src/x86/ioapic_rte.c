@@ -1,0 +1,140 @@
+// SPDX-License-Identifier: MIT
+/* IO-APIC RTE layout, both views (reference/linux.md §5, reference/hyp-vmm.md §2). */
+#include <errno.h>
+
+#include "irqlab/ioapic_rte.h"
+#include "irqlab/msi.h"
+
+static inline uint64_t field_get(uint64_t word, uint64_t mask, unsigned shift)
+{
+	return (word & mask) >> shift;
+}
+
+static inline uint64_t field_put(uint64_t val, uint64_t mask, unsigned shift)
+{
+	return (val << shift) & mask;
+}
+
+static inline uint64_t flag(bool on, uint64_t bit)
+{
+	return on ? bit : 0;
+}
+
+/* The status and control bits 16:12, laid out alike in both views. */
+static uint64_t rte_put_shared(bool delivery_status, bool active_low, bool remote_irr, bool level,
+			       bool masked)
+{
+	return flag(delivery_status, IRQLAB_RTE_DELIVERY_STATUS) |
+	       flag(active_low, IRQLAB_RTE_ACTIVE_LOW) | flag(remote_irr, IRQLAB_RTE_REMOTE_IRR) |
+	       flag(level, IRQLAB_RTE_LEVEL) | flag(masked, IRQLAB_RTE_MASKED);
+}
+
+int irqlab_ioapic_rte_encode_compat(const struct irqlab_ioapic_rte_compat *f, uint64_t *rte)
+{
+	if (f->ext_dest > IRQLAB_RTE_EXT_DEST_MAX)
+		return -ERANGE;
+	if (!irqlab_delivery_mode_valid(f->delivery_mode))
+		return -EINVAL;
+
+	*rte = field_put(f->vector, IRQLAB_RTE_VECTOR_MASK, IRQLAB_RTE_VECTOR_SHIFT) |
+	       field_put(f->delivery_mode, IRQLAB_RTE_DLM_MASK, IRQLAB_RTE_DLM_SHIFT) |
+	       flag(f->dest_logical, IRQLAB_RTE_DEST_LOGICAL) |
+	       rte_put_shared(f->delivery_status, f->active_low, f->remote_irr, f->level,
+			      f->masked) |
+	       field_put(f->ext_dest, IRQLAB_RTE_EXT_DEST_MASK, IRQLAB_RTE_EXT_DEST_SHIFT) |
+	       field_put(f->dest, IRQLAB_RTE_DEST_MASK, IRQLAB_RTE_DEST_SHIFT);
+	return 0;
+}
+
+int irqlab_ioapic_rte_decode_compat(uint64_t rte, struct irqlab_ioapic_rte_compat *f)
+{
+	if (irqlab_ioapic_rte_is_remapped(rte))
+		return -EINVAL;
+
+	f->vector = field_get(rte, IRQLAB_RTE_VECTOR_MASK, IRQLAB_RTE_VECTOR_SHIFT);
+	f->delivery_mode = field_get(rte, IRQLAB_RTE_DLM_MASK, IRQLAB_RTE_DLM_SHIFT);
+	f->dest_logical = rte & IRQLAB_RTE_DEST_LOGICAL;
+	f->delivery_status = rte & IRQLAB_RTE_DELIVERY_STATUS;
+	f->active_low = rte & IRQLAB_RTE_ACTIVE_LOW;
+	f->remote_irr = rte & IRQLAB_RTE_REMOTE_IRR;
+	f->level = rte & IRQLAB_RTE_LEVEL;
+	f->masked = rte & IRQLAB_RTE_MASKED;
+	f->ext_dest = field_get(rte, IRQLAB_RTE_EXT_DEST_MASK, IRQLAB_RTE_EXT_DEST_SHIFT);
+	f->dest = field_get(rte, IRQLAB_RTE_DEST_MASK, IRQLAB_RTE_DEST_SHIFT);
+	return 0;
+}
+
+void irqlab_ioapic_rte_encode_remapped(const struct irqlab_ioapic_rte_remapped *f, uint64_t *rte)
+{
+	*rte = field_put(f->vector, IRQLAB_RTE_VECTOR_MASK, IRQLAB_RTE_VECTOR_SHIFT) |
+	       flag(f->index & 0x8000u, IRQLAB_RTE_INDEX_15) |
+	       rte_put_shared(f->delivery_status, f->active_low, f->remote_irr, f->level,
+			      f->masked) |
+	       IRQLAB_RTE_FORMAT |
+	       field_put(f->index & 0x7fffu, IRQLAB_RTE_INDEX_LO_MASK, IRQLAB_RTE_INDEX_LO_SHIFT);
+}
+
+static uint16_t rte_index(uint64_t rte)
+{
+	uint64_t index = field_get(rte, IRQLAB_RTE_INDEX_LO_MASK, IRQLAB_RTE_INDEX_LO_SHIFT);
+
+	if (rte & IRQLAB_RTE_INDEX_15)
+		index |= 0x8000u;
+	return (uint16_t)index;
+}
+
+int irqlab_ioapic_rte_decode_remapped(uint64_t rte, struct irqlab_ioapic_rte_remapped *f)
+{
+	if (!irqlab_ioapic_rte_is_remapped(rte))
+		return -EINVAL;
+
+	f->vector = field_get(rte, IRQLAB_RTE_VECTOR_MASK, IRQLAB_RTE_VECTOR_SHIFT);
+	f->index = rte_index(rte);
+	f->delivery_status = rte & IRQLAB_RTE_DELIVERY_STATUS;
+	f->active_low = rte & IRQLAB_RTE_ACTIVE_LOW;
+	f->remote_irr = rte & IRQLAB_RTE_REMOTE_IRR;
+	f->level = rte & IRQLAB_RTE_LEVEL;
+	f->masked = rte & IRQLAB_RTE_MASKED;
+	return 0;
+}
+
+bool irqlab_ioapic_rte_is_remapped(uint64_t rte)
+{
+	return rte & IRQLAB_RTE_FORMAT;
+}
+
+uint64_t irqlab_ioapic_rte_reserved(uint64_t rte)
+{
+	if (irqlab_ioapic_rte_is_remapped(rte))
+		return rte & IRQLAB_RTE_REMAPPED_RSVD;
+	return rte & IRQLAB_RTE_COMPAT_RSVD;
+}
+
+void irqlab_ioapic_rte_to_msi(uint64_t rte, struct irqlab_msi_msg *out)
+{
+	uint32_t vector = field_get(rte, IRQLAB_RTE_VECTOR_MASK, IRQLAB_RTE_VECTOR_SHIFT);
+	/* Bits 10:8 are the delivery mode, or must-be-zero in the remapped view: sent as is. */
+	uint32_t dlm = field_get(rte, IRQLAB_RTE_DLM_MASK, IRQLAB_RTE_DLM_SHIFT);
+
+	if (irqlab_ioapic_rte_is_remapped(rte)) {
+		struct irqlab_msi_remap r = {.handle = rte_index(rte), .shv = false};
+
+		irqlab_msi_remap_encode(&r, out);
+	} else {
+		/* 15 bits always fit with the extended id; the delivery mode is set below. */
+		struct irqlab_msi_compat c = {
+			.dest = (uint32_t)field_get(rte, IRQLAB_RTE_EXT_DEST_MASK,
+						    IRQLAB_RTE_EXT_DEST_SHIFT)
+					<< 8 |
+				field_get(rte, IRQLAB_RTE_DEST_MASK, IRQLAB_RTE_DEST_SHIFT),
+			.dest_logical = rte & IRQLAB_RTE_DEST_LOGICAL,
+			.delivery_mode = IRQLAB_DLM_FIXED,
+		};
+
+		irqlab_msi_compat_encode(&c, true, out);
+	}
+
+	out->data = (vector << IRQLAB_MSI_DATA_VECTOR_SHIFT & IRQLAB_MSI_DATA_VECTOR_MASK) |
+		    (dlm << IRQLAB_MSI_DATA_DLM_SHIFT & IRQLAB_MSI_DATA_DLM_MASK) |
+		    (rte & IRQLAB_RTE_LEVEL ? IRQLAB_MSI_DATA_TRIGGER : 0);
+}
