@@ -1,16 +1,179 @@
 // SPDX-License-Identifier: MIT
-/* The irqlab command (placeholder until the scenario runner lands). */
+/*
+ * The irqlab command: runs scenario scripts and shows what they leave behind.
+ */
+#include <errno.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include "irqlab/version.h"
+#include "scenario/runner.h"
+
+static const char usage_main[] =
+	"usage: irqlab <command> [options]\n"
+	"\n"
+	"commands:\n"
+	"  run [--json] [--seed N] [-v] FILE...   run scenario scripts and check their "
+	"expectations\n"
+	"  show [--json] FILE TOPIC                run FILE, then show TOPIC of its final state\n"
+	"                                          (domains, vectors, irtes, faults, stats)\n"
+	"  help [COMMAND]                          this text, or a command's\n"
+	"\n"
+	"options:\n"
+	"  -h, --help      show help\n"
+	"  -V, --version   print the version\n"
+	"\n"
+	"Exit status: 0 when every expectation holds, 1 when one fails, 2 on a usage, syntax\n"
+	"or semantic error. The language is described in irqlab(1).\n";
+
+static const char usage_run[] =
+	"usage: irqlab run [--json] [--seed N] [-v] FILE...\n"
+	"\n"
+	"Runs each scenario FILE and checks its expectations. Prints one verdict line per file\n"
+	"and a summary; failed expectations name the file, the line, what was expected and\n"
+	"what was seen.\n"
+	"\n"
+	"  --json      one JSON document per scenario on standard output, one per line\n"
+	"  --seed N    the seed of the run (recorded; the same file and seed give the same "
+	"output)\n"
+	"  -v          print every statement's outcome and the path of every message\n"
+	"  -h, --help  this text\n"
+	"\n"
+	"Exit status: 0 all pass, 1 an expectation failed, 2 an error in a scenario.\n";
+
+static const char usage_show[] =
+	"usage: irqlab show [--json] FILE TOPIC\n"
+	"\n"
+	"Runs FILE quietly, then prints one view of the final state. TOPIC is one of:\n"
+	"  domains   the interrupt-domain hierarchy and how many interrupts each holds\n"
+	"  vectors   every CPU's vector counters and which interrupt owns each vector\n"
+	"  irtes     the present entries of the IR unit's table, decoded and raw\n"
+	"  faults    the faults the IR unit recorded\n"
+	"  stats     messages by class, deliveries per CPU and per device entry\n"
+	"\n"
+	"  --json      print the view as a JSON document\n"
+	"  -h, --help  this text\n";
+
+static int parse_seed(const char *s, unsigned long *seed)
+{
+	char *end;
+
+	errno = 0;
+	*seed = strtoul(s, &end, 0);
+	return (errno || end == s || *end || *s == '-') ? -1 : 0;
+}
+
+static int cmd_run(int argc, char **argv)
+{
+	struct irqlab_run_opts opts = {.out = stdout, .err = stderr};
+	unsigned passed = 0, failed = 0, errors = 0, files = 0;
+	int i, worst = IRQLAB_RUN_PASS;
+
+	for (i = 1; i < argc; i++) {
+		if (strcmp(argv[i], "--json") == 0) {
+			opts.json = true;
+		} else if (strcmp(argv[i], "-v") == 0 || strcmp(argv[i], "--verbose") == 0) {
+			opts.verbose = true;
+		} else if (strcmp(argv[i], "--seed") == 0) {
+			if (i + 1 == argc || parse_seed(argv[i + 1], &opts.seed)) {
+				fprintf(stderr, "irqlab run: --seed needs a non-negative number\n");
+				return IRQLAB_RUN_ERROR;
+			}
+			i++;
+		} else if (strcmp(argv[i], "-h") == 0 || strcmp(argv[i], "--help") == 0) {
+			fputs(usage_run, stdout);
+			return 0;
+		} else if (strcmp(argv[i], "--") == 0) {
+			i++;
+			break;
+		} else if (argv[i][0] == '-' && argv[i][1]) {
+			fprintf(stderr, "irqlab run: unknown option '%s'\n%s", argv[i], usage_run);
+			return IRQLAB_RUN_ERROR;
+		} else {
+			break;
+		}
+	}
+	if (i == argc) {
+		fprintf(stderr, "irqlab run: no scenario file given\n%s", usage_run);
+		return IRQLAB_RUN_ERROR;
+	}
+	for (; i < argc; i++) {
+		int result = irqlab_run_file(argv[i], &opts);
+
+		files++;
+		passed += result == IRQLAB_RUN_PASS;
+		failed += result == IRQLAB_RUN_FAIL;
+		errors += result == IRQLAB_RUN_ERROR;
+		if (result > worst)
+			worst = result;
+	}
+	if (!opts.json && files > 1)
+		printf("%u passed, %u failed%s\n", passed, failed + errors,
+		       errors ? " (errors count as failures)" : "");
+	return worst;
+}
+
+static int cmd_show(int argc, char **argv)
+{
+	struct irqlab_run_opts opts = {.out = stdout, .err = stderr, .quiet = true};
+	const char *file = NULL;
+
+	for (int i = 1; i < argc; i++) {
+		if (strcmp(argv[i], "--json") == 0) {
+			opts.json = true;
+		} else if (strcmp(argv[i], "-h") == 0 || strcmp(argv[i], "--help") == 0) {
+			fputs(usage_show, stdout);
+			return 0;
+		} else if (argv[i][0] == '-' && argv[i][1]) {
+			fprintf(stderr, "irqlab show: unknown option '%s'\n%s", argv[i],
+				usage_show);
+			return IRQLAB_RUN_ERROR;
+		} else if (!file) {
+			file = argv[i];
+		} else if (!opts.show) {
+			opts.show = argv[i];
+		} else {
+			fprintf(stderr, "irqlab show: one FILE and one TOPIC\n%s", usage_show);
+			return IRQLAB_RUN_ERROR;
+		}
+	}
+	if (!file || !opts.show) {
+		fprintf(stderr, "irqlab show: needs FILE and TOPIC\n%s", usage_show);
+		return IRQLAB_RUN_ERROR;
+	}
+	return irqlab_run_file(file, &opts);
+}
 
 int main(int argc, char **argv)
 {
-	if (argc > 1 && strcmp(argv[1], "--version") == 0) {
+	const char *cmd = argc > 1 ? argv[1] : NULL;
+
+	if (!cmd) {
+		fputs(usage_main, stderr);
+		return IRQLAB_RUN_ERROR;
+	}
+	if (strcmp(cmd, "-V") == 0 || strcmp(cmd, "--version") == 0) {
 		printf("irqlab %s\n", irqlab_version());
 		return 0;
 	}
-	fprintf(stderr, "usage: irqlab --version\n");
-	return 2;
+	if (strcmp(cmd, "-h") == 0 || strcmp(cmd, "--help") == 0) {
+		fputs(usage_main, stdout);
+		return 0;
+	}
+	if (strcmp(cmd, "help") == 0) {
+		if (argc > 2 && strcmp(argv[2], "run") == 0)
+			fputs(usage_run, stdout);
+		else if (argc > 2 && strcmp(argv[2], "show") == 0)
+			fputs(usage_show, stdout);
+		else
+			fputs(usage_main, stdout);
+		return 0;
+	}
+	if (strcmp(cmd, "run") == 0)
+		return cmd_run(argc - 1, argv + 1);
+	if (strcmp(cmd, "show") == 0)
+		return cmd_show(argc - 1, argv + 1);
+	fprintf(stderr, "irqlab: unknown command '%s'\n%s", cmd, usage_main);
+	return IRQLAB_RUN_ERROR;
 }

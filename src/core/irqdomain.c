@@ -383,6 +383,30 @@ int irqlab_irq_activate(struct irqlab_irq *irq, bool reserve)
 	return activate_level(irq->top, reserve);
 }
 
+void irqlab_irq_mark_inactive(struct irqlab_irq *irq)
+{
+	for (struct irqlab_irq_data *data = irq->top; data; data = data->parent)
+		data->activated = false;
+}
+
+void irqlab_irq_spread_affinity(unsigned ncpus, unsigned n, struct irqlab_cpumask *masks)
+{
+	unsigned first = 0;
+
+	for (unsigned i = 0; i < n; i++) {
+		unsigned size;
+
+		irqlab_cpumask_zero(&masks[i]);
+		if (n >= ncpus) {
+			irqlab_cpumask_set(&masks[i], i % ncpus);
+			continue;
+		}
+		size = ncpus / n + (i < ncpus % n);
+		irqlab_cpumask_set_range(&masks[i], first, first + size - 1);
+		first += size;
+	}
+}
+
 void irqlab_irq_deactivate(struct irqlab_irq *irq)
 {
 	deactivate_level(irq->top);

@@ -108,6 +108,8 @@ struct irqlab_domain {
 	struct irqlab_domain *parent;
 	const struct irqlab_domain_ops *ops;
 	char name[64];
+	/* What this domain puts before its children's names: "IR-" for a remap parent. */
+	char child_prefix[8];
 	unsigned depth;	       /* levels from here to the root, this one included */
 	unsigned long nr_irqs; /* interrupts with a level in this domain */
 	unsigned nr_children;
@@ -195,6 +197,11 @@ struct irqlab_irq *irqlab_irq_find(struct irqlab_kernel *k, unsigned virq);
 
 /* Root first; on failure the levels already activated are deactivated again. */
 int irqlab_irq_activate(struct irqlab_irq *irq, bool reserve);
+/*
+ * Forgets that the levels were activated without touching them: after a reservation-only
+ * activation, so that request runs the real one (Linux clears IRQD_ACTIVATED the same way).
+ */
+void irqlab_irq_mark_inactive(struct irqlab_irq *irq);
 /* Top first. Does nothing when not activated. */
 void irqlab_irq_deactivate(struct irqlab_irq *irq);
 bool irqlab_irq_activated(const struct irqlab_irq *irq);
@@ -206,6 +213,13 @@ int irqlab_irq_set_affinity_parent(struct irqlab_irq_data *data, const struct ir
 				   bool force);
 /* Moves @irq: the top level's set_affinity, or the parent chain's when it has none. */
 int irqlab_irq_set_affinity(struct irqlab_irq *irq, const struct irqlab_cpumask *mask, bool force);
+
+/*
+ * Affinity masks for n managed interrupts over @ncpus CPUs, as Linux spreads them on one NUMA
+ * node: n consecutive groups as even as possible (the first ones one larger); with more
+ * interrupts than CPUs, single CPUs that wrap around.
+ */
+void irqlab_irq_spread_affinity(unsigned ncpus, unsigned n, struct irqlab_cpumask *masks);
 
 /*
  * The invariant checker: the books of the whole hierarchy balance (every level belongs to the

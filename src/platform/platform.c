@@ -1,0 +1,572 @@
+// SPDX-License-Identifier: MIT
+/*
+ * The machine and its lifecycle operations. Each operation validates everything it can
+ * first, so that what follows either cannot fail or is undone on failure.
+ */
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "iommu/remap_domain.h"
+#include "platform/platform.h"
+#include "x86/vector_domain.h"
+
+/* Dynamic interrupts start above the GSIs of one 24-pin IO-APIC, as on a PC. */
+#define FIRST_DYNAMIC_VIRQ 24u
+
+int irqlab_platform_new(const struct irqlab_platform_config *cfg, struct irqlab_platform **out,
+			char *why, size_t len)
+{
+	struct irqlab_vector_config vcfg = {.legacy = cfg->legacy, .extdest = cfg->extdest};
+	struct irqlab_platform *p;
+	int err = -ENOMEM;
+
+	if (cfg->ncpus == 0 || cfg->ncpus > IRQLAB_MAX_CPUS) {
+		snprintf(why, len, "host: %u CPUs; a machine has 1 to %u", cfg->ncpus,
+			 IRQLAB_MAX_CPUS);
+		return -EINVAL;
+	}
+	/* APIC id 0xff is the broadcast: more CPUs need wider destinations. */
+	if (cfg->ncpus > 255 && !cfg->ir && !cfg->extdest) {
+		snprintf(why, len,
+			 "host: %u CPUs need interrupt remapping or extended destination ids "
+			 "(ir=on or extdest=on)",
+			 cfg->ncpus);
+		return -EINVAL;
+	}
+	if (cfg->ir && (cfg->irtes == 0 || cfg->irtes > 65536 || (cfg->irtes & (cfg->irtes - 1)))) {
+		snprintf(why, len, "host: irtes=%u; the table holds a power of two up to 65536",
+			 cfg->irtes);
+		return -EINVAL;
+	}
+	p = calloc(1, sizeof(*p));
+	if (!p)
+		goto out_nomem;
+	p->cfg = *cfg;
+	p->delivered_by_cpu = calloc(cfg->ncpus, sizeof(*p->delivered_by_cpu));
+	p->host = irqlab_kernel_new("host", cfg->ncpus, &p->fault);
+	if (!p->delivered_by_cpu || !p->host)
+		goto out_free;
+	p->host->first_virq = FIRST_DYNAMIC_VIRQ;
+	p->host->owner = p;
+	err = irqlab_vector_domain_create(p->host, &vcfg, &p->vector);
+	if (err)
+		goto out_free;
+	if (cfg->ir) {
+		struct irqlab_ir_unit_config ucfg = {
+			.name = "DMAR0",
+			.nr_entries = cfg->irtes,
+			.cfi = cfg->cfi,
+			/* x2APIC mode is what lets IR reach APIC ids above 255. */
+			.eime = cfg->ncpus > 255,
+		};
+
+		err = -ENOMEM;
+		p->ir = irqlab_ir_unit_create(&ucfg, &p->fault);
+		if (!p->ir)
+			goto out_free;
+		err = irqlab_remap_domain_create(p->host, p->vector, p->ir, false, &p->remap);
+		if (err)
+			goto out_free;
+	}
+	*out = p;
+	return 0;
+
+out_free:
+	irqlab_platform_free(p);
+out_nomem:
+	snprintf(why, len, "host: cannot build the machine (%s)",
+		 err == -ENOMEM ? "out of memory" : "hierarchy refused");
+	return err;
+}
+
+void irqlab_platform_free(struct irqlab_platform *p)
+{
+	if (!p)
+		return;
+	for (unsigned i = 0; i < p->nr_devices; i++)
+		irqlab_device_free_irqs(p->devices[i]);
+	/* Domains go with the kernel; devices own only their stores. */
+	irqlab_kernel_free(p->host);
+	for (unsigned i = 0; i < p->nr_devices; i++)
+		irqlab_device_free(p->devices[i]);
+	free(p->devices);
+	if (p->ir)
+		irqlab_ir_unit_destroy(p->ir);
+	free(p->delivered_by_cpu);
+	free(p);
+}
+
+const char *irqlab_platform_error(const struct irqlab_platform *p)
+{
+	return p->host->error;
+}
+
+const char *irqlab_msg_class_name(enum irqlab_msg_class cls)
+{
+	static const char *const names[] = {
+		[IRQLAB_MSG_DELIVERED] = "delivered",
+		[IRQLAB_MSG_BLOCKED] = "blocked",
+		[IRQLAB_MSG_LOST] = "lost",
+		[IRQLAB_MSG_SPURIOUS] = "spurious",
+		[IRQLAB_MSG_MISDELIVERED] = "misdelivered",
+	};
+
+	return cls < IRQLAB_MSG_NR_CLASSES ? names[cls] : "?";
+}
+
+int irqlab_platform_add_device(struct irqlab_platform *p, const struct irqlab_device_config *cfg,
+			       struct irqlab_device **out)
+{
+	struct irqlab_device **grown;
+	struct irqlab_device *dev;
+	int err;
+
+	irqlab_kernel_clear_error(p->host);
+	if (irqlab_platform_device(p, cfg->name))
+		return irqlab_kernel_fail(p->host, -EEXIST, "device %s: already exists", cfg->name);
+	for (unsigned i = 0; i < p->nr_devices; i++)
+		if (p->devices[i]->rid == cfg->rid && cfg->kind != IRQLAB_DEV_INTX &&
+		    p->devices[i]->kind != IRQLAB_DEV_INTX)
+			return irqlab_kernel_fail(
+				p->host, -EEXIST, "device %s: requester id %s is taken by %s",
+				cfg->name, p->devices[i]->bdf, p->devices[i]->name);
+	err = irqlab_device_new(p->host, cfg, &dev);
+	if (err)
+		return err;
+	grown = realloc(p->devices, (p->nr_devices + 1) * sizeof(*grown));
+	if (!grown) {
+		irqlab_device_free(dev);
+		return irqlab_kernel_fail(p->host, -ENOMEM, "device %s: out of memory", cfg->name);
+	}
+	p->devices = grown;
+	p->devices[p->nr_devices++] = dev;
+	*out = dev;
+	return 0;
+}
+
+struct irqlab_device *irqlab_platform_device(const struct irqlab_platform *p, const char *name)
+{
+	for (unsigned i = 0; i < p->nr_devices; i++)
+		if (strcmp(p->devices[i]->name, name) == 0)
+			return p->devices[i];
+	return NULL;
+}
+
+/* Sends what unmasking left to send, in entry order. */
+static void flush_resends(struct irqlab_platform *p, struct irqlab_device *dev)
+{
+	for (unsigned i = 0; i < dev->nr; i++) {
+		struct irqlab_msi_msg msg;
+
+		if (!dev->entries[i].resend)
+			continue;
+		dev->entries[i].resend = false;
+		if (!irqlab_device_read_msg(dev, i, &msg))
+			irqlab_platform_deliver(p, dev, i, &msg, NULL);
+	}
+}
+
+int irqlab_platform_alloc(struct irqlab_platform *p, struct irqlab_device *dev, unsigned min,
+			  unsigned max, bool managed, unsigned *granted)
+{
+	struct irqlab_domain *parent = p->remap ? p->remap : p->vector;
+	bool had_domain = dev->domain != NULL;
+	int err;
+
+	irqlab_kernel_clear_error(p->host);
+	err = irqlab_device_domain(dev, parent);
+	if (err)
+		return err;
+	err = irqlab_device_alloc(dev, min, max, managed, granted);
+	/* A first allocation that fails leaves no domain behind either. */
+	if (err && !had_domain) {
+		irqlab_domain_destroy(dev->domain);
+		dev->domain = NULL;
+	}
+	return err;
+}
+
+int irqlab_platform_free_irqs(struct irqlab_platform *p, struct irqlab_device *dev)
+{
+	irqlab_kernel_clear_error(p->host);
+	if (!dev->nr_allocated)
+		return irqlab_kernel_fail(p->host, -EINVAL, "free %s: nothing is allocated",
+					  dev->name);
+	irqlab_device_free_irqs(dev);
+	return 0;
+}
+
+static int check_allocated(struct irqlab_platform *p, const char *op, struct irqlab_device *dev,
+			   const unsigned *idx, unsigned n)
+{
+	for (unsigned i = 0; i < n; i++) {
+		if (idx[i] >= dev->nr)
+			return irqlab_kernel_fail(p->host, -ERANGE,
+						  "%s %s: index %u beyond its %u entries", op,
+						  dev->name, idx[i], dev->nr);
+		if (!dev->entries[idx[i]].irq)
+			return irqlab_kernel_fail(p->host, -EINVAL,
+						  "%s %s: index %u is not allocated", op, dev->name,
+						  idx[i]);
+	}
+	return 0;
+}
+
+int irqlab_platform_request(struct irqlab_platform *p, struct irqlab_device *dev,
+			    const unsigned *idx, unsigned n)
+{
+	unsigned i;
+	int err;
+
+	irqlab_kernel_clear_error(p->host);
+	err = check_allocated(p, "request", dev, idx, n);
+	if (err)
+		return err;
+	for (i = 0; i < n; i++)
+		if (dev->entries[idx[i]].irq->started)
+			return irqlab_kernel_fail(p->host, -EBUSY,
+						  "request %s: index %u is already requested",
+						  dev->name, idx[i]);
+	/* Every vector first: then activation cannot fail, and a failure changed nothing. */
+	for (i = 0; i < n; i++) {
+		err = irqlab_vector_prepare_activate(dev->entries[idx[i]].irq->top);
+		if (err)
+			break;
+	}
+	if (err) {
+		unsigned failed = idx[i];
+
+		while (i-- > 0)
+			irqlab_vector_unprepare_move(dev->entries[idx[i]].irq->top);
+		return irqlab_kernel_fail(
+			p->host, err, "request %s: index %u: %s", dev->name, failed,
+			err == -EINVAL ? "no CPU of its managed mask is online" : "no free vector");
+	}
+	for (i = 0; i < n; i++) {
+		struct irqlab_irq *irq = dev->entries[idx[i]].irq;
+
+		irq->started = true;
+		if (irq->managed_shutdown)
+			continue;
+		if (irqlab_irq_activated(irq)) {
+			/* A fixed interrupt is active since allocation: only the mask changes. */
+			if (irqlab_device_unmask(dev, idx[i]))
+				dev->entries[idx[i]].resend = true;
+			continue;
+		}
+		err = irqlab_irq_activate(irq, false);
+		if (err) {
+			/* Cannot happen once the vectors are taken; say so rather than hide it. */
+			irq->started = false;
+			while (++i < n)
+				irqlab_vector_unprepare_move(dev->entries[idx[i]].irq->top);
+			return err;
+		}
+	}
+	flush_resends(p, dev);
+	return 0;
+}
+
+int irqlab_platform_release(struct irqlab_platform *p, struct irqlab_device *dev,
+			    const unsigned *idx, unsigned n)
+{
+	int err;
+
+	irqlab_kernel_clear_error(p->host);
+	err = check_allocated(p, "release", dev, idx, n);
+	if (err)
+		return err;
+	for (unsigned i = 0; i < n; i++)
+		if (!dev->entries[idx[i]].irq->started)
+			return irqlab_kernel_fail(p->host, -EINVAL,
+						  "release %s: index %u is not requested",
+						  dev->name, idx[i]);
+	for (unsigned i = 0; i < n; i++) {
+		struct irqlab_irq *irq = dev->entries[idx[i]].irq;
+
+		irq->started = false;
+		irqlab_irq_deactivate(irq);
+	}
+	return 0;
+}
+
+int irqlab_platform_affinity(struct irqlab_platform *p, struct irqlab_device *dev,
+			     const unsigned *idx, unsigned n, const struct irqlab_cpumask *mask)
+{
+	unsigned i;
+	int err;
+
+	irqlab_kernel_clear_error(p->host);
+	err = check_allocated(p, "affinity", dev, idx, n);
+	if (err)
+		return err;
+	/* Every new vector first: then no move below can fail, and a failure moved nothing. */
+	for (i = 0; i < n; i++) {
+		struct irqlab_irq *irq = dev->entries[idx[i]].irq;
+
+		err = irqlab_vector_prepare_move(irq->top, mask);
+		if (err)
+			break;
+	}
+	if (err) {
+		unsigned failed = idx[i];
+
+		while (i-- > 0)
+			irqlab_vector_unprepare_move(dev->entries[idx[i]].irq->top);
+		if (err == -EBUSY)
+			return irqlab_kernel_fail(p->host, err,
+						  "affinity %s: index %u is still moving (no "
+						  "interrupt has arrived on its new vector yet)",
+						  dev->name, failed);
+		if (err == -EINVAL)
+			return irqlab_kernel_fail(
+				p->host, err, "affinity %s: no online CPU in the mask", dev->name);
+		return irqlab_kernel_fail(p->host, err,
+					  "affinity %s: index %u: no free vector on those CPUs",
+					  dev->name, failed);
+	}
+	for (i = 0; i < n; i++)
+		irqlab_irq_set_affinity(dev->entries[idx[i]].irq, mask, false);
+	return 0;
+}
+
+int irqlab_platform_mask(struct irqlab_platform *p, struct irqlab_device *dev, const unsigned *idx,
+			 unsigned n, bool mask)
+{
+	irqlab_kernel_clear_error(p->host);
+	if (!irqlab_device_can_mask(dev))
+		return irqlab_kernel_fail(p->host, -EOPNOTSUPP, "%s %s: the device cannot mask",
+					  mask ? "mask" : "unmask", dev->name);
+	for (unsigned i = 0; i < n; i++)
+		if (idx[i] >= dev->nr)
+			return irqlab_kernel_fail(
+				p->host, -ERANGE, "%s %s: index %u beyond its %u entries",
+				mask ? "mask" : "unmask", dev->name, idx[i], dev->nr);
+	for (unsigned i = 0; i < n; i++) {
+		if (mask)
+			irqlab_device_mask(dev, idx[i]);
+		else if (irqlab_device_unmask(dev, idx[i]))
+			dev->entries[idx[i]].resend = true;
+	}
+	flush_resends(p, dev);
+	return 0;
+}
+
+int irqlab_platform_raise(struct irqlab_platform *p, struct irqlab_device *dev, const unsigned *idx,
+			  unsigned n, unsigned count)
+{
+	irqlab_kernel_clear_error(p->host);
+	for (unsigned i = 0; i < n; i++) {
+		struct irqlab_msi_msg msg;
+
+		if (idx[i] >= dev->nr)
+			return irqlab_kernel_fail(p->host, -ERANGE,
+						  "raise %s: index %u beyond its %u entries",
+						  dev->name, idx[i], dev->nr);
+		if (irqlab_device_read_msg(dev, idx[i], &msg))
+			return irqlab_kernel_fail(p->host, -EINVAL,
+						  "raise %s: index %u is not enabled on the device",
+						  dev->name, idx[i]);
+	}
+	for (unsigned i = 0; i < n; i++) {
+		for (unsigned c = 0; c < count; c++) {
+			struct irqlab_msi_msg msg;
+
+			/* A masked entry only latches its pending bit; more raises add nothing. */
+			if (irqlab_device_masked(dev, idx[i])) {
+				dev->entries[idx[i]].pending = true;
+				if (dev->kind == IRQLAB_DEV_MSI)
+					dev->msi.pending_bits |= 1u << idx[i];
+				continue;
+			}
+			irqlab_device_read_msg(dev, idx[i], &msg);
+			irqlab_platform_deliver(p, dev, idx[i], &msg, NULL);
+		}
+	}
+	return 0;
+}
+
+int irqlab_platform_store(struct irqlab_platform *p, struct irqlab_device *dev, unsigned index,
+			  uint64_t addr, uint32_t data)
+{
+	struct irqlab_msi_msg msg = {
+		.address_lo = (uint32_t)addr,
+		.address_hi = (uint32_t)(addr >> 32),
+		.data = data,
+	};
+	int err;
+
+	irqlab_kernel_clear_error(p->host);
+	if (dev->kind == IRQLAB_DEV_MSI && data > 0xffff)
+		return irqlab_kernel_fail(p->host, -ERANGE,
+					  "store %s: the MSI data register has 16 bits", dev->name);
+	err = irqlab_device_write_msg(dev, index, &msg);
+	if (err == -ERANGE)
+		return irqlab_kernel_fail(p->host, err,
+					  "store %s: index %u is not a message store of the device",
+					  dev->name, index);
+	if (err)
+		return irqlab_kernel_fail(p->host, err, "store %s: the device has no message store",
+					  dev->name);
+	return 0;
+}
+
+int irqlab_platform_cpu(struct irqlab_platform *p, unsigned cpu, bool online)
+{
+	int err;
+
+	irqlab_kernel_clear_error(p->host);
+	err = online ? irqlab_vector_cpu_online(p->vector, cpu)
+		     : irqlab_vector_cpu_offline(p->vector, cpu);
+	for (unsigned i = 0; !err && i < p->nr_devices; i++)
+		flush_resends(p, p->devices[i]);
+	return err;
+}
+
+static void count_delivery(struct irqlab_platform *p, struct irqlab_delivery *dl)
+{
+	struct irqlab_irq *irq = dl->irq;
+
+	p->by_class[dl->cls]++;
+	if (dl->cls != IRQLAB_MSG_DELIVERED)
+		return;
+	p->delivered_by_cpu[dl->cpu]++;
+	irq->handled++;
+	if (irq->dev) {
+		struct irqlab_device *owner = irq->dev;
+		struct irqlab_dev_entry *e = &owner->entries[irq->index];
+		struct irqlab_cpu_count *grown;
+		unsigned i;
+
+		e->delivered++;
+		for (i = 0; i < e->nr_by_cpu && e->by_cpu[i].cpu != dl->cpu; i++)
+			;
+		if (i == e->nr_by_cpu) {
+			grown = realloc(e->by_cpu, (i + 1) * sizeof(*grown));
+			if (!grown)
+				return;
+			e->by_cpu = grown;
+			e->by_cpu[i] = (struct irqlab_cpu_count){.cpu = dl->cpu};
+			e->nr_by_cpu++;
+		}
+		e->by_cpu[i].count++;
+	}
+}
+
+static void trace_delivery(struct irqlab_platform *p, struct irqlab_device *dev, unsigned index,
+			   const struct irqlab_delivery *dl)
+{
+	char line[320];
+	int n;
+
+	if (!p->trace)
+		return;
+	n = snprintf(line, sizeof(line), "  %s[%u] emits addr=0x%08x data=0x%08x", dev->name, index,
+		     dl->msg.address_lo, dl->msg.data);
+	if (dl->remapped && !dl->ir.blocked)
+		n += snprintf(line + n, sizeof(line) - (size_t)n, " -> %s IRTE %u",
+			      irqlab_ir_unit_name(p->ir), dl->ir.index);
+	if (dl->cls == IRQLAB_MSG_BLOCKED)
+		snprintf(line + n, sizeof(line) - (size_t)n, " -> blocked (fault 0x%02x%s)",
+			 dl->ir.reason, dl->ir.recorded ? "" : ", not recorded: FPD");
+	else if (dl->irq)
+		snprintf(line + n, sizeof(line) - (size_t)n,
+			 " -> CPU %u vector 0x%02x -> irq %u: %s", dl->cpu, dl->vector,
+			 dl->irq->virq, irqlab_msg_class_name(dl->cls));
+	else
+		snprintf(line + n, sizeof(line) - (size_t)n, " -> %s (%s)",
+			 irqlab_msg_class_name(dl->cls), dl->why);
+	p->trace(p->trace_ctx, line);
+}
+
+void irqlab_platform_deliver(struct irqlab_platform *p, struct irqlab_device *dev, unsigned index,
+			     const struct irqlab_msi_msg *msg, struct irqlab_delivery *out)
+{
+	struct irqlab_delivery dl = {.msg = *msg, .cls = IRQLAB_MSG_LOST};
+	struct irqlab_msi_compat f;
+	unsigned dest, vector;
+
+	if (p->ir) {
+		dl.remapped = true;
+		irqlab_ir_unit_remap(p->ir, msg, dev->rid, &dl.ir);
+		if (dl.ir.blocked) {
+			dl.cls = IRQLAB_MSG_BLOCKED;
+			dl.why = "blocked by the IR unit";
+			goto out;
+		}
+		dest = dl.ir.dest;
+		vector = dl.ir.vector;
+	} else {
+		/* Without IR the message goes to the local APICs as written, or nowhere. */
+		if (msg->address_hi || (msg->address_lo >> 20) != 0xfee) {
+			dl.why = "not an interrupt address: a memory write";
+			goto out;
+		}
+		if (irqlab_msi_is_remappable(msg) ||
+		    irqlab_msi_compat_decode(msg, p->cfg.extdest, &f)) {
+			dl.why = "remappable format with no IR unit";
+			goto out;
+		}
+		dest = f.dest;
+		vector = f.vector;
+	}
+	dl.cpu = dest;
+	dl.vector = vector;
+	if (dest >= p->cfg.ncpus) {
+		dl.why = "no CPU has that APIC id";
+		goto out;
+	}
+	switch (irqlab_vector_lapic_accept(p->vector, dest, vector, &dl.irq)) {
+	case IRQLAB_LAPIC_HANDLED:
+		/* Reaching another owner's handler is the isolation breach. */
+		dl.cls = dl.irq->kernel == dev->kernel ? IRQLAB_MSG_DELIVERED
+						       : IRQLAB_MSG_MISDELIVERED;
+		break;
+	case IRQLAB_LAPIC_SPURIOUS:
+		dl.cls = IRQLAB_MSG_SPURIOUS;
+		dl.why = "the placeholder vector";
+		break;
+	case IRQLAB_LAPIC_NO_HANDLER:
+		dl.why = "no irq handler for vector";
+		break;
+	case IRQLAB_LAPIC_LEGACY:
+		dl.why = "an ISA interrupt's vector";
+		break;
+	case IRQLAB_LAPIC_CPU_OFFLINE:
+		dl.why = "the CPU is offline";
+		break;
+	case IRQLAB_LAPIC_BAD_VECTOR:
+		dl.why = "not an external interrupt vector";
+		break;
+	}
+out:
+	count_delivery(p, &dl);
+	trace_delivery(p, dev, index, &dl);
+	if (out)
+		*out = dl;
+}
+
+int irqlab_platform_check(struct irqlab_platform *p, char *why, size_t len)
+{
+	struct irqlab_strbuf sb = IRQLAB_STRBUF_INIT;
+	int err = irqlab_kernel_check(p->host, why, len);
+
+	if (!err && p->ir && irqlab_ir_unit_check(p->ir, &sb)) {
+		snprintf(why, len, "%s", irqlab_strbuf_str(&sb));
+		err = -EFAULT;
+	}
+	irqlab_strbuf_release(&sb);
+	return err;
+}
+
+void irqlab_platform_dump(struct irqlab_platform *p, struct irqlab_strbuf *out)
+{
+	irqlab_kernel_dump(p->host, out);
+	if (p->ir)
+		irqlab_ir_unit_dump(p->ir, out);
+	for (unsigned c = 0; c < IRQLAB_MSG_NR_CLASSES; c++)
+		irqlab_strbuf_printf(out, "%s=%lu ", irqlab_msg_class_name(c), p->by_class[c]);
+	irqlab_strbuf_append(out, "\n", 1);
+}

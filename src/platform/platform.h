@@ -1,0 +1,106 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * A machine: its CPUs, its host kernel and hierarchy, its IR unit, its devices, and the
+ * delivery fabric that takes every message a device emits to the IR unit or straight to the
+ * local APICs and classifies where it ended.
+ *
+ * Every lifecycle operation here is one scenario statement: it either succeeds or fails with
+ * a negative errno, a sentence in the host kernel's error, and no change of state.
+ */
+#ifndef IRQLAB_PLATFORM_PLATFORM_H
+#define IRQLAB_PLATFORM_PLATFORM_H
+
+#include <stdbool.h>
+#include <stdint.h>
+
+#include "bus/device.h"
+#include "core/irqdomain.h"
+#include "iommu/ir_unit.h"
+
+struct irqlab_platform_config {
+	unsigned ncpus;
+	bool ir;
+	unsigned irtes;
+	bool cfi;     /* compatibility-format interrupts pass the IR unit */
+	bool legacy;  /* ISA interrupts on CPU 0 */
+	bool extdest; /* 15-bit extended destination ids without IR */
+};
+
+/* Where a message ended (DESIGN.md). */
+enum irqlab_msg_class {
+	IRQLAB_MSG_DELIVERED,
+	IRQLAB_MSG_BLOCKED,
+	IRQLAB_MSG_LOST,
+	IRQLAB_MSG_SPURIOUS,
+	IRQLAB_MSG_MISDELIVERED,
+	IRQLAB_MSG_NR_CLASSES,
+};
+
+/* The path and fate of one message, for traces and tests. */
+struct irqlab_delivery {
+	enum irqlab_msg_class cls;
+	struct irqlab_msi_msg msg;
+	bool remapped;
+	struct irqlab_ir_result ir;
+	unsigned cpu, vector; /* where it arrived, when it reached a local APIC */
+	struct irqlab_irq *irq;
+	const char *why; /* for lost and blocked: what happened */
+};
+
+typedef void (*irqlab_trace_fn)(void *ctx, const char *line);
+
+struct irqlab_platform {
+	struct irqlab_platform_config cfg;
+	struct irqlab_fault fault;
+	struct irqlab_kernel *host;
+	struct irqlab_domain *vector; /* the host's vector domain */
+	struct irqlab_domain *remap;  /* the host's IR domain, or NULL without IR */
+	struct irqlab_ir_unit *ir;    /* the one unit covering every device, or NULL */
+	struct irqlab_device **devices;
+	unsigned nr_devices;
+	unsigned long by_class[IRQLAB_MSG_NR_CLASSES];
+	unsigned long *delivered_by_cpu; /* ncpus counters */
+	irqlab_trace_fn trace;
+	void *trace_ctx;
+};
+
+/* -EINVAL with a sentence in @why for a configuration the machine cannot have. */
+int irqlab_platform_new(const struct irqlab_platform_config *cfg, struct irqlab_platform **out,
+			char *why, size_t len);
+void irqlab_platform_free(struct irqlab_platform *p);
+/* The reason the last operation failed. */
+const char *irqlab_platform_error(const struct irqlab_platform *p);
+
+int irqlab_platform_add_device(struct irqlab_platform *p, const struct irqlab_device_config *cfg,
+			       struct irqlab_device **out);
+struct irqlab_device *irqlab_platform_device(const struct irqlab_platform *p, const char *name);
+
+/* Each returns 0 or a negative errno; a failure changes nothing. @idx lists entries. */
+int irqlab_platform_alloc(struct irqlab_platform *p, struct irqlab_device *dev, unsigned min,
+			  unsigned max, bool managed, unsigned *granted);
+int irqlab_platform_free_irqs(struct irqlab_platform *p, struct irqlab_device *dev);
+int irqlab_platform_request(struct irqlab_platform *p, struct irqlab_device *dev,
+			    const unsigned *idx, unsigned n);
+int irqlab_platform_release(struct irqlab_platform *p, struct irqlab_device *dev,
+			    const unsigned *idx, unsigned n);
+int irqlab_platform_affinity(struct irqlab_platform *p, struct irqlab_device *dev,
+			     const unsigned *idx, unsigned n, const struct irqlab_cpumask *mask);
+int irqlab_platform_mask(struct irqlab_platform *p, struct irqlab_device *dev, const unsigned *idx,
+			 unsigned n, bool mask);
+int irqlab_platform_raise(struct irqlab_platform *p, struct irqlab_device *dev, const unsigned *idx,
+			  unsigned n, unsigned count);
+int irqlab_platform_store(struct irqlab_platform *p, struct irqlab_device *dev, unsigned index,
+			  uint64_t addr, uint32_t data);
+int irqlab_platform_cpu(struct irqlab_platform *p, unsigned cpu, bool online);
+
+/* The fabric: the device emits @msg from entry @index; fills @out when not NULL. */
+void irqlab_platform_deliver(struct irqlab_platform *p, struct irqlab_device *dev, unsigned index,
+			     const struct irqlab_msi_msg *msg, struct irqlab_delivery *out);
+
+const char *irqlab_msg_class_name(enum irqlab_msg_class cls);
+
+/* The whole platform's invariants: every kernel, every device, the IR unit. */
+int irqlab_platform_check(struct irqlab_platform *p, char *why, size_t len);
+void irqlab_platform_dump(struct irqlab_platform *p, struct irqlab_strbuf *out);
+
+#endif
