@@ -25,7 +25,8 @@ static const char usage_main[] =
 	"  -V, --version   print the version\n"
 	"\n"
 	"Exit status: 0 when every expectation holds, 1 when one fails, 2 on a usage, syntax\n"
-	"or semantic error. The language is described in irqlab(1).\n";
+	"or semantic error, 3 when the model itself broke (a bug: please report it).\n"
+	"The language is described in irqlab(1).\n";
 
 static const char usage_run[] =
 	"usage: irqlab run [--json] [--seed N] [-v] FILE...\n"
@@ -104,7 +105,7 @@ static int cmd_run(int argc, char **argv)
 		files++;
 		passed += result == IRQLAB_RUN_PASS;
 		failed += result == IRQLAB_RUN_FAIL;
-		errors += result == IRQLAB_RUN_ERROR;
+		errors += result >= IRQLAB_RUN_ERROR;
 		if (result > worst)
 			worst = result;
 	}

@@ -494,7 +494,8 @@ static int alloc_exact(struct irqlab_device *dev, unsigned n, bool managed)
 
 		irqlab_msi_ctrl_decode(dev->msi.ctrl, &ctrl);
 		ctrl.enable = true;
-		ctrl.mme = (uint8_t)__builtin_ctz(n);
+		/* The device is told the power of two that covers n (Linux: order_base_2). */
+		ctrl.mme = (uint8_t)(n > 1 ? 32 - __builtin_clz(n - 1) : 0);
 		irqlab_msi_ctrl_encode(&ctrl, &dev->msi.ctrl);
 	} else if (dev->kind == IRQLAB_DEV_MSIX) {
 		dev->msix_ctrl |= IRQLAB_MSIX_CTRL_ENABLE;
@@ -526,8 +527,7 @@ int irqlab_device_alloc(struct irqlab_device *dev, unsigned min, unsigned max, b
 		return irqlab_kernel_fail(k, -EBUSY, "alloc %s: MSI is already allocated",
 					  dev->name);
 	for (unsigned n = max; n >= min; n--) {
-		/* MSI grants only powers of two up to what the device supports. */
-		if (dev->kind == IRQLAB_DEV_MSI && ((n & (n - 1)) || n > dev->nr))
+		if (dev->kind == IRQLAB_DEV_MSI && n > dev->nr)
 			continue;
 		if (dev->kind == IRQLAB_DEV_MSI && n > 1 && !dev->multi_msi) {
 			err = irqlab_kernel_fail(

@@ -35,6 +35,7 @@ struct runner {
 
 	unsigned passed, failed;
 	bool error;
+	bool internal; /* the error is a broken invariant */
 	unsigned err_line, err_col;
 	char err_msg[IRQLAB_SCN_MSG_MAX];
 };
@@ -615,7 +616,10 @@ static int run_stmt(struct runner *r, const struct irqlab_scn_stmt *st)
 
 static const char *result_name(int result)
 {
-	return result == IRQLAB_RUN_PASS ? "pass" : result == IRQLAB_RUN_FAIL ? "fail" : "error";
+	return result == IRQLAB_RUN_PASS    ? "pass"
+	       : result == IRQLAB_RUN_FAIL  ? "fail"
+	       : result == IRQLAB_RUN_ERROR ? "error"
+					    : "internal-error";
 }
 
 static int show_topic(struct runner *r, const char *topic)
@@ -658,14 +662,19 @@ int irqlab_run_buffer(const char *name, const void *buf, size_t len,
 	for (size_t i = 0; prog && i < prog->nstmts && !r.error; i++) {
 		run_stmt(&r, &prog->stmts[i]);
 		/* The model's books must balance after every statement: an oracle on every run. */
-		if (!r.error && r.p && irqlab_platform_check(r.p, why, sizeof(why)))
+		if (!r.error && r.p && irqlab_platform_check(r.p, why, sizeof(why))) {
 			sem_error(&r, prog->stmts[i].line, prog->stmts[i].col,
 				  "internal error: the model's invariants broke: %s", why);
+			r.internal = true;
+		}
 	}
 	irqlab_out_close_array(&r.out);
 	if (!r.error && !r.p)
 		sem_error(&r, 1, 1, "no host statement: a scenario starts with `host cpus=N`");
-	result = r.error ? IRQLAB_RUN_ERROR : r.failed ? IRQLAB_RUN_FAIL : IRQLAB_RUN_PASS;
+	result = r.internal ? IRQLAB_RUN_INTERNAL
+		 : r.error  ? IRQLAB_RUN_ERROR
+		 : r.failed ? IRQLAB_RUN_FAIL
+			    : IRQLAB_RUN_PASS;
 	if (r.p) {
 		irqlab_out_open_object(&r.out, "counters");
 		for (unsigned c = 0; c < IRQLAB_MSG_NR_CLASSES; c++)
@@ -701,8 +710,10 @@ int irqlab_run_buffer(const char *name, const void *buf, size_t len,
 		else if (result == IRQLAB_RUN_FAIL)
 			fprintf(opts->out, "FAIL %s (%u of %u expectations failed)\n", name,
 				r.failed, r.passed + r.failed);
-		else
+		else if (result == IRQLAB_RUN_ERROR)
 			fprintf(opts->out, "ERROR %s\n", name);
+		else
+			fprintf(opts->out, "INTERNAL ERROR %s (please report it)\n", name);
 	}
 	irqlab_platform_free(r.p);
 	irqlab_scn_program_free(prog);

@@ -11,9 +11,10 @@
 #include <stdio.h>
 
 enum irqlab_run_result {
-	IRQLAB_RUN_PASS = 0,  /* every expectation held */
-	IRQLAB_RUN_FAIL = 1,  /* an expectation failed */
-	IRQLAB_RUN_ERROR = 2, /* usage, syntax or semantic error */
+	IRQLAB_RUN_PASS = 0,	 /* every expectation held */
+	IRQLAB_RUN_FAIL = 1,	 /* an expectation failed */
+	IRQLAB_RUN_ERROR = 2,	 /* usage, syntax or semantic error */
+	IRQLAB_RUN_INTERNAL = 3, /* the model's invariants broke: a bug in irqlab */
 };
 
 struct irqlab_run_opts {
