@@ -42,7 +42,10 @@ unsigned irqlab_irte_alloc_used(const struct irqlab_irte_alloc *a);
 /* Bytes of allocator state for this table (bitmap, summaries and header). */
 size_t irqlab_irte_alloc_state_bytes(const struct irqlab_irte_alloc *a);
 
-/* Summary levels agree with the leaf bitmap and the used count. 0, or -EFAULT with @why. */
+/*
+ * Summary levels agree with the leaf bitmap and the used count. 0, or -EFAULT with @why
+ * (-EINVAL for a NULL @a).
+ */
 int irqlab_irte_alloc_check(const struct irqlab_irte_alloc *a, char *why, size_t len);
 
 /* Test hook: damage one part of the state so that irqlab_irte_alloc_check() must notice. */
