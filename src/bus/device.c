@@ -51,7 +51,8 @@ int irqlab_device_new(struct irqlab_kernel *k, const struct irqlab_device_config
 		struct irqlab_msix_ctrl ctrl = {.table_size = nr};
 
 		dev->msix_table = irqlab_fault_zalloc(k->fault, nr * sizeof(*dev->msix_table));
-		if (!dev->msix_table)
+		dev->msix_pba = irqlab_fault_zalloc(k->fault, irqlab_msix_pba_size(nr));
+		if (!dev->msix_table || !dev->msix_pba)
 			goto out_free;
 		/* Reset state: every entry masked, the function enabled once allocated. */
 		for (unsigned i = 0; i < nr; i++)
@@ -98,6 +99,7 @@ void irqlab_device_free(struct irqlab_device *dev)
 		free(dev->entries[i].by_cpu);
 	free(dev->entries);
 	free(dev->msix_table);
+	free(dev->msix_pba);
 	free(dev->ims_slots);
 	free(dev->ims_masked);
 	free(dev);
@@ -142,6 +144,44 @@ void irqlab_device_mask(struct irqlab_device *dev, unsigned index)
 	}
 }
 
+bool irqlab_device_pending(const struct irqlab_device *dev, unsigned index)
+{
+	switch (dev->kind) {
+	case IRQLAB_DEV_MSIX:
+		return (dev->msix_pba[index / 8] >> (index % 8)) & 1;
+	case IRQLAB_DEV_MSI:
+		return (dev->msi.pending_bits >> index) & 1;
+	case IRQLAB_DEV_IMS:
+		return dev->entries[index].ims_pending;
+	case IRQLAB_DEV_INTX:
+		break;
+	}
+	return false;
+}
+
+void irqlab_device_set_pending(struct irqlab_device *dev, unsigned index, bool pending)
+{
+	switch (dev->kind) {
+	case IRQLAB_DEV_MSIX:
+		if (pending)
+			dev->msix_pba[index / 8] |= (uint8_t)(1u << (index % 8));
+		else
+			dev->msix_pba[index / 8] &= (uint8_t) ~(1u << (index % 8));
+		break;
+	case IRQLAB_DEV_MSI:
+		if (pending)
+			dev->msi.pending_bits |= 1u << index;
+		else
+			dev->msi.pending_bits &= ~(1u << index);
+		break;
+	case IRQLAB_DEV_IMS:
+		dev->entries[index].ims_pending = pending;
+		break;
+	case IRQLAB_DEV_INTX:
+		break;
+	}
+}
+
 bool irqlab_device_unmask(struct irqlab_device *dev, unsigned index)
 {
 	bool send;
@@ -155,22 +195,22 @@ bool irqlab_device_unmask(struct irqlab_device *dev, unsigned index)
 		break;
 	case IRQLAB_DEV_MSI:
 		dev->msi.mask_bits &= ~(1u << index);
-		dev->msi.pending_bits &= ~(1u << index);
 		break;
 	case IRQLAB_DEV_INTX:
 		break;
 	}
 	/* Hardware sends a pending message as soon as its entry is unmasked. */
-	send = dev->entries[index].pending && !irqlab_device_masked(dev, index);
+	send = irqlab_device_pending(dev, index) && !irqlab_device_masked(dev, index);
 	if (send)
-		dev->entries[index].pending = false;
+		irqlab_device_set_pending(dev, index, false);
 	return send;
 }
 
-int irqlab_device_read_msg(const struct irqlab_device *dev, unsigned index,
-			   struct irqlab_msi_msg *msg)
+int irqlab_device_stored_msg(const struct irqlab_device *dev, unsigned index,
+			     struct irqlab_msi_msg *msg)
 {
 	struct irqlab_msi_ctrl ctrl;
+	unsigned nvec;
 	uint32_t data;
 
 	if (index >= dev->nr)
@@ -185,9 +225,10 @@ int irqlab_device_read_msg(const struct irqlab_device *dev, unsigned index,
 	case IRQLAB_DEV_MSI:
 		/* One message; a multi-MSI device merges the vector number into the data. */
 		irqlab_msi_ctrl_decode(dev->msi.ctrl, &ctrl);
-		if (index >= (1u << ctrl.mme))
+		nvec = ctrl.enable ? 1u << ctrl.mme : 1;
+		if (index >= nvec)
 			return -ERANGE;
-		irqlab_msi_multi_data(dev->msi.data, 1u << ctrl.mme, index, &data);
+		irqlab_msi_multi_data(dev->msi.data, nvec, index, &data);
 		msg->address_lo = dev->msi.address_lo;
 		msg->address_hi = dev->msi.address_hi;
 		msg->data = data;
@@ -198,30 +239,68 @@ int irqlab_device_read_msg(const struct irqlab_device *dev, unsigned index,
 	return -EOPNOTSUPP;
 }
 
-int irqlab_device_write_msg(struct irqlab_device *dev, unsigned index,
-			    const struct irqlab_msi_msg *msg)
+int irqlab_device_read_msg(const struct irqlab_device *dev, unsigned index,
+			   struct irqlab_msi_msg *msg)
 {
+	/* A function with MSI or MSI-X disabled signals INTx, never its message store. */
+	if (dev->kind == IRQLAB_DEV_MSI && !(dev->msi.ctrl & IRQLAB_MSI_CTRL_ENABLE))
+		return -EINVAL;
+	if (dev->kind == IRQLAB_DEV_MSIX && !(dev->msix_ctrl & IRQLAB_MSIX_CTRL_ENABLE))
+		return -EINVAL;
+	return irqlab_device_stored_msg(dev, index, msg);
+}
+
+int irqlab_device_write_reg(struct irqlab_device *dev, unsigned index, enum irqlab_store_reg reg,
+			    uint32_t value)
+{
+	static const unsigned msix_offset[] = {
+		[IRQLAB_STORE_ADDR_LO] = IRQLAB_MSIX_ENTRY_ADDR_LO,
+		[IRQLAB_STORE_ADDR_HI] = IRQLAB_MSIX_ENTRY_ADDR_HI,
+		[IRQLAB_STORE_DATA] = IRQLAB_MSIX_ENTRY_DATA,
+	};
+	uint32_t *ims_reg[] = {NULL, NULL, NULL};
+
 	if (index >= dev->nr)
 		return -ERANGE;
 	switch (dev->kind) {
 	case IRQLAB_DEV_MSIX:
-		irqlab_msix_entry_set_msg(&dev->msix_table[index], msg);
-		return 0;
+		irqlab_msix_entry_write32(&dev->msix_table[index], msix_offset[reg], value);
+		break;
 	case IRQLAB_DEV_IMS:
-		dev->ims_slots[index] = *msg;
-		return 0;
+		ims_reg[IRQLAB_STORE_ADDR_LO] = &dev->ims_slots[index].address_lo;
+		ims_reg[IRQLAB_STORE_ADDR_HI] = &dev->ims_slots[index].address_hi;
+		ims_reg[IRQLAB_STORE_DATA] = &dev->ims_slots[index].data;
+		*ims_reg[reg] = value;
+		break;
 	case IRQLAB_DEV_MSI:
 		/* The capability holds one message; index selects nothing but must be 0. */
 		if (index != 0)
 			return -ERANGE;
-		dev->msi.address_lo = msg->address_lo;
-		dev->msi.address_hi = msg->address_hi;
-		dev->msi.data = (uint16_t)msg->data;
-		return 0;
-	case IRQLAB_DEV_INTX:
+		if (reg == IRQLAB_STORE_ADDR_LO)
+			dev->msi.address_lo = value;
+		else if (reg == IRQLAB_STORE_ADDR_HI)
+			dev->msi.address_hi = value;
+		else
+			dev->msi.data = (uint16_t)value;
 		break;
+	case IRQLAB_DEV_INTX:
+		return -EOPNOTSUPP;
 	}
-	return -EOPNOTSUPP;
+	if (dev->observe)
+		dev->observe(dev->observe_ctx, dev, index);
+	return 0;
+}
+
+int irqlab_device_write_msg(struct irqlab_device *dev, unsigned index,
+			    const struct irqlab_msi_msg *msg)
+{
+	int err = irqlab_device_write_reg(dev, index, IRQLAB_STORE_ADDR_LO, msg->address_lo);
+
+	if (!err)
+		err = irqlab_device_write_reg(dev, index, IRQLAB_STORE_ADDR_HI, msg->address_hi);
+	if (!err)
+		err = irqlab_device_write_reg(dev, index, IRQLAB_STORE_DATA, msg->data);
+	return err;
 }
 
 static struct irqlab_device *dev_of(struct irqlab_domain *d)
@@ -229,20 +308,26 @@ static struct irqlab_device *dev_of(struct irqlab_domain *d)
 	return d->priv;
 }
 
-/* Writes what the parents composed for this entry (Linux: irq_chip_write_msi_msg). */
-static int store_composed(struct irqlab_irq_data *data)
+static void msi_domain_write_msg(struct irqlab_irq_data *data, const struct irqlab_msi_msg *msg)
 {
 	struct irqlab_device *dev = dev_of(data->domain);
-	struct irqlab_msi_msg msg;
-	int err;
 
 	/* Multi-MSI: only the first vector's message is written; the device merges the rest. */
 	if (dev->kind == IRQLAB_DEV_MSI && data->hwirq != 0)
-		return 0;
-	err = irqlab_irq_compose_msg(data->parent, &msg);
+		return;
+	irqlab_device_write_msg(dev, data->hwirq, msg);
+}
+
+/* Writes what the parents composed for this entry (Linux: irq_chip_write_msi_msg). */
+static int store_composed(struct irqlab_irq_data *data)
+{
+	struct irqlab_msi_msg msg;
+	int err = irqlab_irq_compose_msg(data->parent, &msg);
+
 	if (err)
 		return err;
-	return irqlab_device_write_msg(dev, data->hwirq, &msg);
+	msi_domain_write_msg(data, &msg);
+	return 0;
 }
 
 static int msi_domain_alloc(struct irqlab_domain *d, struct irqlab_irq **irqs, unsigned n,
@@ -295,13 +380,16 @@ static void msi_domain_deactivate(struct irqlab_domain *d, struct irqlab_irq_dat
 static int msi_domain_set_affinity(struct irqlab_irq_data *data, const struct irqlab_cpumask *mask,
 				   bool force)
 {
-	int ret = irqlab_irq_set_affinity_parent(data, mask, force);
+	struct irqlab_domain *parent = data->domain->parent;
+	int ret;
 
+	/* A parent that knows how its messages must change in flight does the whole update. */
+	if (parent->ops->child_msi_set_affinity)
+		return parent->ops->child_msi_set_affinity(data, mask, force);
+	ret = irqlab_irq_set_affinity_parent(data, mask, force);
 	if (ret < 0 || ret == IRQLAB_SET_AFFINITY_OK_DONE)
 		return ret;
-	/* The parent moved the interrupt: the device must be told the new message. */
-	if (data->activated || !data->irq->started)
-		store_composed(data);
+	store_composed(data);
 	return IRQLAB_SET_AFFINITY_OK;
 }
 
@@ -312,14 +400,14 @@ static void msi_domain_dump(struct irqlab_domain *d, struct irqlab_strbuf *out)
 	for (unsigned i = 0; i < dev->nr; i++) {
 		struct irqlab_msi_msg msg;
 
-		if (!dev->entries[i].irq && !dev->entries[i].pending)
+		if (!dev->entries[i].irq && !irqlab_device_pending(dev, i))
 			continue;
-		if (irqlab_device_read_msg(dev, i, &msg))
+		if (irqlab_device_stored_msg(dev, i, &msg))
 			continue;
 		irqlab_strbuf_printf(out, "  entry %u addr=0x%08x data=0x%08x%s%s\n", i,
 				     msg.address_lo, msg.data,
 				     irqlab_device_masked(dev, i) ? " masked" : "",
-				     dev->entries[i].pending ? " pending" : "");
+				     irqlab_device_pending(dev, i) ? " pending" : "");
 	}
 }
 
@@ -356,6 +444,21 @@ static const struct irqlab_domain_ops msi_domain_ops = {
 	.activate = msi_domain_activate,
 	.deactivate = msi_domain_deactivate,
 	.set_affinity = msi_domain_set_affinity,
+	.write_msg = msi_domain_write_msg,
+	.check = msi_domain_check,
+	.dump = msi_domain_dump,
+};
+
+/*
+ * IMS provides mask, unmask and write-message and no affinity setter of its own (the rule of
+ * Linux's pci_create_ims_domain): a move reaches the store only through the parent chain.
+ */
+static const struct irqlab_domain_ops ims_domain_ops = {
+	.alloc = msi_domain_alloc,
+	.free = msi_domain_free,
+	.activate = msi_domain_activate,
+	.deactivate = msi_domain_deactivate,
+	.write_msg = msi_domain_write_msg,
 	.check = msi_domain_check,
 	.dump = msi_domain_dump,
 };
@@ -386,10 +489,18 @@ int irqlab_device_domain(struct irqlab_device *dev, struct irqlab_domain *parent
 		return 0;
 	snprintf(name, sizeof(name), "%s%s-%s", parent->child_prefix,
 		 irqlab_device_kind_name(dev->kind), dev->bdf);
-	err = irqlab_domain_create(k, parent, &msi_domain_ops, name, device_requirements(dev), dev,
-				   &dev->domain);
-	if (err)
-		return irqlab_kernel_fail(k, err, "device %s: cannot create %s", dev->name, name);
+	err = irqlab_domain_create(k, parent,
+				   dev->kind == IRQLAB_DEV_IMS ? &ims_domain_ops : &msi_domain_ops,
+				   name, device_requirements(dev), dev, &dev->domain);
+	if (err) {
+		char reason[sizeof(k->error)];
+
+		/* Name the device first: the domain's own sentence names the parent and the need.
+		 */
+		snprintf(reason, sizeof(reason), "%s", k->error);
+		irqlab_kernel_clear_error(k);
+		return irqlab_kernel_fail(k, err, "device %s: %s", dev->name, reason);
+	}
 	/*
 	 * Multi-MSI is a capability to ask for, not a requirement: without it the domain still
 	 * serves one vector (Linux drops MULTI_PCI_MSI from the child's flags).

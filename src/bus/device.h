@@ -17,6 +17,7 @@
 #include "irqlab/msi.h"
 #include "irqlab/msix.h"
 #include "core/irqdomain.h"
+#include "core/msg_class.h"
 
 enum irqlab_dev_kind {
 	IRQLAB_DEV_MSI,
@@ -33,8 +34,9 @@ struct irqlab_cpu_count {
 /* One MSI vector, MSI-X entry or IMS slot, as the kernel and the model see it. */
 struct irqlab_dev_entry {
 	struct irqlab_irq *irq; /* NULL: not allocated */
-	bool pending;		/* raised while masked (MSI-X PBA bit, MSI pending bit) */
+	bool ims_pending;	/* IMS: raised while masked (MSI/MSI-X keep it in hardware) */
 	bool resend;		/* unmasked while pending: the message goes out next */
+	unsigned long by_class[IRQLAB_MSG_NR_CLASSES]; /* what became of its messages */
 	unsigned long delivered;
 	struct irqlab_cpu_count *by_cpu; /* deliveries per CPU, in order of first delivery */
 	unsigned nr_by_cpu;
@@ -63,9 +65,17 @@ struct irqlab_device {
 	struct irqlab_dev_entry *entries;
 	unsigned nr_allocated;
 
+	/*
+	 * Called after each 32-bit write to a message store (the race explorer's probe): a
+	 * device may emit between any two of them.
+	 */
+	void (*observe)(void *ctx, struct irqlab_device *dev, unsigned index);
+	void *observe_ctx;
+
 	/* The stores, in their hardware layouts. */
 	struct irqlab_msix_entry *msix_table; /* MSI-X */
 	uint16_t msix_ctrl;
+	uint8_t *msix_pba; /* the Pending Bit Array, one bit an entry, little-endian */
 	struct irqlab_msi_msg *ims_slots; /* IMS: one message a slot */
 	bool *ims_masked;
 	struct {
@@ -95,13 +105,30 @@ int irqlab_device_alloc(struct irqlab_device *dev, unsigned min, unsigned max, b
 /* Frees every interrupt of the device; its domain stays. */
 void irqlab_device_free_irqs(struct irqlab_device *dev);
 
-/* The message entry @index emits now (MSI: the shared message with the vector number merged). */
+/*
+ * What entry @index's store holds (MSI: the shared message with the vector number merged).
+ */
+int irqlab_device_stored_msg(const struct irqlab_device *dev, unsigned index,
+			     struct irqlab_msi_msg *msg);
+/* The message entry @index emits now: -EINVAL while MSI or MSI-X is not enabled. */
 int irqlab_device_read_msg(const struct irqlab_device *dev, unsigned index,
 			   struct irqlab_msi_msg *msg);
+/* The 32-bit registers of a message store, in the order a driver writes them. */
+enum irqlab_store_reg {
+	IRQLAB_STORE_ADDR_LO,
+	IRQLAB_STORE_ADDR_HI,
+	IRQLAB_STORE_DATA,
+};
+/* One 32-bit write into entry @index's store, then the observer. */
+int irqlab_device_write_reg(struct irqlab_device *dev, unsigned index, enum irqlab_store_reg reg,
+			    uint32_t value);
 /* Writes the store of entry @index (the `store` statement, or the kernel's driver). */
 int irqlab_device_write_msg(struct irqlab_device *dev, unsigned index,
 			    const struct irqlab_msi_msg *msg);
 bool irqlab_device_masked(const struct irqlab_device *dev, unsigned index);
+/* The pending bit of entry @index (MSI-X: its PBA bit; MSI: its Pending Bits bit). */
+bool irqlab_device_pending(const struct irqlab_device *dev, unsigned index);
+void irqlab_device_set_pending(struct irqlab_device *dev, unsigned index, bool pending);
 void irqlab_device_mask(struct irqlab_device *dev, unsigned index);
 /* Unmasks; returns true when a pending message must now be sent (and clears it). */
 bool irqlab_device_unmask(struct irqlab_device *dev, unsigned index);

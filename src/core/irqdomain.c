@@ -239,6 +239,7 @@ static struct irqlab_irq *irq_desc_alloc(struct irqlab_domain *d, unsigned virq,
 	irq->dev = info->dev;
 	irq->index = info->hwirq + i;
 	irq->managed = info->flags & IRQLAB_ALLOC_F_MANAGED;
+	irq->maskable = info->flags & IRQLAB_ALLOC_F_CAN_RESERVE;
 	if (info->masks)
 		irq->affinity = info->masks[i];
 	else
@@ -448,19 +449,6 @@ int irqlab_irq_set_affinity(struct irqlab_irq *irq, const struct irqlab_cpumask 
 	return ret;
 }
 
-static int check_fail(struct irqlab_strbuf *why, const char *fmt, ...)
-	__attribute__((format(printf, 2, 3)));
-
-static int check_fail(struct irqlab_strbuf *why, const char *fmt, ...)
-{
-	va_list ap;
-
-	va_start(ap, fmt);
-	irqlab_strbuf_vprintf(why, fmt, ap);
-	va_end(ap);
-	return -EFAULT;
-}
-
 static int check_irq(struct irqlab_kernel *k, unsigned virq, struct irqlab_irq *irq,
 		     struct irqlab_strbuf *why)
 {
@@ -469,27 +457,29 @@ static int check_irq(struct irqlab_kernel *k, unsigned virq, struct irqlab_irq *
 	unsigned levels = 0;
 
 	if (irq->virq != virq || irq->kernel != k)
-		return check_fail(why, "irq %u: descriptor says virq %u in %s", virq, irq->virq,
-				  irq->kernel ? irq->kernel->name : "no kernel");
+		return irqlab_check_fail(why, "irq %u: descriptor says virq %u in %s", virq,
+					 irq->virq, irq->kernel ? irq->kernel->name : "no kernel");
 	if (!data)
-		return check_fail(why, "irq %u: has no levels", virq);
+		return irqlab_check_fail(why, "irq %u: has no levels", virq);
 	for (d = data->domain; data; data = data->parent, d = d ? d->parent : NULL) {
 		levels++;
 		if (data->irq != irq)
-			return check_fail(why, "irq %u: level %u points at another descriptor",
-					  virq, levels);
+			return irqlab_check_fail(
+				why, "irq %u: level %u points at another descriptor", virq, levels);
 		if (data->domain != d)
-			return check_fail(why, "irq %u: level %u is in %s, expected %s", virq,
-					  levels, data->domain->name, d ? d->name : "(none)");
+			return irqlab_check_fail(why, "irq %u: level %u is in %s, expected %s",
+						 virq, levels, data->domain->name,
+						 d ? d->name : "(none)");
 		if (data->parent && data->activated && !data->parent->activated)
-			return check_fail(why, "irq %u: %s is active above inactive %s", virq,
-					  data->domain->name, data->parent->domain->name);
+			return irqlab_check_fail(why, "irq %u: %s is active above inactive %s",
+						 virq, data->domain->name,
+						 data->parent->domain->name);
 	}
 	if (d)
-		return check_fail(why, "irq %u: chain stops above domain %s", virq, d->name);
+		return irqlab_check_fail(why, "irq %u: chain stops above domain %s", virq, d->name);
 	if (levels != irq->depth)
-		return check_fail(why, "irq %u: %u levels, descriptor says %u", virq, levels,
-				  irq->depth);
+		return irqlab_check_fail(why, "irq %u: %u levels, descriptor says %u", virq, levels,
+					 irq->depth);
 	return 0;
 }
 
@@ -506,8 +496,8 @@ int irqlab_kernel_check(struct irqlab_kernel *k, char *why_out, size_t len)
 		err = check_irq(k, v, k->irqs[v], &why);
 	}
 	if (!err && counted != k->nr_irqs)
-		err = check_fail(&why, "kernel %s: %u interrupts in the table, %u counted", k->name,
-				 counted, k->nr_irqs);
+		err = irqlab_check_fail(&why, "kernel %s: %u interrupts in the table, %u counted",
+					k->name, counted, k->nr_irqs);
 	for (struct irqlab_domain *d = k->domains; d && !err; d = d->next) {
 		unsigned long levels = 0;
 		unsigned children = 0;
@@ -518,12 +508,12 @@ int irqlab_kernel_check(struct irqlab_kernel *k, char *why_out, size_t len)
 		for (struct irqlab_domain *c = k->domains; c; c = c->next)
 			children += c->parent == d;
 		if (levels != d->nr_irqs)
-			err = check_fail(&why,
-					 "domain %s: counts %lu interrupts, %lu have a level in it",
-					 d->name, d->nr_irqs, levels);
+			err = irqlab_check_fail(
+				&why, "domain %s: counts %lu interrupts, %lu have a level in it",
+				d->name, d->nr_irqs, levels);
 		else if (children != d->nr_children)
-			err = check_fail(&why, "domain %s: counts %u children, has %u", d->name,
-					 d->nr_children, children);
+			err = irqlab_check_fail(&why, "domain %s: counts %u children, has %u",
+						d->name, d->nr_children, children);
 		else if (d->ops->check)
 			err = d->ops->check(d, &why);
 	}

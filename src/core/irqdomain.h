@@ -61,6 +61,18 @@ struct irqlab_alloc_info {
 #define IRQLAB_REQ_MSI	       (1u << 4)
 #define IRQLAB_REQ_IOAPIC      (1u << 5)
 
+/*
+ * How an affinity change without IR rewrites a stored message. AUTO is Linux's rule (direct
+ * when that is safe, else the two-step update through the old CPU); the others exist for the
+ * race explorer: NAIVE writes the final message directly; DEFERRED models a store in queue
+ * memory written later with no protocol (IMS without IR).
+ */
+enum irqlab_msi_update_style {
+	IRQLAB_MSI_UPDATE_AUTO,
+	IRQLAB_MSI_UPDATE_NAIVE,
+	IRQLAB_MSI_UPDATE_DEFERRED,
+};
+
 /* Return values of set_affinity beyond errors (Linux: IRQ_SET_MASK_OK*). */
 enum {
 	IRQLAB_SET_AFFINITY_OK = 0,	 /* the message may have changed: recompose and store */
@@ -89,6 +101,18 @@ struct irqlab_domain_ops {
 	/* Returns IRQLAB_SET_AFFINITY_OK, _OK_DONE or a negative errno. */
 	int (*set_affinity)(struct irqlab_irq_data *data, const struct irqlab_cpumask *mask,
 			    bool force);
+	/*
+	 * Stores a message where the device reads it (bus levels): the separate 32-bit writes it
+	 * is on real hardware.
+	 */
+	void (*write_msg)(struct irqlab_irq_data *data, const struct irqlab_msi_msg *msg);
+	/*
+	 * The affinity setter this domain installs on its MSI-like children, or NULL for the
+	 * generic one (Linux: x86_init_dev_msi_info installs msi_set_affinity only when the
+	 * parent is the vector domain, because only there does the stored message change).
+	 */
+	int (*child_msi_set_affinity)(struct irqlab_irq_data *data,
+				      const struct irqlab_cpumask *mask, bool force);
 	/* Composes the message a device must store (the vector or remap level). */
 	int (*compose_msg)(struct irqlab_irq_data *data, struct irqlab_msi_msg *msg);
 	/* Accepts or refuses a child's requirements; on refusal names the reason in @why. */
@@ -125,11 +149,14 @@ struct irqlab_irq {
 	unsigned depth;
 	struct irqlab_cpumask affinity; /* what was asked for */
 	bool managed;
-	bool managed_shutdown; /* managed, and no CPU of its mask is online */
-	bool started;	       /* requested (request_irq) and not released */
-	void *dev;	       /* the bus entry that owns it */
-	unsigned index;	       /* its index in that bus entry */
-	unsigned long handled; /* messages that reached its handler */
+	bool managed_shutdown;	    /* managed, and no CPU of its mask is online */
+	bool started;		    /* requested (request_irq) and not released */
+	bool maskable;		    /* the bus entry can be masked (reservation mode applies) */
+	bool retrigger;		    /* a message caught during a move must be sent again */
+	unsigned char update_style; /* enum irqlab_msi_update_style: how a move rewrites it */
+	void *dev;		    /* the bus entry that owns it */
+	unsigned index;		    /* its index in that bus entry */
+	unsigned long handled;	    /* messages that reached its handler */
 };
 
 struct irqlab_kernel {

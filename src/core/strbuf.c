@@ -1,4 +1,5 @@
 // SPDX-License-Identifier: MIT
+#include <errno.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -54,6 +55,16 @@ void irqlab_strbuf_printf(struct irqlab_strbuf *sb, const char *fmt, ...)
 	va_start(ap, fmt);
 	irqlab_strbuf_vprintf(sb, fmt, ap);
 	va_end(ap);
+}
+
+int irqlab_check_fail(struct irqlab_strbuf *why, const char *fmt, ...)
+{
+	va_list ap;
+
+	va_start(ap, fmt);
+	irqlab_strbuf_vprintf(why, fmt, ap);
+	va_end(ap);
+	return -EFAULT;
 }
 
 const char *irqlab_strbuf_str(const struct irqlab_strbuf *sb)

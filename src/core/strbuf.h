@@ -27,6 +27,12 @@ __attribute__((format(printf, 2, 3))) void irqlab_strbuf_printf(struct irqlab_st
 void irqlab_strbuf_vprintf(struct irqlab_strbuf *sb, const char *fmt, va_list ap);
 void irqlab_strbuf_append(struct irqlab_strbuf *sb, const char *text, size_t len);
 /* The text so far; never NULL. */
+/*
+ * For invariant checkers: appends the sentence naming the first violation to @why and
+ * returns -EFAULT.
+ */
+__attribute__((format(printf, 2, 3))) int irqlab_check_fail(struct irqlab_strbuf *why,
+							    const char *fmt, ...);
 const char *irqlab_strbuf_str(const struct irqlab_strbuf *sb);
 void irqlab_strbuf_reset(struct irqlab_strbuf *sb);
 void irqlab_strbuf_release(struct irqlab_strbuf *sb);

@@ -54,6 +54,7 @@ struct irqlab_ir_unit {
 	char name[32];
 	unsigned nr_entries;
 	bool cfi, eime;
+	bool probing; /* translating for a what-if: record and count nothing */
 	struct irqlab_fault *fault;
 	struct irqlab_irte_alloc *alloc;
 	struct irqlab_irte *table;  /* nr_entries x 128 bits, the layout the hardware reads */
@@ -260,6 +261,10 @@ static void block(struct irqlab_ir_unit *u, struct irqlab_ir_result *res, uint8_
 	res->blocked = true;
 	res->reason = reason;
 	res->index = index;
+	if (u->probing) {
+		res->silenced = !report;
+		return;
+	}
 	u->blocked++;
 	if (!report) {
 		res->silenced = true;
@@ -362,6 +367,14 @@ void irqlab_ir_unit_remap(struct irqlab_ir_unit *u, const struct irqlab_msi_msg 
 	res->trigger_level = d->trigger_level;
 }
 
+void irqlab_ir_unit_translate(struct irqlab_ir_unit *u, const struct irqlab_msi_msg *msg,
+			      uint16_t sid, struct irqlab_ir_result *res)
+{
+	u->probing = true;
+	irqlab_ir_unit_remap(u, msg, sid, res);
+	u->probing = false;
+}
+
 size_t irqlab_ir_unit_nr_faults(const struct irqlab_ir_unit *u)
 {
 	return u->nr_log;
@@ -397,29 +410,16 @@ void irqlab_ir_unit_clear_faults(struct irqlab_ir_unit *u)
 	u->dropped = 0;
 }
 
-static int check_fail(struct irqlab_strbuf *why, const char *fmt, ...)
-	__attribute__((format(printf, 2, 3)));
-
-static int check_fail(struct irqlab_strbuf *why, const char *fmt, ...)
-{
-	va_list ap;
-
-	va_start(ap, fmt);
-	irqlab_strbuf_vprintf(why, fmt, ap);
-	va_end(ap);
-	return -EFAULT;
-}
-
 int irqlab_ir_unit_check(const struct irqlab_ir_unit *u, struct irqlab_strbuf *why)
 {
 	unsigned long sum = 0;
 	char awhy[256];
 
 	if (irqlab_irte_alloc_check(u->alloc, awhy, sizeof(awhy)))
-		return check_fail(why, "IR unit %s: %s", u->name, awhy);
+		return irqlab_check_fail(why, "IR unit %s: %s", u->name, awhy);
 	if (irqlab_irte_alloc_size(u->alloc) != u->nr_entries)
-		return check_fail(why, "IR unit %s: table of %u entries, allocator of %u", u->name,
-				  u->nr_entries, irqlab_irte_alloc_size(u->alloc));
+		return irqlab_check_fail(why, "IR unit %s: table of %u entries, allocator of %u",
+					 u->name, u->nr_entries, irqlab_irte_alloc_size(u->alloc));
 	/* A released block was cleared, so an entry outside every block must be all zero. */
 	for (unsigned i = 0; i < u->nr_entries; i++) {
 		const struct irqlab_irte *e = &u->table[i];
@@ -427,11 +427,11 @@ int irqlab_ir_unit_check(const struct irqlab_ir_unit *u, struct irqlab_strbuf *w
 
 		decode_entry(u, e, &d);
 		if (memcmp(&d, &u->cache[i], sizeof(d)))
-			return check_fail(why,
-					  "IR unit %s: the decoded copy of IRTE 0x%04x is stale",
-					  u->name, i);
+			return irqlab_check_fail(
+				why, "IR unit %s: the decoded copy of IRTE 0x%04x is stale",
+				u->name, i);
 		if ((e->lo || e->hi) && !irqlab_irte_alloc_test(u->alloc, i))
-			return check_fail(
+			return irqlab_check_fail(
 				why,
 				"IR unit %s: IRTE 0x%04x holds %016llx:%016llx but is not "
 				"allocated",
@@ -440,14 +440,16 @@ int irqlab_ir_unit_check(const struct irqlab_ir_unit *u, struct irqlab_strbuf *w
 	for (unsigned r = 0; r < NR_REASONS; r++)
 		sum += u->reported[r];
 	if (sum != u->nr_reported)
-		return check_fail(why, "IR unit %s: %lu faults by reason, %lu in total", u->name,
-				  sum, u->nr_reported);
+		return irqlab_check_fail(why, "IR unit %s: %lu faults by reason, %lu in total",
+					 u->name, sum, u->nr_reported);
 	if (u->nr_log > IRQLAB_IR_FAULT_LOG_MAX || u->nr_log + u->dropped > u->nr_reported)
-		return check_fail(why, "IR unit %s: %zu records and %lu dropped of %lu faults",
-				  u->name, u->nr_log, u->dropped, u->nr_reported);
+		return irqlab_check_fail(why,
+					 "IR unit %s: %zu records and %lu dropped of %lu faults",
+					 u->name, u->nr_log, u->dropped, u->nr_reported);
 	if (u->blocked < u->nr_reported)
-		return check_fail(why, "IR unit %s: %lu faults but only %lu messages blocked",
-				  u->name, u->nr_reported, u->blocked);
+		return irqlab_check_fail(why,
+					 "IR unit %s: %lu faults but only %lu messages blocked",
+					 u->name, u->nr_reported, u->blocked);
 	return 0;
 }
 

@@ -112,6 +112,10 @@ unsigned irqlab_ir_unit_used(const struct irqlab_ir_unit *u);
 void irqlab_ir_unit_remap(struct irqlab_ir_unit *u, const struct irqlab_msi_msg *msg, uint16_t sid,
 			  struct irqlab_ir_result *res);
 
+/* The same checks for a what-if (the race explorer): nothing is recorded or counted. */
+void irqlab_ir_unit_translate(struct irqlab_ir_unit *u, const struct irqlab_msi_msg *msg,
+			      uint16_t sid, struct irqlab_ir_result *res);
+
 /*
  * Recorded faults, oldest first (NULL past the last); counts of reported faults (every fault
  * FPD did not silence, stored or dropped), all or per reason. The counts survive a clear.

@@ -289,19 +289,6 @@ static int remap_accept_child(struct irqlab_domain *d, unsigned required, struct
 	return 0;
 }
 
-static int check_fail(struct irqlab_strbuf *why, const char *fmt, ...)
-	__attribute__((format(printf, 2, 3)));
-
-static int check_fail(struct irqlab_strbuf *why, const char *fmt, ...)
-{
-	va_list ap;
-
-	va_start(ap, fmt);
-	irqlab_strbuf_vprintf(why, fmt, ap);
-	va_end(ap);
-	return -EFAULT;
-}
-
 static int check_irq(struct irqlab_domain *d, struct irqlab_irq_data *data,
 		     struct irqlab_strbuf *why)
 {
@@ -313,21 +300,22 @@ static int check_irq(struct irqlab_domain *d, struct irqlab_irq_data *data,
 	const struct irqlab_irte *e;
 
 	if (!ri)
-		return check_fail(why, "%s: irq %u has no IRTE", d->name, virq);
+		return irqlab_check_fail(why, "%s: irq %u has no IRTE", d->name, virq);
 	size = block_size(ri->block->count);
 	index = irte_index(ri);
 	if (ri->offset >= ri->block->count || ri->block->users == 0 || ri->block->base % size)
-		return check_fail(why, "%s: irq %u: IRTE 0x%04x is not in its block 0x%04x+%u",
-				  d->name, virq, index, ri->block->base, ri->block->count);
+		return irqlab_check_fail(why,
+					 "%s: irq %u: IRTE 0x%04x is not in its block 0x%04x+%u",
+					 d->name, virq, index, ri->block->base, ri->block->count);
 	for (unsigned i = ri->block->base; i < ri->block->base + size; i++)
 		if (!irqlab_ir_unit_irte_allocated(unit, i))
-			return check_fail(why, "%s: irq %u: block 0x%04x+%u of %s is not allocated",
-					  d->name, virq, ri->block->base, size,
-					  irqlab_ir_unit_name(unit));
+			return irqlab_check_fail(
+				why, "%s: irq %u: block 0x%04x+%u of %s is not allocated", d->name,
+				virq, ri->block->base, size, irqlab_ir_unit_name(unit));
 	e = irqlab_ir_unit_irte(unit, index);
 	if (irqlab_irte_decode_remapped(e, &f))
-		return check_fail(why, "%s: irq %u: IRTE 0x%04x is in posted mode", d->name, virq,
-				  index);
+		return irqlab_check_fail(why, "%s: irq %u: IRTE 0x%04x is in posted mode", d->name,
+					 virq, index);
 	/*
 	 * An early, reservation-only activation leaves the IRTE present (on the placeholder)
 	 * with the levels marked inactive, as Linux does: a present entry is fine either way,
@@ -335,22 +323,23 @@ static int check_irq(struct irqlab_domain *d, struct irqlab_irq_data *data,
 	 */
 	if (!f.present) {
 		if (data->activated)
-			return check_fail(why,
-					  "%s: irq %u is active but IRTE 0x%04x is not present",
-					  d->name, virq, index);
+			return irqlab_check_fail(
+				why, "%s: irq %u is active but IRTE 0x%04x is not present", d->name,
+				virq, index);
 		return 0;
 	}
 	if (irqlab_vector_irq_cfg(data, &cfg))
-		return check_fail(why, "%s: irq %u has no vector level", d->name, virq);
+		return irqlab_check_fail(why, "%s: irq %u has no vector level", d->name, virq);
 	if (f.vector != cfg.vector ||
 	    irqlab_irte_dest_decode(f.dest, irqlab_ir_unit_eime(unit)) != cfg.cpu ||
 	    f.sid != ri->sid)
-		return check_fail(why,
-				  "%s: irq %u: IRTE 0x%04x targets CPU %u vector 0x%x sid %04x, "
-				  "the vector level CPU %u vector 0x%x sid %04x",
-				  d->name, virq, index,
-				  irqlab_irte_dest_decode(f.dest, irqlab_ir_unit_eime(unit)),
-				  f.vector, f.sid, cfg.cpu, cfg.vector, ri->sid);
+		return irqlab_check_fail(
+			why,
+			"%s: irq %u: IRTE 0x%04x targets CPU %u vector 0x%x sid %04x, "
+			"the vector level CPU %u vector 0x%x sid %04x",
+			d->name, virq, index,
+			irqlab_irte_dest_decode(f.dest, irqlab_ir_unit_eime(unit)), f.vector, f.sid,
+			cfg.cpu, cfg.vector, ri->sid);
 	return 0;
 }
 

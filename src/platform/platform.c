@@ -12,6 +12,8 @@
 #include "platform/platform.h"
 #include "x86/vector_domain.h"
 
+static void flush_retriggers(struct irqlab_platform *p);
+
 /* Dynamic interrupts start above the GSIs of one 24-pin IO-APIC, as on a PC. */
 #define FIRST_DYNAMIC_VIRQ 24u
 
@@ -329,6 +331,7 @@ int irqlab_platform_affinity(struct irqlab_platform *p, struct irqlab_device *de
 	}
 	for (i = 0; i < n; i++)
 		irqlab_irq_set_affinity(dev->entries[idx[i]].irq, mask, false);
+	flush_retriggers(p);
 	return 0;
 }
 
@@ -376,9 +379,7 @@ int irqlab_platform_raise(struct irqlab_platform *p, struct irqlab_device *dev, 
 
 			/* A masked entry only latches its pending bit; more raises add nothing. */
 			if (irqlab_device_masked(dev, idx[i])) {
-				dev->entries[idx[i]].pending = true;
-				if (dev->kind == IRQLAB_DEV_MSI)
-					dev->msi.pending_bits |= 1u << idx[i];
+				irqlab_device_set_pending(dev, idx[i], true);
 				continue;
 			}
 			irqlab_device_read_msg(dev, idx[i], &msg);
@@ -422,14 +423,19 @@ int irqlab_platform_cpu(struct irqlab_platform *p, unsigned cpu, bool online)
 		     : irqlab_vector_cpu_offline(p->vector, cpu);
 	for (unsigned i = 0; !err && i < p->nr_devices; i++)
 		flush_resends(p, p->devices[i]);
+	if (!err)
+		flush_retriggers(p);
 	return err;
 }
 
-static void count_delivery(struct irqlab_platform *p, struct irqlab_delivery *dl)
+static void count_delivery(struct irqlab_platform *p, struct irqlab_device *from, unsigned index,
+			   struct irqlab_delivery *dl)
 {
 	struct irqlab_irq *irq = dl->irq;
 
 	p->by_class[dl->cls]++;
+	if (from)
+		from->entries[index].by_class[dl->cls]++;
 	if (dl->cls != IRQLAB_MSG_DELIVERED)
 		return;
 	p->delivered_by_cpu[dl->cpu]++;
@@ -481,71 +487,219 @@ static void trace_delivery(struct irqlab_platform *p, struct irqlab_device *dev,
 	p->trace(p->trace_ctx, line);
 }
 
-void irqlab_platform_deliver(struct irqlab_platform *p, struct irqlab_device *dev, unsigned index,
-			     const struct irqlab_msi_msg *msg, struct irqlab_delivery *out)
+/*
+ * Where @msg from @dev goes. With @commit the model changes as it does when a message really
+ * arrives (faults recorded, moves completed); without, it is only looked at (the race
+ * explorer's what-ifs).
+ */
+static void route(struct irqlab_platform *p, struct irqlab_device *dev,
+		  const struct irqlab_msi_msg *msg, struct irqlab_delivery *dl, bool commit)
 {
-	struct irqlab_delivery dl = {.msg = *msg, .cls = IRQLAB_MSG_LOST};
 	struct irqlab_msi_compat f;
+	enum irqlab_lapic_result res;
 	unsigned dest, vector;
 
+	memset(dl, 0, sizeof(*dl));
+	dl->msg = *msg;
+	dl->cls = IRQLAB_MSG_LOST;
 	if (p->ir) {
-		dl.remapped = true;
-		irqlab_ir_unit_remap(p->ir, msg, dev->rid, &dl.ir);
-		if (dl.ir.blocked) {
-			dl.cls = IRQLAB_MSG_BLOCKED;
-			dl.why = "blocked by the IR unit";
-			goto out;
+		dl->remapped = true;
+		if (commit)
+			irqlab_ir_unit_remap(p->ir, msg, dev->rid, &dl->ir);
+		else
+			irqlab_ir_unit_translate(p->ir, msg, dev->rid, &dl->ir);
+		if (dl->ir.blocked) {
+			dl->cls = IRQLAB_MSG_BLOCKED;
+			dl->why = "blocked by the IR unit";
+			return;
 		}
-		dest = dl.ir.dest;
-		vector = dl.ir.vector;
+		dest = dl->ir.dest;
+		vector = dl->ir.vector;
 	} else {
 		/* Without IR the message goes to the local APICs as written, or nowhere. */
 		if (msg->address_hi || (msg->address_lo >> 20) != 0xfee) {
-			dl.why = "not an interrupt address: a memory write";
-			goto out;
+			dl->why = "not an interrupt address: a memory write";
+			return;
 		}
 		if (irqlab_msi_is_remappable(msg) ||
 		    irqlab_msi_compat_decode(msg, p->cfg.extdest, &f)) {
-			dl.why = "remappable format with no IR unit";
-			goto out;
+			dl->why = "remappable format with no IR unit";
+			return;
 		}
 		dest = f.dest;
 		vector = f.vector;
 	}
-	dl.cpu = dest;
-	dl.vector = vector;
+	dl->cpu = dest;
+	dl->vector = vector;
 	if (dest >= p->cfg.ncpus) {
-		dl.why = "no CPU has that APIC id";
-		goto out;
+		dl->why = "no CPU has that APIC id";
+		return;
 	}
-	switch (irqlab_vector_lapic_accept(p->vector, dest, vector, &dl.irq)) {
+	res = commit ? irqlab_vector_lapic_accept(p->vector, dest, vector, &dl->irq)
+		     : irqlab_vector_lapic_peek(p->vector, dest, vector, &dl->irq);
+	switch (res) {
 	case IRQLAB_LAPIC_HANDLED:
 		/* Reaching another owner's handler is the isolation breach. */
-		dl.cls = dl.irq->kernel == dev->kernel ? IRQLAB_MSG_DELIVERED
-						       : IRQLAB_MSG_MISDELIVERED;
+		dl->cls = dl->irq->kernel == dev->kernel ? IRQLAB_MSG_DELIVERED
+							 : IRQLAB_MSG_MISDELIVERED;
+		break;
+	case IRQLAB_LAPIC_RETRIGGER:
+		/* Latched in the old CPU's IRR; the mover resends it to the new target. */
+		dl->cls = IRQLAB_MSG_DELIVERED;
+		dl->retriggered = true;
+		dl->why = dl->irq ? "latched in the old CPU's IRR and resent to the new target "
+				    "(the handler installed there also sees a spurious call)"
+				  : "latched in the old CPU's IRR and resent to the new target";
+		dl->irq = NULL;
 		break;
 	case IRQLAB_LAPIC_SPURIOUS:
-		dl.cls = IRQLAB_MSG_SPURIOUS;
-		dl.why = "the placeholder vector";
+		dl->cls = IRQLAB_MSG_SPURIOUS;
+		dl->why = "the placeholder vector";
 		break;
 	case IRQLAB_LAPIC_NO_HANDLER:
-		dl.why = "no irq handler for vector";
+		dl->why = "no irq handler for vector";
 		break;
 	case IRQLAB_LAPIC_LEGACY:
-		dl.why = "an ISA interrupt's vector";
+		dl->why = "an ISA interrupt's vector";
 		break;
 	case IRQLAB_LAPIC_CPU_OFFLINE:
-		dl.why = "the CPU is offline";
+		dl->why = "the CPU is offline";
 		break;
 	case IRQLAB_LAPIC_BAD_VECTOR:
-		dl.why = "not an external interrupt vector";
+		dl->why = "not an external interrupt vector";
 		break;
 	}
-out:
-	count_delivery(p, &dl);
+}
+
+void irqlab_platform_deliver(struct irqlab_platform *p, struct irqlab_device *dev, unsigned index,
+			     const struct irqlab_msi_msg *msg, struct irqlab_delivery *out)
+{
+	struct irqlab_delivery dl;
+
+	route(p, dev, msg, &dl, true);
+	/* A latched message is counted when it is resent, not twice. */
+	if (!dl.retriggered)
+		count_delivery(p, dev, index, &dl);
 	trace_delivery(p, dev, index, &dl);
 	if (out)
 		*out = dl;
+}
+
+/* Sends again what a two-step move latched (Linux: irq_retrigger, an IPI to the new target). */
+static void flush_retriggers(struct irqlab_platform *p)
+{
+	struct irqlab_kernel *k = p->host;
+
+	for (unsigned v = 0; v < k->irq_slots; v++) {
+		struct irqlab_irq *irq = k->irqs[v];
+		struct irqlab_delivery dl = {.cls = IRQLAB_MSG_LOST};
+		struct irqlab_irq_cfg cfg;
+
+		if (!irq || !irq->retrigger)
+			continue;
+		irq->retrigger = false;
+		irqlab_vector_irq_cfg(irq->top, &cfg);
+		dl.cpu = cfg.cpu;
+		dl.vector = cfg.vector;
+		dl.why = "resent after a move";
+		if (irqlab_vector_lapic_accept(p->vector, cfg.cpu, cfg.vector, &dl.irq) ==
+		    IRQLAB_LAPIC_HANDLED)
+			dl.cls = IRQLAB_MSG_DELIVERED;
+		count_delivery(p, irq->dev, irq->index, &dl);
+		if (irq->dev)
+			trace_delivery(p, irq->dev, irq->index, &dl);
+	}
+}
+
+static void race_probe(struct irqlab_platform *p, struct irqlab_device *dev, unsigned index,
+		       struct irqlab_race *race, const char *when)
+{
+	struct irqlab_race_point *pt;
+	struct irqlab_msi_msg msg;
+
+	if (race->n == IRQLAB_RACE_MAX_POINTS || irqlab_device_read_msg(dev, index, &msg))
+		return;
+	pt = &race->points[race->n++];
+	pt->when = when;
+	if (irqlab_device_masked(dev, index)) {
+		/* A masked entry only latches its pending bit: nothing can go astray. */
+		pt->dl = (struct irqlab_delivery){.msg = msg, .cls = IRQLAB_MSG_DELIVERED};
+		pt->dl.why = "masked: pending, sent at unmask";
+		pt->pending = true;
+	} else {
+		route(p, dev, &msg, &pt->dl, false);
+		/* Another interrupt's handler returns "not mine": this one is lost. */
+		if (pt->dl.cls == IRQLAB_MSG_DELIVERED && pt->dl.irq && pt->dl.irq != race->irq) {
+			pt->dl.cls = IRQLAB_MSG_LOST;
+			pt->dl.why = "reached another interrupt's handler";
+		}
+	}
+	race->by_class[pt->dl.cls]++;
+}
+
+struct race_ctx {
+	struct irqlab_platform *p;
+	struct irqlab_race *race;
+	unsigned index;
+	unsigned writes;
+};
+
+static void race_observe(void *ctx, struct irqlab_device *dev, unsigned index)
+{
+	static const char *const names[] = {"after the address-low write",
+					    "after the address-high write", "after the data write"};
+	struct race_ctx *rc = ctx;
+
+	if (index == rc->index)
+		race_probe(rc->p, dev, index, rc->race, names[rc->writes++ % 3]);
+}
+
+int irqlab_platform_race(struct irqlab_platform *p, struct irqlab_device *dev, unsigned index,
+			 const struct irqlab_cpumask *mask, enum irqlab_msi_update_style style,
+			 struct irqlab_race *race)
+{
+	struct race_ctx rc = {.p = p, .race = race, .index = index};
+	struct irqlab_irq *irq;
+	struct irqlab_msi_msg old, final;
+	int err;
+
+	irqlab_kernel_clear_error(p->host);
+	memset(race, 0, sizeof(*race));
+	err = check_allocated(p, "race", dev, &index, 1);
+	if (err)
+		return err;
+	irq = dev->entries[index].irq;
+	race->irq = irq;
+	irqlab_device_read_msg(dev, index, &old);
+	race_probe(p, dev, index, race, "before the update");
+	irq->update_style = (unsigned char)style;
+	dev->observe = race_observe;
+	dev->observe_ctx = &rc;
+	err = irqlab_platform_affinity(p, dev, &index, 1, mask);
+	dev->observe = NULL;
+	irq->update_style = IRQLAB_MSI_UPDATE_AUTO;
+	if (err)
+		return err;
+	if (style == IRQLAB_MSI_UPDATE_DEFERRED && !p->remap) {
+		/*
+		 * The store is written later, by whatever drains the queue, in either order and
+		 * with nothing marked: both torn messages are possible.
+		 */
+		struct irqlab_msi_msg torn;
+
+		irqlab_irq_compose_msg(irq->top->parent, &final);
+		torn = old;
+		torn.address_lo = final.address_lo;
+		irqlab_device_write_msg(dev, index, &torn);
+		race_probe(p, dev, index, race, "late write, address first: address written");
+		torn = old;
+		torn.data = final.data;
+		irqlab_device_write_msg(dev, index, &torn);
+		race_probe(p, dev, index, race, "late write, data first: data written");
+		irqlab_device_write_msg(dev, index, &final);
+	}
+	race_probe(p, dev, index, race, "after the update");
+	return 0;
 }
 
 int irqlab_platform_check(struct irqlab_platform *p, char *why, size_t len)

@@ -15,6 +15,7 @@
 
 #include "bus/device.h"
 #include "core/irqdomain.h"
+#include "core/msg_class.h"
 #include "iommu/ir_unit.h"
 
 struct irqlab_platform_config {
@@ -26,16 +27,6 @@ struct irqlab_platform_config {
 	bool extdest; /* 15-bit extended destination ids without IR */
 };
 
-/* Where a message ended (DESIGN.md). */
-enum irqlab_msg_class {
-	IRQLAB_MSG_DELIVERED,
-	IRQLAB_MSG_BLOCKED,
-	IRQLAB_MSG_LOST,
-	IRQLAB_MSG_SPURIOUS,
-	IRQLAB_MSG_MISDELIVERED,
-	IRQLAB_MSG_NR_CLASSES,
-};
-
 /* The path and fate of one message, for traces and tests. */
 struct irqlab_delivery {
 	enum irqlab_msg_class cls;
@@ -44,7 +35,24 @@ struct irqlab_delivery {
 	struct irqlab_ir_result ir;
 	unsigned cpu, vector; /* where it arrived, when it reached a local APIC */
 	struct irqlab_irq *irq;
-	const char *why; /* for lost and blocked: what happened */
+	bool retriggered; /* caught at a vector marked by a two-step move, then resent */
+	const char *why;  /* for lost and blocked: what happened */
+};
+
+/* The race explorer: where the device's message goes at each point of one update. */
+#define IRQLAB_RACE_MAX_POINTS 16
+
+struct irqlab_race_point {
+	const char *when; /* "after the data write", ... */
+	bool pending;	  /* the entry was masked: the message waits in its pending bit */
+	struct irqlab_delivery dl;
+};
+
+struct irqlab_race {
+	struct irqlab_irq *irq; /* the interrupt that moves */
+	unsigned n;
+	struct irqlab_race_point points[IRQLAB_RACE_MAX_POINTS];
+	unsigned by_class[IRQLAB_MSG_NR_CLASSES];
 };
 
 typedef void (*irqlab_trace_fn)(void *ctx, const char *line);
@@ -92,6 +100,15 @@ int irqlab_platform_raise(struct irqlab_platform *p, struct irqlab_device *dev, 
 int irqlab_platform_store(struct irqlab_platform *p, struct irqlab_device *dev, unsigned index,
 			  uint64_t addr, uint32_t data);
 int irqlab_platform_cpu(struct irqlab_platform *p, unsigned cpu, bool online);
+
+/*
+ * Moves entry @index to @mask as `affinity` does, with the message store updated in @style,
+ * and probes where a message the device sent would go before the update, after each 32-bit
+ * write of the store, and after the update. The probes change nothing; the move is real.
+ */
+int irqlab_platform_race(struct irqlab_platform *p, struct irqlab_device *dev, unsigned index,
+			 const struct irqlab_cpumask *mask, enum irqlab_msi_update_style style,
+			 struct irqlab_race *race);
 
 /* The fabric: the device emits @msg from entry @index; fills @out when not NULL. */
 void irqlab_platform_deliver(struct irqlab_platform *p, struct irqlab_device *dev, unsigned index,

@@ -278,6 +278,7 @@ static int parse_list(struct scn_parser *ps, const struct scn_where *w, const ch
 			goto out_free_ranges;
 		ranges[k].lo = (uint32_t)lo;
 		ranges[k].hi = (uint32_t)hi;
+		ranges[k].col = col;
 		k++;
 		i = end + 1;
 	}
@@ -833,7 +834,7 @@ int irqlab_scn_parse_with(const char *file, const void *buf, size_t len,
 	ps.prog = scn_zalloc(&ps.mem, 1, sizeof(*ps.prog));
 	if (!ps.prog)
 		return scn_error_nomem(err, 1, 1);
-	scn_lexer_init(&ps.lx, buf, len, &ps.mem);
+	scn_lexer_init(&ps.lx, buf, len);
 	while ((r = scn_lex_line(&ps.lx, err)) > 0) {
 		r = parse_statement(&ps);
 		if (r)
@@ -843,7 +844,6 @@ int irqlab_scn_parse_with(const char *file, const void *buf, size_t len,
 		r = scn_error_at(err, 1, 1,
 				 "no 'host' statement (a scenario starts with host "
 				 "cpus=N)");
-	scn_lexer_fini(&ps.lx);
 	free(ps.names);
 	if (r) {
 		irqlab_scn_program_free(ps.prog);

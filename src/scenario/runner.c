@@ -33,6 +33,9 @@ struct runner {
 	bool prev_alloc;
 	unsigned prev_granted;
 
+	bool have_race;
+	struct irqlab_race race;
+
 	unsigned passed, failed;
 	bool error;
 	bool internal; /* the error is a broken invariant */
@@ -113,7 +116,7 @@ static int index_list(struct runner *r, const struct irqlab_scn_stmt *st,
 
 		if (rg->hi >= dev->nr)
 			return sem_error(
-				r, a->line, a->vcol, "%s: index %u is beyond the %u %s of %s",
+				r, a->line, rg->col, "%s: index %u is beyond the %u %s of %s",
 				irqlab_scn_kind_name(st->kind), rg->hi, dev->nr,
 				dev->kind == IRQLAB_DEV_IMS ? "slots" : "entries", dev->name);
 		total += (uint64_t)rg->hi - rg->lo + 1;
@@ -167,7 +170,7 @@ static int cpu_list(struct runner *r, const struct irqlab_scn_stmt *st, struct i
 		const struct irqlab_scn_range *rg = &a->v.list.ranges[i];
 
 		if (rg->hi >= r->p->cfg.ncpus)
-			return sem_error(r, a->line, a->vcol, "%s: CPU %u: the host has CPUs 0-%u",
+			return sem_error(r, a->line, rg->col, "%s: CPU %u: the host has CPUs 0-%u",
 					 irqlab_scn_kind_name(st->kind), rg->hi,
 					 r->p->cfg.ncpus - 1);
 		irqlab_cpumask_set_range(m, rg->lo, rg->hi);
@@ -361,7 +364,7 @@ static void verdict(struct runner *r, const struct irqlab_scn_stmt *st, bool hel
 		irqlab_out_str(&r->out, "expected", NULL, expected);
 		irqlab_out_str(&r->out, "seen", NULL, seen);
 		irqlab_out_close_object(&r->out);
-	} else if (!held || r->opts->verbose) {
+	} else if ((!held && !r->opts->quiet) || r->opts->verbose) {
 		fprintf(r->out.f, "%s:%u: %s: %s: expected %s, saw %s\n", r->file, st->line,
 			irqlab_scn_kind_name(st->kind), held ? "ok" : "FAILED", expected, seen);
 	}
@@ -479,8 +482,8 @@ static int run_expect(struct runner *r, const struct irqlab_scn_stmt *st)
 		if ((err = lookup_device(r, st, &dev)) || (err = single_index(r, st, dev, &index)))
 			return err;
 		snprintf(e, sizeof(e), "addr=0x%llx data=0x%x", (unsigned long long)addr, data);
-		if (irqlab_device_read_msg(dev, index, &msg)) {
-			verdict(r, st, false, e, "no message (the entry is not enabled)");
+		if (irqlab_device_stored_msg(dev, index, &msg)) {
+			verdict(r, st, false, e, "no message (beyond the vectors MSI enabled)");
 			return 0;
 		}
 		seen_addr = (uint64_t)msg.address_hi << 32 | msg.address_lo;
@@ -548,6 +551,9 @@ static int run_show(struct runner *r, const struct irqlab_scn_stmt *st)
 	if (st->kind == IRQLAB_SCN_SHOW_VECTORS && c && !c->implicit &&
 	    (err = cpu_arg(r, st, "cpu", &cpu)))
 		return err;
+	/* irqlab show prints only the view it was asked for. */
+	if (r->opts->quiet && !r->out.json)
+		return 0;
 	irqlab_out_open_object(&r->out, NULL);
 	irqlab_out_str(&r->out, "event", NULL, "show");
 	irqlab_out_uint(&r->out, "line", NULL, st->line);
@@ -576,6 +582,103 @@ static int run_show(struct runner *r, const struct irqlab_scn_stmt *st)
 	return 0;
 }
 
+static const char *const style_names[] = {"auto", "naive", "deferred"};
+
+static void print_race(struct runner *r, const struct irqlab_scn_stmt *st,
+		       const struct irqlab_device *dev, unsigned index, int style)
+{
+	struct irqlab_out *o = &r->out;
+
+	if (r->opts->quiet && !o->json)
+		return;
+	irqlab_out_open_object(o, NULL);
+	irqlab_out_str(o, "event", NULL, "race");
+	irqlab_out_uint(o, "line", NULL, st->line);
+	irqlab_out_str(o, "device", "--- race %s", dev->name);
+	irqlab_out_uint(o, "index", " index %llu", index);
+	irqlab_out_str(o, "style", " style=%s", style_names[style]);
+	irqlab_out_uint(o, "line", " (line %llu)\n", st->line);
+	irqlab_out_open_array(o, "points");
+	for (unsigned i = 0; i < r->race.n; i++) {
+		const struct irqlab_race_point *pt = &r->race.points[i];
+
+		irqlab_out_open_object(o, NULL);
+		irqlab_out_str(o, "when", "  %-45s", pt->when);
+		irqlab_out_hex(o, "addr", " addr=0x%08llx", pt->dl.msg.address_lo);
+		irqlab_out_hex(o, "data", " data=0x%08llx", pt->dl.msg.data);
+		irqlab_out_str(o, "class", " -> %s", irqlab_msg_class_name(pt->dl.cls));
+		if (!pt->pending && pt->dl.cls != IRQLAB_MSG_BLOCKED) {
+			irqlab_out_uint(o, "cpu", " (CPU %llu", pt->dl.cpu);
+			irqlab_out_hex(o, "vector", " vector 0x%02llx)", pt->dl.vector);
+		}
+		if (pt->dl.why)
+			irqlab_out_str(o, "why", ": %s", pt->dl.why);
+		irqlab_out_text(o, "\n");
+		irqlab_out_close_object(o);
+	}
+	irqlab_out_close_array(o);
+	irqlab_out_close_object(o);
+}
+
+static int run_race(struct runner *r, const struct irqlab_scn_stmt *st)
+{
+	static const enum irqlab_msi_update_style styles[] = {
+		IRQLAB_MSI_UPDATE_AUTO, IRQLAB_MSI_UPDATE_NAIVE, IRQLAB_MSI_UPDATE_DEFERRED};
+	int style = irqlab_scn_get_choice(st, "style", IRQLAB_SCN_STYLE_AUTO);
+	struct irqlab_device *dev;
+	struct irqlab_cpumask mask;
+	unsigned index;
+	int err;
+
+	if ((err = lookup_device(r, st, &dev)) || (err = single_index(r, st, dev, &index)) ||
+	    (err = cpu_list(r, st, &mask)))
+		return err;
+	err = irqlab_platform_race(r->p, dev, index, &mask, styles[style], &r->race);
+	r->have_race = !err;
+	if (!err)
+		print_race(r, st, dev, index, style);
+	record(r, st, err);
+	return 0;
+}
+
+static int expect_race(struct runner *r, const struct irqlab_scn_stmt *st)
+{
+	static const struct {
+		const char *key;
+		int cls; /* -1: all points */
+	} facts[] = {
+		{"points", -1},
+		{"delivered", IRQLAB_MSG_DELIVERED},
+		{"lost", IRQLAB_MSG_LOST},
+		{"spurious", IRQLAB_MSG_SPURIOUS},
+	};
+	char e[128] = "", s[128] = "";
+	size_t el = 0, sl = 0;
+	bool held = true, any = false;
+
+	if (!r->have_race)
+		return sem_error(r, st->line, st->col, "expect race: no race ran before it");
+	for (size_t i = 0; i < sizeof(facts) / sizeof(facts[0]); i++) {
+		const struct irqlab_scn_arg *a = irqlab_scn_arg(st, facts[i].key);
+		unsigned seen = facts[i].cls < 0 ? r->race.n : r->race.by_class[facts[i].cls];
+
+		if (!a || a->implicit)
+			continue;
+		any = true;
+		held &= a->v.num == seen;
+		el += (size_t)snprintf(e + el, sizeof(e) - el, "%s%s=%llu", el ? " " : "",
+				       facts[i].key, (unsigned long long)a->v.num);
+		sl += (size_t)snprintf(s + sl, sizeof(s) - sl, "%s%s=%u", sl ? " " : "",
+				       facts[i].key, seen);
+	}
+	if (!any)
+		return sem_error(
+			r, st->line, st->col,
+			"expect race: name at least one of points=, delivered=, lost=, spurious=");
+	verdict(r, st, held, e, s);
+	return 0;
+}
+
 static int run_stmt(struct runner *r, const struct irqlab_scn_stmt *st)
 {
 	switch (st->kind) {
@@ -588,6 +691,10 @@ static int run_stmt(struct runner *r, const struct irqlab_scn_stmt *st)
 				     "device assignment arrives with the virtualization issue");
 	case IRQLAB_SCN_EOI:
 		return not_supported(r, st, "IO-APIC EOI arrives with the bus-domain issue");
+	case IRQLAB_SCN_RACE:
+		return run_race(r, st);
+	case IRQLAB_SCN_EXPECT_RACE:
+		return expect_race(r, st);
 	case IRQLAB_SCN_DEVICE:
 		return run_device(r, st);
 	case IRQLAB_SCN_ALLOC:

@@ -102,9 +102,10 @@ enum irqlab_scn_trigger { IRQLAB_SCN_TRIGGER_LEVEL, IRQLAB_SCN_TRIGGER_EDGE };
 enum irqlab_scn_polarity { IRQLAB_SCN_POLARITY_LOW, IRQLAB_SCN_POLARITY_HIGH };
 enum irqlab_scn_style { IRQLAB_SCN_STYLE_AUTO, IRQLAB_SCN_STYLE_NAIVE, IRQLAB_SCN_STYLE_DEFERRED };
 
-/* One element of a list: lo..hi inclusive (lo == hi for a single number). */
+/* One element of a list: lo..hi inclusive (lo == hi for a single number), and its column. */
 struct irqlab_scn_range {
 	uint32_t lo, hi;
+	unsigned int col;
 };
 
 struct irqlab_scn_value {

@@ -89,7 +89,7 @@ void irqlab_show_irq(struct irqlab_out *o, struct irqlab_platform *p, struct irq
 {
 	struct irqlab_irq *irq = dev->entries[index].irq;
 	struct irqlab_msi_msg msg = {0};
-	bool has_msg = irqlab_device_read_msg(dev, index, &msg) == 0;
+	bool has_msg = irqlab_device_stored_msg(dev, index, &msg) == 0;
 	struct irqlab_irq_cfg cfg;
 	char cpus[128];
 
@@ -101,7 +101,7 @@ void irqlab_show_irq(struct irqlab_out *o, struct irqlab_platform *p, struct irq
 		irqlab_out_hex(o, "data", " data=0x%08llx", msg.data);
 	}
 	irqlab_out_bool(o, "masked", " masked=%s", irqlab_device_masked(dev, index));
-	irqlab_out_bool(o, "pending", " pending=%s\n", dev->entries[index].pending);
+	irqlab_out_bool(o, "pending", " pending=%s\n", irqlab_device_pending(dev, index));
 	if (!irq) {
 		irqlab_out_bool(o, "allocated", "  allocated=%s\n", false);
 		return;
@@ -209,13 +209,26 @@ void irqlab_show_stats(struct irqlab_out *o, struct irqlab_platform *p)
 		struct irqlab_device *dev = p->devices[d];
 
 		for (unsigned i = 0; i < dev->nr; i++) {
-			if (!dev->entries[i].delivered)
+			const struct irqlab_dev_entry *e = &dev->entries[i];
+			unsigned long sent = 0;
+
+			for (unsigned c = 0; c < IRQLAB_MSG_NR_CLASSES; c++)
+				sent += e->by_class[c];
+			if (!sent && !e->delivered)
 				continue;
 			irqlab_out_open_object(o, NULL);
 			irqlab_out_str(o, "device", "%s", dev->name);
 			irqlab_out_uint(o, "index", "[%llu]", i);
-			irqlab_out_uint(o, "delivered", " delivered=%llu\n",
-					dev->entries[i].delivered);
+			irqlab_out_uint(o, "handled", " handled=%llu", e->delivered);
+			irqlab_out_open_object(o, "sent");
+			irqlab_out_text(o, " sent:");
+			for (unsigned c = 0; c < IRQLAB_MSG_NR_CLASSES; c++) {
+				irqlab_out_text(o, " %s=", irqlab_msg_class_name(c));
+				irqlab_out_uint(o, irqlab_msg_class_name(c), "%llu",
+						e->by_class[c]);
+			}
+			irqlab_out_close_object(o);
+			irqlab_out_text(o, "\n");
 			irqlab_out_close_object(o);
 		}
 	}

@@ -9,11 +9,15 @@
 #include <string.h>
 
 #include "irqlab/msi.h"
+#include "x86/msi_affinity.h"
 #include "x86/vector_domain.h"
 
 /* The local-APIC table entry of an ISA vector: a handler the model has no device for. */
 static struct irqlab_irq legacy_handler;
 #define LEGACY_IRQ (&legacy_handler)
+/* The table entry of a vector marked during a two-step move (Linux: VECTOR_RETRIGGERED). */
+static struct irqlab_irq retrigger_marker;
+#define RETRIGGER_IRQ (&retrigger_marker)
 
 struct vector_domain {
 	struct irqlab_matrix *matrix;
@@ -23,6 +27,12 @@ struct vector_domain {
 	struct irqlab_irq **vector_irq;
 	/* The ISA interrupts: where their vectors are now (vector 0: none). */
 	struct irqlab_irq_cfg legacy[IRQLAB_NR_ISA_IRQS];
+	/* The one vector marked for a two-step move in progress, and whether it was hit. */
+	struct {
+		bool armed, irr;
+		bool marked; /* the vector was free there and carries the marker */
+		unsigned cpu, vector;
+	} retrigger;
 };
 
 /* Per-interrupt state (Linux: struct apic_chip_data). */
@@ -375,19 +385,6 @@ static int vector_accept_child(struct irqlab_domain *d, unsigned required,
 	return -EOPNOTSUPP;
 }
 
-static int check_fail(struct irqlab_strbuf *why, const char *fmt, ...)
-	__attribute__((format(printf, 2, 3)));
-
-static int check_fail(struct irqlab_strbuf *why, const char *fmt, ...)
-{
-	va_list ap;
-
-	va_start(ap, fmt);
-	irqlab_strbuf_vprintf(why, fmt, ap);
-	va_end(ap);
-	return -EFAULT;
-}
-
 /*
  * Every allocated vector has exactly one owner in the LAPIC table, every owner holds what it
  * claims, and the reservations add up.
@@ -401,37 +398,37 @@ static int vector_check(struct irqlab_domain *d, struct irqlab_strbuf *why)
 	char mwhy[256];
 
 	if (irqlab_matrix_check(vd->matrix, mwhy, sizeof(mwhy)))
-		return check_fail(why, "%s: %s", d->name, mwhy);
+		return irqlab_check_fail(why, "%s: %s", d->name, mwhy);
 	for (unsigned cpu = 0; cpu < vd->ncpus; cpu++) {
 		for (unsigned v = 0; v < IRQLAB_NR_VECTORS; v++) {
 			struct irqlab_irq *irq = *lapic_slot(vd, cpu, v);
 			bool taken = irqlab_matrix_vector_allocated(vd->matrix, cpu, v);
 			struct apic_data *apd;
 
-			if (!irq) {
+			if (!irq || irq == RETRIGGER_IRQ) {
 				unowned += taken;
 				continue;
 			}
 			if (!taken)
-				return check_fail(
+				return irqlab_check_fail(
 					why, "%s: CPU %u vector 0x%x has a handler but is free",
 					d->name, cpu, v);
 			owners++;
 			if (irq == LEGACY_IRQ)
 				continue;
 			if (irqlab_irq_find(k, irq->virq) != irq)
-				return check_fail(why,
-						  "%s: CPU %u vector 0x%x points at a freed irq",
-						  d->name, cpu, v);
+				return irqlab_check_fail(
+					why, "%s: CPU %u vector 0x%x points at a freed irq",
+					d->name, cpu, v);
 			apd = irqlab_irq_data_of(irq, d)->chip_data;
 			if (!((apd->vector == v && apd->cpu == cpu) ||
 			      (apd->move_in_progress && apd->prev_vector == v &&
 			       apd->prev_cpu == cpu)))
-				return check_fail(why,
-						  "%s: CPU %u vector 0x%x names irq %u, which "
-						  "holds CPU %u vector 0x%x",
-						  d->name, cpu, v, irq->virq, apd->cpu,
-						  apd->vector);
+				return irqlab_check_fail(
+					why,
+					"%s: CPU %u vector 0x%x names irq %u, which "
+					"holds CPU %u vector 0x%x",
+					d->name, cpu, v, irq->virq, apd->cpu, apd->vector);
 		}
 	}
 	for (unsigned v = 0; v < k->irq_slots; v++) {
@@ -444,25 +441,26 @@ static int vector_check(struct irqlab_domain *d, struct irqlab_strbuf *why)
 		reserved += apd->has_reserved;
 		prepared += apd->prepared;
 		if (apd->vector && *lapic_slot(vd, apd->cpu, apd->vector) != irq)
-			return check_fail(
+			return irqlab_check_fail(
 				why,
 				"%s: irq %u holds CPU %u vector 0x%x but the LAPIC table disagrees",
 				d->name, v, apd->cpu, apd->vector);
 		if (apd->move_in_progress && !apd->vector)
-			return check_fail(why, "%s: irq %u moves without a vector", d->name, v);
+			return irqlab_check_fail(why, "%s: irq %u moves without a vector", d->name,
+						 v);
 	}
 	/* Only a CPU-offline in progress holds vectors with no handler yet (prepared). */
 	if (unowned != prepared)
-		return check_fail(why, "%s: %lu vectors allocated with no owner", d->name,
-				  unowned - prepared);
+		return irqlab_check_fail(why, "%s: %lu vectors allocated with no owner", d->name,
+					 unowned - prepared);
 	irqlab_matrix_stats(vd->matrix, &ms);
 	if (ms.total_allocated != owners + unowned)
-		return check_fail(why,
-				  "%s: the matrix counts %u vectors allocated, the maps hold %lu",
-				  d->name, ms.total_allocated, owners + unowned);
+		return irqlab_check_fail(
+			why, "%s: the matrix counts %u vectors allocated, the maps hold %lu",
+			d->name, ms.total_allocated, owners + unowned);
 	if (ms.global_reserved != reserved)
-		return check_fail(why, "%s: %u global reservations, %lu interrupts hold one",
-				  d->name, ms.global_reserved, reserved);
+		return irqlab_check_fail(why, "%s: %u global reservations, %lu interrupts hold one",
+					 d->name, ms.global_reserved, reserved);
 	return 0;
 }
 
@@ -526,6 +524,7 @@ static const struct irqlab_domain_ops vector_domain_ops = {
 	.deactivate = vector_deactivate,
 	.set_affinity = vector_set_affinity,
 	.compose_msg = vector_compose_msg,
+	.child_msi_set_affinity = irqlab_x86_msi_set_affinity,
 	.accept_child = vector_accept_child,
 	.check = vector_check,
 	.dump = vector_dump,
@@ -620,12 +619,11 @@ bool irqlab_vector_has_vector(struct irqlab_irq_data *data)
 	return apd && apd->vector && apd->cfg.vector == apd->vector;
 }
 
-enum irqlab_lapic_result irqlab_vector_lapic_accept(struct irqlab_domain *d, unsigned cpu,
-						    unsigned vector, struct irqlab_irq **irqp)
+enum irqlab_lapic_result irqlab_vector_lapic_peek(struct irqlab_domain *d, unsigned cpu,
+						  unsigned vector, struct irqlab_irq **irqp)
 {
 	struct vector_domain *vd = vd_of(d);
 	struct irqlab_irq *irq;
-	struct apic_data *apd;
 
 	*irqp = NULL;
 	if (cpu >= vd->ncpus || !cpu_online(d, cpu))
@@ -636,16 +634,75 @@ enum irqlab_lapic_result irqlab_vector_lapic_accept(struct irqlab_domain *d, uns
 	    irqlab_matrix_vector_system(vd->matrix, vector))
 		return IRQLAB_LAPIC_BAD_VECTOR;
 	irq = *lapic_slot(vd, cpu, vector);
+	/*
+	 * The mover watches this vector's IRR bit with interrupts off: whatever the table
+	 * holds, the message is latched and resent (an installed handler also sees it, as a
+	 * harmless spurious call, once interrupts are on again).
+	 */
+	if (vd->retrigger.armed && vd->retrigger.cpu == cpu && vd->retrigger.vector == vector) {
+		*irqp = irq == RETRIGGER_IRQ ? NULL : irq;
+		return IRQLAB_LAPIC_RETRIGGER;
+	}
 	if (!irq)
 		return IRQLAB_LAPIC_NO_HANDLER;
 	if (irq == LEGACY_IRQ)
 		return IRQLAB_LAPIC_LEGACY;
-	apd = irqlab_irq_data_of(irq, d)->chip_data;
+	*irqp = irq;
+	return IRQLAB_LAPIC_HANDLED;
+}
+
+enum irqlab_lapic_result irqlab_vector_lapic_accept(struct irqlab_domain *d, unsigned cpu,
+						    unsigned vector, struct irqlab_irq **irqp)
+{
+	enum irqlab_lapic_result res = irqlab_vector_lapic_peek(d, cpu, vector, irqp);
+	struct apic_data *apd;
+
+	if (res == IRQLAB_LAPIC_RETRIGGER) {
+		/* Latched in the local APIC's IRR: the mover sees it and resends. */
+		vd_of(d)->retrigger.irr = true;
+		return res;
+	}
+	if (res != IRQLAB_LAPIC_HANDLED)
+		return res;
+	apd = irqlab_irq_data_of(*irqp, d)->chip_data;
 	/* The first interrupt on the new vector proves the old one is no longer targeted. */
 	if (apd->move_in_progress && apd->cpu == cpu && apd->vector == vector)
 		complete_move(d, apd);
-	*irqp = irq;
 	return IRQLAB_LAPIC_HANDLED;
+}
+
+int irqlab_vector_retrigger_arm(struct irqlab_domain *d, unsigned cpu, unsigned vector)
+{
+	struct vector_domain *vd = vd_of(d);
+	struct irqlab_irq **slot;
+
+	if (vd->retrigger.armed || cpu >= vd->ncpus || vector >= IRQLAB_NR_VECTORS)
+		return -EBUSY;
+	slot = lapic_slot(vd, cpu, vector);
+	/* Marked only when free, so that no "No irq handler" is reported for it. */
+	vd->retrigger.marked = !*slot;
+	if (vd->retrigger.marked)
+		*slot = RETRIGGER_IRQ;
+	vd->retrigger.armed = true;
+	vd->retrigger.irr = false;
+	vd->retrigger.cpu = cpu;
+	vd->retrigger.vector = vector;
+	return 0;
+}
+
+bool irqlab_vector_retrigger_disarm(struct irqlab_domain *d)
+{
+	struct vector_domain *vd = vd_of(d);
+	bool irr = vd->retrigger.irr;
+
+	if (!vd->retrigger.armed)
+		return false;
+	if (vd->retrigger.marked)
+		*lapic_slot(vd, vd->retrigger.cpu, vd->retrigger.vector) = NULL;
+	vd->retrigger.armed = false;
+	vd->retrigger.marked = false;
+	vd->retrigger.irr = false;
+	return irr;
 }
 
 struct irqlab_irq *irqlab_vector_lookup(struct irqlab_domain *d, unsigned cpu, unsigned vector,
@@ -662,7 +719,7 @@ struct irqlab_irq *irqlab_vector_lookup(struct irqlab_domain *d, unsigned cpu, u
 		*legacy = true;
 		return NULL;
 	}
-	return irq;
+	return irq == RETRIGGER_IRQ ? NULL : irq;
 }
 
 int irqlab_vector_prepare_move(struct irqlab_irq_data *data, const struct irqlab_cpumask *mask)

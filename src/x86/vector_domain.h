@@ -43,6 +43,7 @@ enum irqlab_lapic_result {
 	IRQLAB_LAPIC_LEGACY,	 /* one of the ISA interrupts (no device of the model) */
 	IRQLAB_LAPIC_CPU_OFFLINE,
 	IRQLAB_LAPIC_BAD_VECTOR, /* an exception or system vector: not an external interrupt */
+	IRQLAB_LAPIC_RETRIGGER,	 /* a vector marked by a two-step move: latched, then resent */
 };
 
 int irqlab_vector_domain_create(struct irqlab_kernel *k, const struct irqlab_vector_config *cfg,
@@ -79,6 +80,19 @@ void irqlab_vector_unprepare_move(struct irqlab_irq_data *data);
 /* What the LAPIC table holds at (cpu, vector): an interrupt, or NULL (*@legacy: an ISA one). */
 struct irqlab_irq *irqlab_vector_lookup(struct irqlab_domain *vd, unsigned cpu, unsigned vector,
 					bool *legacy);
+
+/* The same lookup with no effect on the model: what a message would find. */
+enum irqlab_lapic_result irqlab_vector_lapic_peek(struct irqlab_domain *vd, unsigned cpu,
+						  unsigned vector, struct irqlab_irq **irq);
+
+/*
+ * The two-step move's safety net (Linux: VECTOR_RETRIGGERED and the IRR check): while armed,
+ * a message at @vector on @cpu is latched in the IRR (the vector is marked when it is free
+ * there, so no "No irq handler" is reported). Disarm reports whether one was latched, and
+ * the mover then resends it to the new target.
+ */
+int irqlab_vector_retrigger_arm(struct irqlab_domain *vd, unsigned cpu, unsigned vector);
+bool irqlab_vector_retrigger_disarm(struct irqlab_domain *vd);
 
 /* CPU hot-unplug: -ENOSPC (nothing changed) when the others cannot take its vectors. */
 int irqlab_vector_cpu_offline(struct irqlab_domain *vd, unsigned cpu);
