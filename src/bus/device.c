@@ -637,6 +637,13 @@ int irqlab_device_alloc(struct irqlab_device *dev, unsigned min, unsigned max, b
 	if (dev->kind == IRQLAB_DEV_MSI && dev->nr_allocated)
 		return irqlab_kernel_fail(k, -EBUSY, "alloc %s: MSI is already allocated",
 					  dev->name);
+	if (min > dev->nr)
+		return irqlab_kernel_fail(k, -ENOSPC, "alloc %s: the device has %u %s, %u asked",
+					  dev->name, dev->nr,
+					  dev->kind == IRQLAB_DEV_IMS ? "slots"
+					  : dev->kind == IRQLAB_DEV_MSI ? "MSI vectors"
+									: "entries",
+					  min);
 	for (unsigned n = max; n >= min; n--) {
 		if (dev->kind == IRQLAB_DEV_MSI && n > dev->nr)
 			continue;

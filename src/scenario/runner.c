@@ -242,6 +242,8 @@ static int run_device(struct runner *r, const struct irqlab_scn_stmt *st)
 	else
 		cfg.rid = default_rid(r->p);
 	err = irqlab_platform_add_device(r->p, &cfg, &dev);
+	if (err == -EEXIST && bdf && !bdf->implicit)
+		return sem_error(r, bdf->line, bdf->vcol, "%s", irqlab_platform_error(r->p));
 	if (err)
 		return sem_error(r, st->line, st->col, "%s", irqlab_platform_error(r->p));
 	return 0;
