@@ -43,6 +43,10 @@ int irqlab_device_new(struct irqlab_kernel *k, const struct irqlab_device_config
 	dev->maskable = cfg->kind != IRQLAB_DEV_MSI || cfg->maskable;
 	dev->queue_store = cfg->queue_store;
 	dev->kernel = k;
+	dev->intx.gsi = cfg->gsi;
+	dev->intx.level = cfg->level;
+	dev->intx.active_low = cfg->active_low;
+	dev->intx.pin = cfg->intx_pin;
 	dev->entries = irqlab_fault_zalloc(k->fault, nr * sizeof(*dev->entries));
 	if (!dev->entries)
 		goto out_free;
@@ -640,7 +644,7 @@ int irqlab_device_alloc(struct irqlab_device *dev, unsigned min, unsigned max, b
 	if (min > dev->nr)
 		return irqlab_kernel_fail(k, -ENOSPC, "alloc %s: the device has %u %s, %u asked",
 					  dev->name, dev->nr,
-					  dev->kind == IRQLAB_DEV_IMS ? "slots"
+					  dev->kind == IRQLAB_DEV_IMS	? "slots"
 					  : dev->kind == IRQLAB_DEV_MSI ? "MSI vectors"
 									: "entries",
 					  min);

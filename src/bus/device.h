@@ -49,6 +49,10 @@ struct irqlab_device_config {
 	unsigned nr;	  /* MSI vectors (1..32), MSI-X entries, IMS slots */
 	bool maskable;	  /* MSI per-vector masking */
 	bool queue_store; /* IMS in queue memory */
+	/* INTx: the pin's GSI, trigger and polarity, and which of INTA..INTD it is. */
+	unsigned gsi;
+	bool level, active_low;
+	unsigned intx_pin;
 };
 
 struct irqlab_device {
@@ -60,6 +64,14 @@ struct irqlab_device {
 	bool maskable;
 	bool queue_store;
 	struct irqlab_kernel *kernel; /* the kernel whose driver owns it */
+	struct {
+		unsigned gsi;
+		bool level, active_low;
+		unsigned pin;	     /* 0..3: INTA..INTD */
+		unsigned conditions; /* level: requests raised and not yet serviced (eoi) */
+		uint16_t sid;	     /* the IO-APIC's requester id: it sends the messages */
+		void *ioapic;	     /* the struct irqlab_ioapic its GSI is on, once allocated */
+	} intx;
 	struct irqlab_domain *domain; /* created on the first allocation */
 	bool multi_msi;		      /* the parent chain offers contiguous blocks */
 	struct irqlab_dev_entry *entries;

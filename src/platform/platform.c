@@ -8,7 +8,9 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "bus/ioapic.h"
 #include "iommu/remap_domain.h"
+#include "platform/intx.h"
 #include "platform/platform.h"
 #include "x86/vector_domain.h"
 
@@ -87,8 +89,13 @@ void irqlab_platform_free(struct irqlab_platform *p)
 {
 	if (!p)
 		return;
-	for (unsigned i = 0; i < p->nr_devices; i++)
-		irqlab_device_free_irqs(p->devices[i]);
+	for (unsigned i = 0; i < p->nr_devices; i++) {
+		if (p->devices[i]->kind == IRQLAB_DEV_INTX)
+			irqlab_intx_free(p, p->devices[i]);
+		else
+			irqlab_device_free_irqs(p->devices[i]);
+	}
+	irqlab_intx_free_all(p);
 	/* Domains go with the kernel; devices own only their stores. */
 	irqlab_kernel_free(p->host);
 	for (unsigned i = 0; i < p->nr_devices; i++)
@@ -178,6 +185,15 @@ int irqlab_platform_alloc(struct irqlab_platform *p, struct irqlab_device *dev, 
 	int err;
 
 	irqlab_kernel_clear_error(p->host);
+	if (dev->kind == IRQLAB_DEV_INTX) {
+		if (min > 1 || managed)
+			return irqlab_kernel_fail(p->host, min > 1 ? -ENOSPC : -EINVAL,
+						  "alloc %s: an INTx pin is one interrupt, not %s",
+						  dev->name, managed ? "a managed one" : "several");
+		err = irqlab_intx_alloc(p, dev);
+		*granted = err ? 0 : 1;
+		return err;
+	}
 	err = irqlab_device_domain(dev, parent);
 	if (err)
 		return err;
@@ -196,7 +212,10 @@ int irqlab_platform_free_irqs(struct irqlab_platform *p, struct irqlab_device *d
 	if (!dev->nr_allocated)
 		return irqlab_kernel_fail(p->host, -EINVAL, "free %s: nothing is allocated",
 					  dev->name);
-	irqlab_device_free_irqs(dev);
+	if (dev->kind == IRQLAB_DEV_INTX)
+		irqlab_intx_free(p, dev);
+	else
+		irqlab_device_free_irqs(dev);
 	return 0;
 }
 
@@ -231,6 +250,8 @@ int irqlab_platform_request(struct irqlab_platform *p, struct irqlab_device *dev
 			return irqlab_kernel_fail(p->host, -EBUSY,
 						  "request %s: index %u is already requested",
 						  dev->name, idx[i]);
+	if (dev->kind == IRQLAB_DEV_INTX)
+		return irqlab_intx_request(p, dev);
 	/* Every vector first: then activation cannot fail, and a failure changed nothing. */
 	for (i = 0; i < n; i++) {
 		err = irqlab_vector_prepare_activate(dev->entries[idx[i]].irq->top);
@@ -285,6 +306,8 @@ int irqlab_platform_release(struct irqlab_platform *p, struct irqlab_device *dev
 			return irqlab_kernel_fail(p->host, -EINVAL,
 						  "release %s: index %u is not requested",
 						  dev->name, idx[i]);
+	if (dev->kind == IRQLAB_DEV_INTX)
+		return irqlab_intx_release(p, dev);
 	for (unsigned i = 0; i < n; i++) {
 		struct irqlab_irq *irq = dev->entries[idx[i]].irq;
 
@@ -347,6 +370,8 @@ int irqlab_platform_mask(struct irqlab_platform *p, struct irqlab_device *dev, c
 			return irqlab_kernel_fail(
 				p->host, -ERANGE, "%s %s: index %u beyond its %u entries",
 				mask ? "mask" : "unmask", dev->name, idx[i], dev->nr);
+	if (dev->kind == IRQLAB_DEV_INTX)
+		return irqlab_intx_mask(p, dev, mask);
 	for (unsigned i = 0; i < n; i++) {
 		if (mask)
 			irqlab_device_mask(dev, idx[i]);
@@ -361,6 +386,8 @@ int irqlab_platform_raise(struct irqlab_platform *p, struct irqlab_device *dev, 
 			  unsigned n, unsigned count)
 {
 	irqlab_kernel_clear_error(p->host);
+	if (dev->kind == IRQLAB_DEV_INTX)
+		return irqlab_intx_raise(p, dev, count);
 	for (unsigned i = 0; i < n; i++) {
 		struct irqlab_msi_msg msg;
 
@@ -387,6 +414,25 @@ int irqlab_platform_raise(struct irqlab_platform *p, struct irqlab_device *dev, 
 		}
 	}
 	return 0;
+}
+
+int irqlab_platform_eoi(struct irqlab_platform *p, struct irqlab_device *dev)
+{
+	irqlab_kernel_clear_error(p->host);
+	if (dev->kind != IRQLAB_DEV_INTX)
+		return irqlab_kernel_fail(
+			p->host, -EINVAL,
+			"eoi %s: a message-signalled interrupt has no EOI to the device",
+			dev->name);
+	return irqlab_intx_eoi(p, dev);
+}
+
+int irqlab_platform_stored_msg(struct irqlab_platform *p, const struct irqlab_device *dev,
+			       unsigned index, struct irqlab_msi_msg *msg)
+{
+	if (dev->kind == IRQLAB_DEV_INTX)
+		return irqlab_intx_message(p, dev, msg);
+	return irqlab_device_stored_msg(dev, index, msg);
 }
 
 int irqlab_platform_store(struct irqlab_platform *p, struct irqlab_device *dev, unsigned index,
@@ -504,10 +550,13 @@ static void route(struct irqlab_platform *p, struct irqlab_device *dev,
 	dl->cls = IRQLAB_MSG_LOST;
 	if (p->ir) {
 		dl->remapped = true;
+		/* The IO-APIC, not the PCI function, writes an INTx message. */
+		uint16_t sid = dev->kind == IRQLAB_DEV_INTX ? dev->intx.sid : dev->rid;
+
 		if (commit)
-			irqlab_ir_unit_remap(p->ir, msg, dev->rid, &dl->ir);
+			irqlab_ir_unit_remap(p->ir, msg, sid, &dl->ir);
 		else
-			irqlab_ir_unit_translate(p->ir, msg, dev->rid, &dl->ir);
+			irqlab_ir_unit_translate(p->ir, msg, sid, &dl->ir);
 		if (dl->ir.blocked) {
 			dl->cls = IRQLAB_MSG_BLOCKED;
 			dl->why = "blocked by the IR unit";
@@ -668,6 +717,11 @@ int irqlab_platform_race(struct irqlab_platform *p, struct irqlab_device *dev, u
 	err = check_allocated(p, "race", dev, &index, 1);
 	if (err)
 		return err;
+	if (dev->kind == IRQLAB_DEV_INTX)
+		return irqlab_kernel_fail(
+			p->host, -EOPNOTSUPP,
+			"race %s: an IO-APIC pin is not a message store the kernel writes",
+			dev->name);
 	irq = dev->entries[index].irq;
 	race->irq = irq;
 	irqlab_device_read_msg(dev, index, &old);

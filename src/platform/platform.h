@@ -57,6 +57,10 @@ struct irqlab_race {
 
 typedef void (*irqlab_trace_fn)(void *ctx, const char *line);
 
+struct irqlab_ioapic;
+#define IRQLAB_IOAPIC_PINS 24u
+#define IRQLAB_MAX_IOAPICS 43u /* GSIs 0..1031 */
+
 struct irqlab_platform {
 	struct irqlab_platform_config cfg;
 	struct irqlab_fault fault;
@@ -66,6 +70,7 @@ struct irqlab_platform {
 	struct irqlab_ir_unit *ir;    /* the one unit covering every device, or NULL */
 	struct irqlab_device **devices;
 	unsigned nr_devices;
+	struct irqlab_ioapic *ioapics[IRQLAB_MAX_IOAPICS]; /* created on first use */
 	unsigned long by_class[IRQLAB_MSG_NR_CLASSES];
 	unsigned long *delivered_by_cpu; /* ncpus counters */
 	irqlab_trace_fn trace;
@@ -100,6 +105,11 @@ int irqlab_platform_raise(struct irqlab_platform *p, struct irqlab_device *dev, 
 int irqlab_platform_store(struct irqlab_platform *p, struct irqlab_device *dev, unsigned index,
 			  uint64_t addr, uint32_t data);
 int irqlab_platform_cpu(struct irqlab_platform *p, unsigned cpu, bool online);
+/* INTx: the driver served one request, then the EOI. */
+int irqlab_platform_eoi(struct irqlab_platform *p, struct irqlab_device *dev);
+/* What entry @index holds now (INTx: what its IO-APIC pin would send). */
+int irqlab_platform_stored_msg(struct irqlab_platform *p, const struct irqlab_device *dev,
+			       unsigned index, struct irqlab_msi_msg *msg);
 
 /*
  * Moves entry @index to @mask as `affinity` does, with the message store updated in @style,

@@ -57,21 +57,13 @@ const char *scn_quote(char *out, const char *p, size_t len)
 	return out;
 }
 
-void scn_lexer_init(struct scn_lexer *lx, const void *buf, size_t len, struct scn_mem *mem)
+void scn_lexer_init(struct scn_lexer *lx, const void *buf, size_t len)
 {
 	memset(lx, 0, sizeof(*lx));
 	lx->buf = buf;
 	lx->len = len;
 	lx->line = 1;
 	lx->col = 1;
-	lx->mem = mem;
-}
-
-void scn_lexer_fini(struct scn_lexer *lx)
-{
-	free(lx->words);
-	lx->words = NULL;
-	lx->nwords = lx->cap = 0;
 }
 
 /* Does a line end at @i: "\n", "\r\n" or the end of the input? */
@@ -182,21 +174,6 @@ static int skip_string(struct scn_lexer *lx, struct irqlab_scn_error *err)
 	return r;
 }
 
-static int push_word(struct scn_lexer *lx, struct irqlab_scn_error *err, const struct scn_word *w)
-{
-	if (lx->nwords == lx->cap) {
-		size_t cap = lx->cap ? lx->cap * 2 : 16;
-		struct scn_word *words = scn_realloc_array(lx->mem, lx->words, cap, sizeof(*words));
-
-		if (!words)
-			return scn_error_nomem(err, w->line, w->col);
-		lx->words = words;
-		lx->cap = cap;
-	}
-	lx->words[lx->nwords++] = *w;
-	return 0;
-}
-
 static int lex_word(struct scn_lexer *lx, struct irqlab_scn_error *err)
 {
 	struct scn_word w = {
@@ -228,7 +205,9 @@ static int lex_word(struct scn_lexer *lx, struct irqlab_scn_error *err)
 			return r;
 	}
 	w.len = lx->pos - start;
-	return push_word(lx, err, &w);
+	if (lx->nwords < SCN_MAX_WORDS)
+		lx->words[lx->nwords++] = w;
+	return 0;
 }
 
 int scn_lex_line(struct scn_lexer *lx, struct irqlab_scn_error *err)

@@ -221,10 +221,17 @@ static int run_device(struct runner *r, const struct irqlab_scn_stmt *st)
 	err = check_in_host(r, st);
 	if (err)
 		return err;
-	if (irqlab_scn_arg(st, "intx"))
-		return not_supported(r, st,
-				     "IO-APIC INTx devices arrive with the bus-domain issue");
-	if (irqlab_scn_arg(st, "msi")) {
+	if (irqlab_scn_arg(st, "intx")) {
+		cfg.kind = IRQLAB_DEV_INTX;
+		cfg.nr = 1;
+		cfg.intx_pin = (unsigned)irqlab_scn_get_choice(st, "intx", IRQLAB_SCN_PIN_A);
+		cfg.gsi = (unsigned)irqlab_scn_get_num(st, "gsi", 0);
+		/* PCI INTx is level-triggered and active low by convention. */
+		cfg.level = irqlab_scn_get_choice(st, "trigger", IRQLAB_SCN_TRIGGER_LEVEL) ==
+			    IRQLAB_SCN_TRIGGER_LEVEL;
+		cfg.active_low = irqlab_scn_get_choice(st, "polarity", IRQLAB_SCN_POLARITY_LOW) ==
+				 IRQLAB_SCN_POLARITY_LOW;
+	} else if (irqlab_scn_arg(st, "msi")) {
 		cfg.kind = IRQLAB_DEV_MSI;
 		cfg.nr = (unsigned)irqlab_scn_get_num(st, "msi", 1);
 		cfg.maskable = irqlab_scn_get_flag(st, "maskable", true);
@@ -332,6 +339,9 @@ static int run_lifecycle(struct runner *r, const struct irqlab_scn_stmt *st)
 			return err;
 		err = irqlab_platform_store(r->p, dev, index, irqlab_scn_get_num(st, "addr", 0),
 					    (uint32_t)irqlab_scn_get_num(st, "data", 0));
+		break;
+	case IRQLAB_SCN_EOI:
+		err = irqlab_platform_eoi(r->p, dev);
 		break;
 	case IRQLAB_SCN_CPU_OFFLINE:
 	case IRQLAB_SCN_CPU_ONLINE:
@@ -484,7 +494,7 @@ static int run_expect(struct runner *r, const struct irqlab_scn_stmt *st)
 		if ((err = lookup_device(r, st, &dev)) || (err = single_index(r, st, dev, &index)))
 			return err;
 		snprintf(e, sizeof(e), "addr=0x%llx data=0x%x", (unsigned long long)addr, data);
-		if (irqlab_device_stored_msg(dev, index, &msg)) {
+		if (irqlab_platform_stored_msg(r->p, dev, index, &msg)) {
 			verdict(r, st, false, e, "no message (beyond the vectors MSI enabled)");
 			return 0;
 		}
@@ -691,8 +701,6 @@ static int run_stmt(struct runner *r, const struct irqlab_scn_stmt *st)
 	case IRQLAB_SCN_ASSIGN:
 		return not_supported(r, st,
 				     "device assignment arrives with the virtualization issue");
-	case IRQLAB_SCN_EOI:
-		return not_supported(r, st, "IO-APIC EOI arrives with the bus-domain issue");
 	case IRQLAB_SCN_RACE:
 		return run_race(r, st);
 	case IRQLAB_SCN_EXPECT_RACE:
@@ -710,6 +718,7 @@ static int run_stmt(struct runner *r, const struct irqlab_scn_stmt *st)
 	case IRQLAB_SCN_UNMASK:
 	case IRQLAB_SCN_RAISE:
 	case IRQLAB_SCN_STORE:
+	case IRQLAB_SCN_EOI:
 		return run_lifecycle(r, st);
 	case IRQLAB_SCN_SHOW_DOMAINS:
 	case IRQLAB_SCN_SHOW_VECTORS:

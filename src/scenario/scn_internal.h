@@ -54,22 +54,29 @@ struct scn_word {
 	unsigned int line, col;
 };
 
+/*
+ * Words kept of one logical line: more than any statement takes (verb, sub-verb, positionals,
+ * each key once), so a longer line has an error among the kept words; the bytes after them are
+ * still checked. A pathological line costs no memory.
+ */
+#define SCN_MAX_WORDS 32
+
 struct scn_lexer {
 	const unsigned char *buf;
 	size_t len, pos;
 	unsigned int line, col; /* of buf[pos] */
-	struct scn_word *words;
-	size_t nwords, cap;
-	struct scn_mem *mem;
+	struct scn_word words[SCN_MAX_WORDS];
+	size_t nwords;
 };
 
-void scn_lexer_init(struct scn_lexer *lx, const void *buf, size_t len, struct scn_mem *mem);
-void scn_lexer_fini(struct scn_lexer *lx);
+void scn_lexer_init(struct scn_lexer *lx, const void *buf, size_t len);
 /* The words of the next non-empty logical line: 1, or 0 at the end, or a negative errno. */
 int scn_lex_line(struct scn_lexer *lx, struct irqlab_scn_error *err);
 
 /* Schema: one row per statement kind. */
 #define SCN_MAX_KEYS 16
+_Static_assert(2 + IRQLAB_SCN_MAX_POS + SCN_MAX_KEYS < SCN_MAX_WORDS,
+	       "a line of SCN_MAX_WORDS words must hold an error");
 
 enum {
 	SCN_REQ = 1u << 0,    /* key must be written (within its group, see below) */

@@ -89,7 +89,7 @@ void irqlab_show_irq(struct irqlab_out *o, struct irqlab_platform *p, struct irq
 {
 	struct irqlab_irq *irq = dev->entries[index].irq;
 	struct irqlab_msi_msg msg = {0};
-	bool has_msg = irqlab_device_stored_msg(dev, index, &msg) == 0;
+	bool has_msg = irqlab_platform_stored_msg(p, dev, index, &msg) == 0;
 	struct irqlab_irq_cfg cfg;
 	char cpus[128];
 
