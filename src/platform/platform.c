@@ -271,6 +271,9 @@ int irqlab_platform_request(struct irqlab_platform *p, struct irqlab_device *dev
 		struct irqlab_irq *irq = dev->entries[idx[i]].irq;
 
 		irq->started = true;
+		/* A managed interrupt with no online CPU starts shut down (IRQ_STARTUP_ABORT). */
+		if (irq->managed && !irqlab_cpumask_intersects(&irq->affinity, &p->host->online))
+			irq->managed_shutdown = true;
 		if (irq->managed_shutdown)
 			continue;
 		if (irqlab_irq_activated(irq)) {
@@ -327,6 +330,13 @@ int irqlab_platform_affinity(struct irqlab_platform *p, struct irqlab_device *de
 	err = check_allocated(p, "affinity", dev, idx, n);
 	if (err)
 		return err;
+	/* The kernel owns a managed interrupt's affinity (irq_can_set_affinity_usr). */
+	for (i = 0; i < n; i++)
+		if (dev->entries[idx[i]].irq->managed)
+			return irqlab_kernel_fail(
+				p->host, -EIO,
+				"affinity %s: index %u is managed: the kernel owns its affinity",
+				dev->name, idx[i]);
 	/* Every new vector first: then no move below can fail, and a failure moved nothing. */
 	for (i = 0; i < n; i++) {
 		struct irqlab_irq *irq = dev->entries[idx[i]].irq;

@@ -254,7 +254,8 @@ static int vector_alloc(struct irqlab_domain *d, struct irqlab_irq **irqs, unsig
 		data->chip_data = apd;
 		data->hwirq = irqs[i]->virq;
 		apd->is_managed = irqs[i]->managed;
-		apd->can_reserve = info->flags & IRQLAB_ALLOC_F_CAN_RESERVE;
+		/* Only non-managed interrupts fall back to a reservation (reserve_irq_vector). */
+		apd->can_reserve = !apd->is_managed && (info->flags & IRQLAB_ALLOC_F_CAN_RESERVE);
 		if (apd->is_managed) {
 			if (irqlab_fault_point(d->kernel->fault, "vector", -ENOSPC))
 				err = -ENOSPC;
@@ -761,10 +762,10 @@ int irqlab_vector_prepare_activate(struct irqlab_irq_data *data)
 	if (vl->activated && apd->vector)
 		return 0;
 	if (apd->is_managed) {
-		if (irq->managed_shutdown)
+		/* No online CPU in its mask: request shuts it down instead (IRQ_STARTUP_ABORT). */
+		if (irq->managed_shutdown ||
+		    !irqlab_cpumask_and(&dest, &irq->affinity, &d->kernel->online))
 			return 0;
-		if (!irqlab_cpumask_and(&dest, &irq->affinity, &d->kernel->online))
-			return -EINVAL;
 		err = take_vector(d, apd, &dest, &apd->prep_vector, &apd->prep_cpu);
 	} else {
 		if (!apd->has_reserved && apd->vector)
@@ -797,6 +798,9 @@ struct mover {
 	struct irqlab_irq *irq; /* NULL: the ISA interrupt isa */
 	unsigned isa;
 	bool shutdown; /* managed, and no CPU of its mask stays online */
+	/* A pending move completed first (irq_force_complete_move), undone if offline fails. */
+	bool completed;
+	unsigned prev_cpu, prev_vector;
 	struct irqlab_cpumask mask;
 	unsigned vector, cpu;
 };
@@ -886,22 +890,48 @@ int irqlab_vector_cpu_offline(struct irqlab_domain *d, unsigned cpu)
 		if (apd && apd->vector && apd->cpu == cpu)
 			movers[nr++] = (struct mover){.irq = irq};
 	}
-	/* Phase 1: every new vector, or nothing. */
+	/*
+	 * Phase 1: every new vector, or nothing. As Linux's migrate_one_irq, a pending move is
+	 * completed before the new vector is chosen; the old vector is taken back on failure.
+	 */
 	for (i = 0; i < nr; i++) {
-		err = prepare_mover(d, &movers[i], &online);
+		struct mover *m = &movers[i];
+		struct apic_data *apd = m->irq ? irqlab_irq_data_of(m->irq, d)->chip_data : NULL;
+
+		if (apd && apd->move_in_progress) {
+			m->completed = true;
+			m->prev_cpu = apd->prev_cpu;
+			m->prev_vector = apd->prev_vector;
+			complete_move(d, apd);
+		}
+		err = prepare_mover(d, m, &online);
 		if (err)
 			break;
 	}
 	if (err) {
 		unsigned failed = movers[i].irq ? movers[i].irq->virq : movers[i].isa;
 
-		while (i-- > 0) {
+		/* The failed one completed its move too: undo it with the others. */
+		for (i++; i-- > 0;) {
 			struct mover *m = &movers[i];
+			struct apic_data *apd;
 
-			if (!m->irq)
-				irqlab_matrix_free(vd->matrix, m->cpu, m->vector, false);
-			else if (!m->shutdown)
-				release_prepared(d, irqlab_irq_data_of(m->irq, d)->chip_data);
+			if (!m->irq) {
+				if (m->vector)
+					irqlab_matrix_free(vd->matrix, m->cpu, m->vector, false);
+				continue;
+			}
+			apd = irqlab_irq_data_of(m->irq, d)->chip_data;
+			if (!m->shutdown)
+				release_prepared(d, apd);
+			if (m->completed) {
+				/* Only non-managed interrupts move by request: a plain vector. */
+				irqlab_matrix_assign(vd->matrix, m->prev_cpu, m->prev_vector);
+				*lapic_slot(vd, m->prev_cpu, m->prev_vector) = m->irq;
+				apd->move_in_progress = true;
+				apd->prev_cpu = m->prev_cpu;
+				apd->prev_vector = m->prev_vector;
+			}
 		}
 		free(movers);
 		return irqlab_kernel_fail(k, err,
@@ -970,27 +1000,36 @@ int irqlab_vector_cpu_online(struct irqlab_domain *d, unsigned cpu)
 	}
 	irqlab_matrix_online(vd->matrix, cpu);
 	irqlab_cpumask_set(&k->online, cpu);
+	/*
+	 * Every restart's vector first: activation unmasks and sends what was pending, which
+	 * cannot be taken back, so nothing may fail after it.
+	 */
 	for (i = 0; i < nr; i++) {
-		restart[i]->managed_shutdown = false;
 		if (!restart[i]->started)
 			continue;
-		err = irqlab_irq_activate(restart[i], false);
+		restart[i]->managed_shutdown = false;
+		err = irqlab_vector_prepare_activate(restart[i]->top);
+		restart[i]->managed_shutdown = true;
 		if (err)
 			break;
 	}
 	if (err) {
-		/* Undo: the ones restarted so far shut down again, and the CPU goes back. */
-		restart[i]->managed_shutdown = true;
-		while (i-- > 0) {
-			restart[i]->managed_shutdown = true;
-			irqlab_irq_deactivate(restart[i]);
-		}
+		while (i-- > 0)
+			if (restart[i]->started)
+				irqlab_vector_unprepare_move(restart[i]->top);
 		irqlab_cpumask_clear(&k->online, cpu);
 		irqlab_matrix_offline(vd->matrix, cpu);
-		err = irqlab_kernel_fail(k, err,
-					 "cpu %u: cannot restart the managed interrupts of %s", cpu,
-					 k->name);
+		err = irqlab_kernel_fail(
+			k, err, "cpu %u: no vector to restart the managed interrupts of %s", cpu,
+			k->name);
+		goto out;
 	}
+	for (i = 0; i < nr; i++) {
+		restart[i]->managed_shutdown = false;
+		if (restart[i]->started)
+			irqlab_irq_activate(restart[i], false);
+	}
+out:
 	free(restart);
 	return err;
 }
