@@ -187,7 +187,9 @@ static int virq_range_find(struct irqlab_kernel *k, unsigned n, unsigned *base)
 	unsigned run = 0, v, need, slots;
 	struct irqlab_irq **grown;
 
-	for (v = k->first_virq; v < k->irq_slots; v++) {
+	/* Everything below the hint is taken: one-at-a-time allocation stays O(1). */
+	for (v = k->free_hint > k->first_virq ? k->free_hint : k->first_virq; v < k->irq_slots;
+	     v++) {
 		run = k->irqs[v] ? 0 : run + 1;
 		if (run == n) {
 			*base = v + 1 - n;
@@ -286,6 +288,8 @@ int irqlab_irqs_alloc(struct irqlab_domain *d, unsigned n, const struct irqlab_a
 	if (err)
 		goto out_free_descs;
 	/* Only a complete allocation becomes visible. */
+	if (base <= k->free_hint)
+		k->free_hint = base + n;
 	for (i = 0; i < n; i++) {
 		k->irqs[base + i] = out[i];
 		for (struct irqlab_irq_data *data = out[i]->top; data; data = data->parent)
@@ -311,6 +315,8 @@ void irqlab_irqs_free(struct irqlab_irq **irqs, unsigned n)
 		irqlab_irq_deactivate(irq);
 		k->irqs[irq->virq] = NULL;
 		k->nr_irqs--;
+		if (irq->virq < k->free_hint)
+			k->free_hint = irq->virq;
 		for (struct irqlab_irq_data *data = irq->top; data; data = data->parent)
 			data->domain->nr_irqs--;
 		/* One at a time, top level first, as Linux's irq_domain_free_irqs_hierarchy. */

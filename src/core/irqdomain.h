@@ -170,6 +170,7 @@ struct irqlab_kernel {
 	unsigned irq_slots;
 	unsigned nr_irqs;
 	unsigned first_virq; /* the lowest virq dynamic allocation hands out */
+	unsigned free_hint;  /* no virq below it (and at or above first_virq) is free */
 	int error_code;
 	char error[320];
 	void *owner; /* the platform or VM this kernel runs in */
