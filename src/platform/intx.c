@@ -43,7 +43,7 @@ static void send(struct irqlab_platform *p, struct irqlab_device *dev, int n,
 int irqlab_intx_alloc(struct irqlab_platform *p, struct irqlab_device *dev)
 {
 	struct irqlab_domain *parent = p->remap ? p->remap : p->vector;
-	struct irqlab_ioapic *io;
+	struct irqlab_ioapic *io = NULL;
 	struct irqlab_irq *irq;
 	struct irqlab_irq *other;
 	bool had_domain;
@@ -140,7 +140,7 @@ int irqlab_intx_mask(struct irqlab_platform *p, struct irqlab_device *dev, bool 
 
 int irqlab_intx_raise(struct irqlab_platform *p, struct irqlab_device *dev, unsigned count)
 {
-	struct irqlab_ioapic *io;
+	struct irqlab_ioapic *io = NULL;
 	struct irqlab_msi_msg msg;
 	int err = ioapic_of(p, dev->intx.gsi, &io);
 

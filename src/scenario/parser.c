@@ -106,8 +106,10 @@ static int out_of_range(struct irqlab_scn_error *err, const struct scn_where *w,
 			const char *p, size_t len)
 {
 	char q[SCN_QUOTE_MAX];
-	const char *fmt = w->prm->max > 65536 ? "%s: %s %s is out of range (%llu..0x%llx)"
-					      : "%s: %s %s is out of range (%llu..%llu)";
+	/* A bound that is a bit width (0xffffffff) reads better in hex. */
+	bool mask = w->prm->max > 0xffff && (w->prm->max & (w->prm->max + 1)) == 0;
+	const char *fmt = mask ? "%s: %s %s is out of range (%llu..0x%llx)"
+			       : "%s: %s %s is out of range (%llu..%llu)";
 
 	return scn_error_at(err, w->line, col, fmt, w->spec->name, w->prm->name,
 			    scn_quote(q, p, len), (unsigned long long)w->prm->min,
@@ -202,7 +204,7 @@ static int parse_string(struct scn_parser *ps, const struct scn_where *w, const 
 			struct irqlab_scn_value *v)
 {
 	size_t i, o = 0;
-	char *s;
+	char *s = NULL;
 	int r;
 
 	if (len == 0 || p[0] != '"') {

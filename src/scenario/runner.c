@@ -286,7 +286,7 @@ static int run_lifecycle(struct runner *r, const struct irqlab_scn_stmt *st)
 {
 	struct irqlab_device *dev = NULL;
 	struct irqlab_cpumask mask;
-	unsigned *idx = NULL, n = 0, cpu, index;
+	unsigned *idx = NULL, n = 0, cpu = 0, index = 0;
 	int err;
 
 	if (st->kind != IRQLAB_SCN_CPU_OFFLINE && st->kind != IRQLAB_SCN_CPU_ONLINE) {
@@ -440,7 +440,7 @@ static int expect_outcome(struct runner *r, const struct irqlab_scn_stmt *st)
 static int run_expect(struct runner *r, const struct irqlab_scn_stmt *st)
 {
 	struct irqlab_device *dev;
-	unsigned index, cpu;
+	unsigned index = 0, cpu = 0;
 	char e[96], s[96];
 	int err;
 
