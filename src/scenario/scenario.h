@@ -131,9 +131,11 @@ struct irqlab_scn_value {
 };
 
 /*
- * A positional word or a key=value argument. Arguments the schema gives a default (those
- * SCENARIO.md states, plus alloc managed=off and raise count=1) are present even when not
- * written: implicit, positioned at the statement.
+ * A positional word or a key=value argument. Arguments the schema gives a default are present
+ * even when not written: implicit, positioned at the statement. Those are the defaults
+ * SCENARIO.md states (host and vm keys, device in=host, maskable=on with msi=) plus alloc
+ * managed=off and raise count=1; any other optional key (cpu=, in= outside device, trigger=,
+ * polarity=, reason=, bdf=, slots=, eoi index=) is absent when not written.
  */
 struct irqlab_scn_arg {
 	const char *key; /* the schema's key; for a positional its placeholder ("DEV") */

@@ -187,7 +187,8 @@ const struct scn_spec scn_specs[IRQLAB_SCN_NR_KINDS] = {
 		.pos = { INT("CPU", 0, MAX_CPUS - 1, .flags = SCN_REQ) },
 		.keys = { IN },
 	},
-	[IRQLAB_SCN_MASK] = { .name = "mask", .verb = "mask", .pos = { DEV }, .keys = { INDEX_LIST } },
+	[IRQLAB_SCN_MASK] = { .name = "mask", .verb = "mask",
+			      .pos = { DEV }, .keys = { INDEX_LIST } },
 	[IRQLAB_SCN_UNMASK] = { .name = "unmask", .verb = "unmask",
 				.pos = { DEV }, .keys = { INDEX_LIST } },
 	[IRQLAB_SCN_RAISE] = {
