@@ -34,7 +34,7 @@ static int too_large(const uint8_t *data, size_t size)
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
 	static FILE *sink;
-	struct irqlab_run_opts opts = { .verbose = 1 };
+	struct irqlab_run_opts opts = {.verbose = 1};
 	int result;
 
 	if (!sink)
