@@ -172,6 +172,23 @@ static int take_vector(struct irqlab_domain *d, struct apic_data *apd,
 	return 0;
 }
 
+/*
+ * Whether a move to @mask needs a new vector: 1, or 0 when the current CPU is online and in
+ * the mask (Linux keeps it), or -EINVAL (no online CPU) / -EBUSY (a move is pending).
+ * @dest receives mask ∩ online.
+ */
+static int move_needs_vector(struct irqlab_domain *d, const struct apic_data *apd,
+			     const struct irqlab_cpumask *mask, struct irqlab_cpumask *dest)
+{
+	if (!irqlab_cpumask_and(dest, mask, &d->kernel->online))
+		return -EINVAL;
+	if (apd->vector && cpu_online(d, apd->cpu) && irqlab_cpumask_test(dest, apd->cpu))
+		return 0;
+	if (apd->move_in_progress)
+		return -EBUSY;
+	return 1;
+}
+
 /* Linux's assign_vector_locked / assign_managed_vector, on dest ∩ online. */
 static int assign_vector(struct irqlab_domain *d, struct irqlab_irq *irq, struct apic_data *apd,
 			 const struct irqlab_cpumask *mask)
@@ -180,12 +197,9 @@ static int assign_vector(struct irqlab_domain *d, struct irqlab_irq *irq, struct
 	unsigned vector, cpu;
 	int err;
 
-	if (!irqlab_cpumask_and(&dest, mask, &d->kernel->online))
-		return -EINVAL;
-	if (apd->vector && cpu_online(d, apd->cpu) && irqlab_cpumask_test(&dest, apd->cpu))
-		return 0;
-	if (apd->move_in_progress)
-		return -EBUSY;
+	err = move_needs_vector(d, apd, mask, &dest);
+	if (err <= 0)
+		return err;
 	err = take_vector(d, apd, &dest, &vector, &cpu);
 	if (err)
 		return err;
@@ -544,8 +558,8 @@ int irqlab_vector_domain_create(struct irqlab_kernel *k, const struct irqlab_vec
 		goto out_fail;
 	vd->cfg = *cfg;
 	vd->ncpus = k->ncpus;
-	vd->matrix = irqlab_matrix_create(k->ncpus, IRQLAB_FIRST_EXTERNAL_VECTOR,
-					  IRQLAB_FIRST_SYSTEM_VECTOR);
+	vd->matrix = irqlab_matrix_create_fault(k->ncpus, IRQLAB_FIRST_EXTERNAL_VECTOR,
+						IRQLAB_FIRST_SYSTEM_VECTOR, k->fault);
 	if (!vd->matrix)
 		goto out_free_vd;
 	vd->vector_irq = irqlab_fault_zalloc(k->fault, (size_t)k->ncpus * IRQLAB_NR_VECTORS *
@@ -735,12 +749,9 @@ int irqlab_vector_prepare_move(struct irqlab_irq_data *data, const struct irqlab
 		return -EBUSY;
 	if (!vl->activated && (apd->is_managed || apd->can_reserve))
 		return 0;
-	if (!irqlab_cpumask_and(&dest, mask, &d->kernel->online))
-		return -EINVAL;
-	if (apd->vector && cpu_online(d, apd->cpu) && irqlab_cpumask_test(&dest, apd->cpu))
-		return 0;
-	if (apd->move_in_progress)
-		return -EBUSY;
+	err = move_needs_vector(d, apd, mask, &dest);
+	if (err <= 0)
+		return err;
 	err = take_vector(d, apd, &dest, &apd->prep_vector, &apd->prep_cpu);
 	if (!err)
 		apd->prepared = true;
