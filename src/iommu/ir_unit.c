@@ -55,6 +55,11 @@ struct irqlab_ir_unit {
 	unsigned nr_entries;
 	bool cfi, eime;
 	bool probing; /* translating for a what-if: record and count nothing */
+	/*
+	 * Groups of 64 entries written since the last check: the checker verifies only those
+	 * (a table of 65,536 entries is too large to decode after every statement).
+	 */
+	uint64_t dirty[IRQLAB_IRTE_MAX_ENTRIES / 64 / 64];
 	struct irqlab_fault *fault;
 	struct irqlab_irte_alloc *alloc;
 	struct irqlab_irte *table;  /* nr_entries x 128 bits, the layout the hardware reads */
@@ -176,6 +181,13 @@ int irqlab_ir_unit_alloc_irtes(struct irqlab_ir_unit *u, unsigned count, unsigne
 	return 0;
 }
 
+static void mark_dirty(struct irqlab_ir_unit *u, unsigned index)
+{
+	unsigned group = index / 64;
+
+	u->dirty[group / 64] |= UINT64_C(1) << (group % 64);
+}
+
 void irqlab_ir_unit_free_irtes(struct irqlab_ir_unit *u, unsigned index, unsigned count)
 {
 	unsigned order = order_of(count ? count : 1);
@@ -185,6 +197,8 @@ void irqlab_ir_unit_free_irtes(struct irqlab_ir_unit *u, unsigned index, unsigne
 	/* Cleared before the block can be handed out again: no stale entry survives. */
 	memset(u->table + index, 0, sizeof(*u->table) << order);
 	memset(u->cache + index, 0, sizeof(*u->cache) << order);
+	for (unsigned i = index; i < index + (1u << order); i += 64)
+		mark_dirty(u, i);
 	irqlab_irte_free_block(u->alloc, index, order);
 }
 
@@ -243,6 +257,7 @@ void irqlab_ir_unit_write_irte(struct irqlab_ir_unit *u, unsigned index,
 	 */
 	u->table[index] = *e;
 	decode_entry(u, e, &u->cache[index]);
+	mark_dirty(u, index);
 }
 
 const struct irqlab_irte *irqlab_ir_unit_irte(const struct irqlab_ir_unit *u, unsigned index)
@@ -410,18 +425,11 @@ void irqlab_ir_unit_clear_faults(struct irqlab_ir_unit *u)
 	u->dropped = 0;
 }
 
-int irqlab_ir_unit_check(const struct irqlab_ir_unit *u, struct irqlab_strbuf *why)
+static int check_group(const struct irqlab_ir_unit *u, unsigned first, struct irqlab_strbuf *why)
 {
-	unsigned long sum = 0;
-	char awhy[256];
+	unsigned end = first + 64 < u->nr_entries ? first + 64 : u->nr_entries;
 
-	if (irqlab_irte_alloc_check(u->alloc, awhy, sizeof(awhy)))
-		return irqlab_check_fail(why, "IR unit %s: %s", u->name, awhy);
-	if (irqlab_irte_alloc_size(u->alloc) != u->nr_entries)
-		return irqlab_check_fail(why, "IR unit %s: table of %u entries, allocator of %u",
-					 u->name, u->nr_entries, irqlab_irte_alloc_size(u->alloc));
-	/* A released block was cleared, so an entry outside every block must be all zero. */
-	for (unsigned i = 0; i < u->nr_entries; i++) {
+	for (unsigned i = first; i < end; i++) {
 		const struct irqlab_irte *e = &u->table[i];
 		struct decoded_irte d;
 
@@ -436,6 +444,33 @@ int irqlab_ir_unit_check(const struct irqlab_ir_unit *u, struct irqlab_strbuf *w
 				"IR unit %s: IRTE 0x%04x holds %016llx:%016llx but is not "
 				"allocated",
 				u->name, i, (unsigned long long)e->hi, (unsigned long long)e->lo);
+	}
+	return 0;
+}
+
+int irqlab_ir_unit_check(struct irqlab_ir_unit *u, struct irqlab_strbuf *why)
+{
+	unsigned long sum = 0;
+	char awhy[256];
+
+	if (irqlab_irte_alloc_check(u->alloc, awhy, sizeof(awhy)))
+		return irqlab_check_fail(why, "IR unit %s: %s", u->name, awhy);
+	if (irqlab_irte_alloc_size(u->alloc) != u->nr_entries)
+		return irqlab_check_fail(why, "IR unit %s: table of %u entries, allocator of %u",
+					 u->name, u->nr_entries, irqlab_irte_alloc_size(u->alloc));
+	/*
+	 * A released block was cleared, so an entry outside every block must be all zero. Only
+	 * entries written since the last check can have changed: a clean group stays clean.
+	 */
+	for (unsigned w = 0; w < sizeof(u->dirty) / sizeof(u->dirty[0]); w++) {
+		while (u->dirty[w]) {
+			unsigned group = w * 64 + (unsigned)__builtin_ctzll(u->dirty[w]);
+			int err = check_group(u, group * 64, why);
+
+			if (err)
+				return err;
+			u->dirty[w] &= u->dirty[w] - 1;
+		}
 	}
 	for (unsigned r = 0; r < NR_REASONS; r++)
 		sum += u->reported[r];

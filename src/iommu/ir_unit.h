@@ -133,8 +133,10 @@ void irqlab_ir_unit_clear_faults(struct irqlab_ir_unit *u);
 /*
  * The allocator and the table agree: every non-zero entry lies in an allocated block (a
  * released block is cleared), and the fault counts add up. -EFAULT and a sentence in @why.
+ * Entries are verified as they change: each check looks at the entries written since the
+ * previous one, which is why it takes a non-const unit.
  */
-int irqlab_ir_unit_check(const struct irqlab_ir_unit *u, struct irqlab_strbuf *why);
+int irqlab_ir_unit_check(struct irqlab_ir_unit *u, struct irqlab_strbuf *why);
 /* A summary line, then every non-zero IRTE (raw and decoded), one a line. */
 void irqlab_ir_unit_dump(const struct irqlab_ir_unit *u, struct irqlab_strbuf *out);
 
