@@ -288,7 +288,7 @@ int irqlab_irqs_alloc(struct irqlab_domain *d, unsigned n, const struct irqlab_a
 	if (err)
 		goto out_free_descs;
 	/* Only a complete allocation becomes visible. */
-	if (base <= k->free_hint)
+	if (base <= k->free_hint || base == k->first_virq)
 		k->free_hint = base + n;
 	for (i = 0; i < n; i++) {
 		k->irqs[base + i] = out[i];
