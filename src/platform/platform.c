@@ -10,11 +10,10 @@
 
 #include "bus/ioapic.h"
 #include "iommu/remap_domain.h"
+#include "platform/fabric.h"
 #include "platform/intx.h"
 #include "platform/platform.h"
 #include "x86/vector_domain.h"
-
-static void flush_retriggers(struct irqlab_platform *p);
 
 /* Dynamic interrupts start above the GSIs of one 24-pin IO-APIC, as on a PC. */
 #define FIRST_DYNAMIC_VIRQ 24u
@@ -112,19 +111,6 @@ const char *irqlab_platform_error(const struct irqlab_platform *p)
 	return p->host->error;
 }
 
-const char *irqlab_msg_class_name(enum irqlab_msg_class cls)
-{
-	static const char *const names[] = {
-		[IRQLAB_MSG_DELIVERED] = "delivered",
-		[IRQLAB_MSG_BLOCKED] = "blocked",
-		[IRQLAB_MSG_LOST] = "lost",
-		[IRQLAB_MSG_SPURIOUS] = "spurious",
-		[IRQLAB_MSG_MISDELIVERED] = "misdelivered",
-	};
-
-	return cls < IRQLAB_MSG_NR_CLASSES ? names[cls] : "?";
-}
-
 int irqlab_platform_add_device(struct irqlab_platform *p, const struct irqlab_device_config *cfg,
 			       struct irqlab_device **out)
 {
@@ -219,8 +205,8 @@ int irqlab_platform_free_irqs(struct irqlab_platform *p, struct irqlab_device *d
 	return 0;
 }
 
-static int check_allocated(struct irqlab_platform *p, const char *op, struct irqlab_device *dev,
-			   const unsigned *idx, unsigned n)
+int irqlab_platform_check_allocated(struct irqlab_platform *p, const char *op,
+				    struct irqlab_device *dev, const unsigned *idx, unsigned n)
 {
 	for (unsigned i = 0; i < n; i++) {
 		if (idx[i] >= dev->nr)
@@ -242,7 +228,7 @@ int irqlab_platform_request(struct irqlab_platform *p, struct irqlab_device *dev
 	int err;
 
 	irqlab_kernel_clear_error(p->host);
-	err = check_allocated(p, "request", dev, idx, n);
+	err = irqlab_platform_check_allocated(p, "request", dev, idx, n);
 	if (err)
 		return err;
 	for (i = 0; i < n; i++)
@@ -301,7 +287,7 @@ int irqlab_platform_release(struct irqlab_platform *p, struct irqlab_device *dev
 	int err;
 
 	irqlab_kernel_clear_error(p->host);
-	err = check_allocated(p, "release", dev, idx, n);
+	err = irqlab_platform_check_allocated(p, "release", dev, idx, n);
 	if (err)
 		return err;
 	for (unsigned i = 0; i < n; i++)
@@ -327,7 +313,7 @@ int irqlab_platform_affinity(struct irqlab_platform *p, struct irqlab_device *de
 	int err;
 
 	irqlab_kernel_clear_error(p->host);
-	err = check_allocated(p, "affinity", dev, idx, n);
+	err = irqlab_platform_check_allocated(p, "affinity", dev, idx, n);
 	if (err)
 		return err;
 	/* The kernel owns a managed interrupt's affinity (irq_can_set_affinity_usr). */
@@ -364,7 +350,7 @@ int irqlab_platform_affinity(struct irqlab_platform *p, struct irqlab_device *de
 	}
 	for (i = 0; i < n; i++)
 		irqlab_irq_set_affinity(dev->entries[idx[i]].irq, mask, false);
-	flush_retriggers(p);
+	irqlab_fabric_flush_retriggers(p);
 	return 0;
 }
 
@@ -480,290 +466,8 @@ int irqlab_platform_cpu(struct irqlab_platform *p, unsigned cpu, bool online)
 	for (unsigned i = 0; !err && i < p->nr_devices; i++)
 		flush_resends(p, p->devices[i]);
 	if (!err)
-		flush_retriggers(p);
+		irqlab_fabric_flush_retriggers(p);
 	return err;
-}
-
-static void count_delivery(struct irqlab_platform *p, struct irqlab_device *from, unsigned index,
-			   struct irqlab_delivery *dl)
-{
-	struct irqlab_irq *irq = dl->irq;
-
-	p->by_class[dl->cls]++;
-	if (from)
-		from->entries[index].by_class[dl->cls]++;
-	if (dl->cls != IRQLAB_MSG_DELIVERED)
-		return;
-	p->delivered_by_cpu[dl->cpu]++;
-	irq->handled++;
-	if (irq->dev) {
-		struct irqlab_device *owner = irq->dev;
-		struct irqlab_dev_entry *e = &owner->entries[irq->index];
-		struct irqlab_cpu_count *grown;
-		unsigned i;
-
-		e->delivered++;
-		for (i = 0; i < e->nr_by_cpu && e->by_cpu[i].cpu != dl->cpu; i++)
-			;
-		if (i == e->nr_by_cpu) {
-			grown = realloc(e->by_cpu, (i + 1) * sizeof(*grown));
-			if (!grown)
-				return;
-			e->by_cpu = grown;
-			e->by_cpu[i] = (struct irqlab_cpu_count){.cpu = dl->cpu};
-			e->nr_by_cpu++;
-		}
-		e->by_cpu[i].count++;
-	}
-}
-
-static void trace_delivery(struct irqlab_platform *p, struct irqlab_device *dev, unsigned index,
-			   const struct irqlab_delivery *dl)
-{
-	char line[320];
-	int n;
-
-	if (!p->trace)
-		return;
-	n = snprintf(line, sizeof(line), "  %s[%u] emits addr=0x%08x data=0x%08x", dev->name, index,
-		     dl->msg.address_lo, dl->msg.data);
-	if (dl->remapped && !dl->ir.blocked)
-		n += snprintf(line + n, sizeof(line) - (size_t)n, " -> %s IRTE %u",
-			      irqlab_ir_unit_name(p->ir), dl->ir.index);
-	if (dl->cls == IRQLAB_MSG_BLOCKED)
-		snprintf(line + n, sizeof(line) - (size_t)n, " -> blocked (fault 0x%02x%s)",
-			 dl->ir.reason, dl->ir.recorded ? "" : ", not recorded: FPD");
-	else if (dl->irq)
-		snprintf(line + n, sizeof(line) - (size_t)n,
-			 " -> CPU %u vector 0x%02x -> irq %u: %s", dl->cpu, dl->vector,
-			 dl->irq->virq, irqlab_msg_class_name(dl->cls));
-	else
-		snprintf(line + n, sizeof(line) - (size_t)n, " -> %s (%s)",
-			 irqlab_msg_class_name(dl->cls), dl->why);
-	p->trace(p->trace_ctx, line);
-}
-
-/*
- * Where @msg from @dev goes. With @commit the model changes as it does when a message really
- * arrives (faults recorded, moves completed); without, it is only looked at (the race
- * explorer's what-ifs).
- */
-static void route(struct irqlab_platform *p, struct irqlab_device *dev,
-		  const struct irqlab_msi_msg *msg, struct irqlab_delivery *dl, bool commit)
-{
-	struct irqlab_msi_compat f;
-	enum irqlab_lapic_result res;
-	unsigned dest, vector;
-
-	memset(dl, 0, sizeof(*dl));
-	dl->msg = *msg;
-	dl->cls = IRQLAB_MSG_LOST;
-	if (p->ir) {
-		dl->remapped = true;
-		/* The IO-APIC, not the PCI function, writes an INTx message. */
-		uint16_t sid = dev->kind == IRQLAB_DEV_INTX ? dev->intx.sid : dev->rid;
-
-		if (commit)
-			irqlab_ir_unit_remap(p->ir, msg, sid, &dl->ir);
-		else
-			irqlab_ir_unit_translate(p->ir, msg, sid, &dl->ir);
-		if (dl->ir.blocked) {
-			dl->cls = IRQLAB_MSG_BLOCKED;
-			dl->why = "blocked by the IR unit";
-			return;
-		}
-		dest = dl->ir.dest;
-		vector = dl->ir.vector;
-	} else {
-		/* Without IR the message goes to the local APICs as written, or nowhere. */
-		if (msg->address_hi || (msg->address_lo >> 20) != 0xfee) {
-			dl->why = "not an interrupt address: a memory write";
-			return;
-		}
-		if (irqlab_msi_is_remappable(msg) ||
-		    irqlab_msi_compat_decode(msg, p->cfg.extdest, &f)) {
-			dl->why = "remappable format with no IR unit";
-			return;
-		}
-		dest = f.dest;
-		vector = f.vector;
-	}
-	dl->cpu = dest;
-	dl->vector = vector;
-	if (dest >= p->cfg.ncpus) {
-		dl->why = "no CPU has that APIC id";
-		return;
-	}
-	res = commit ? irqlab_vector_lapic_accept(p->vector, dest, vector, &dl->irq)
-		     : irqlab_vector_lapic_peek(p->vector, dest, vector, &dl->irq);
-	switch (res) {
-	case IRQLAB_LAPIC_HANDLED:
-		/* Reaching another owner's handler is the isolation breach. */
-		dl->cls = dl->irq->kernel == dev->kernel ? IRQLAB_MSG_DELIVERED
-							 : IRQLAB_MSG_MISDELIVERED;
-		break;
-	case IRQLAB_LAPIC_RETRIGGER:
-		/* Latched in the old CPU's IRR; the mover resends it to the new target. */
-		dl->cls = IRQLAB_MSG_DELIVERED;
-		dl->retriggered = true;
-		dl->why = dl->irq ? "latched in the old CPU's IRR and resent to the new target "
-				    "(the handler installed there also sees a spurious call)"
-				  : "latched in the old CPU's IRR and resent to the new target";
-		dl->irq = NULL;
-		break;
-	case IRQLAB_LAPIC_SPURIOUS:
-		dl->cls = IRQLAB_MSG_SPURIOUS;
-		dl->why = "the placeholder vector";
-		break;
-	case IRQLAB_LAPIC_NO_HANDLER:
-		dl->why = "no irq handler for vector";
-		break;
-	case IRQLAB_LAPIC_LEGACY:
-		dl->why = "an ISA interrupt's vector";
-		break;
-	case IRQLAB_LAPIC_CPU_OFFLINE:
-		dl->why = "the CPU is offline";
-		break;
-	case IRQLAB_LAPIC_BAD_VECTOR:
-		dl->why = "not an external interrupt vector";
-		break;
-	}
-}
-
-void irqlab_platform_deliver(struct irqlab_platform *p, struct irqlab_device *dev, unsigned index,
-			     const struct irqlab_msi_msg *msg, struct irqlab_delivery *out)
-{
-	struct irqlab_delivery dl;
-
-	route(p, dev, msg, &dl, true);
-	/* A latched message is counted when it is resent, not twice. */
-	if (!dl.retriggered)
-		count_delivery(p, dev, index, &dl);
-	trace_delivery(p, dev, index, &dl);
-	if (out)
-		*out = dl;
-}
-
-/* Sends again what a two-step move latched (Linux: irq_retrigger, an IPI to the new target). */
-static void flush_retriggers(struct irqlab_platform *p)
-{
-	struct irqlab_kernel *k = p->host;
-
-	for (unsigned v = 0; v < k->irq_slots; v++) {
-		struct irqlab_irq *irq = k->irqs[v];
-		struct irqlab_delivery dl = {.cls = IRQLAB_MSG_LOST};
-		struct irqlab_irq_cfg cfg;
-
-		if (!irq || !irq->retrigger)
-			continue;
-		irq->retrigger = false;
-		irqlab_vector_irq_cfg(irq->top, &cfg);
-		dl.cpu = cfg.cpu;
-		dl.vector = cfg.vector;
-		dl.why = "resent after a move";
-		if (irqlab_vector_lapic_accept(p->vector, cfg.cpu, cfg.vector, &dl.irq) ==
-		    IRQLAB_LAPIC_HANDLED)
-			dl.cls = IRQLAB_MSG_DELIVERED;
-		count_delivery(p, irq->dev, irq->index, &dl);
-		if (irq->dev)
-			trace_delivery(p, irq->dev, irq->index, &dl);
-	}
-}
-
-static void race_probe(struct irqlab_platform *p, struct irqlab_device *dev, unsigned index,
-		       struct irqlab_race *race, const char *when)
-{
-	struct irqlab_race_point *pt;
-	struct irqlab_msi_msg msg;
-
-	if (race->n == IRQLAB_RACE_MAX_POINTS || irqlab_device_read_msg(dev, index, &msg))
-		return;
-	pt = &race->points[race->n++];
-	pt->when = when;
-	if (irqlab_device_masked(dev, index)) {
-		/* A masked entry only latches its pending bit: nothing can go astray. */
-		pt->dl = (struct irqlab_delivery){.msg = msg, .cls = IRQLAB_MSG_DELIVERED};
-		pt->dl.why = "masked: pending, sent at unmask";
-		pt->pending = true;
-	} else {
-		route(p, dev, &msg, &pt->dl, false);
-		/* Another interrupt's handler returns "not mine": this one is lost. */
-		if (pt->dl.cls == IRQLAB_MSG_DELIVERED && pt->dl.irq && pt->dl.irq != race->irq) {
-			pt->dl.cls = IRQLAB_MSG_LOST;
-			pt->dl.why = "reached another interrupt's handler";
-		}
-	}
-	race->by_class[pt->dl.cls]++;
-}
-
-struct race_ctx {
-	struct irqlab_platform *p;
-	struct irqlab_race *race;
-	unsigned index;
-	unsigned writes;
-};
-
-static void race_observe(void *ctx, struct irqlab_device *dev, unsigned index)
-{
-	static const char *const names[] = {"after the address-low write",
-					    "after the address-high write", "after the data write"};
-	struct race_ctx *rc = ctx;
-
-	if (index == rc->index)
-		race_probe(rc->p, dev, index, rc->race, names[rc->writes++ % 3]);
-}
-
-int irqlab_platform_race(struct irqlab_platform *p, struct irqlab_device *dev, unsigned index,
-			 const struct irqlab_cpumask *mask, enum irqlab_msi_update_style style,
-			 struct irqlab_race *race)
-{
-	struct race_ctx rc = {.p = p, .race = race, .index = index};
-	struct irqlab_irq *irq;
-	struct irqlab_msi_msg old, final;
-	int err;
-
-	irqlab_kernel_clear_error(p->host);
-	memset(race, 0, sizeof(*race));
-	err = check_allocated(p, "race", dev, &index, 1);
-	if (err)
-		return err;
-	if (dev->kind == IRQLAB_DEV_INTX)
-		return irqlab_kernel_fail(
-			p->host, -EOPNOTSUPP,
-			"race %s: an IO-APIC pin is not a message store the kernel writes",
-			dev->name);
-	irq = dev->entries[index].irq;
-	race->irq = irq;
-	irqlab_device_read_msg(dev, index, &old);
-	race_probe(p, dev, index, race, "before the update");
-	irq->update_style = (unsigned char)style;
-	dev->observe = race_observe;
-	dev->observe_ctx = &rc;
-	err = irqlab_platform_affinity(p, dev, &index, 1, mask);
-	dev->observe = NULL;
-	irq->update_style = IRQLAB_MSI_UPDATE_AUTO;
-	if (err)
-		return err;
-	if (style == IRQLAB_MSI_UPDATE_DEFERRED && !p->remap) {
-		/*
-		 * The store is written later, by whatever drains the queue, in either order and
-		 * with nothing marked: both torn messages are possible.
-		 */
-		struct irqlab_msi_msg torn;
-
-		irqlab_irq_compose_msg(irq->top->parent, &final);
-		torn = old;
-		torn.address_lo = final.address_lo;
-		irqlab_device_write_msg(dev, index, &torn);
-		race_probe(p, dev, index, race, "late write, address first: address written");
-		torn = old;
-		torn.data = final.data;
-		irqlab_device_write_msg(dev, index, &torn);
-		race_probe(p, dev, index, race, "late write, data first: data written");
-		irqlab_device_write_msg(dev, index, &final);
-	}
-	race_probe(p, dev, index, race, "after the update");
-	return 0;
 }
 
 int irqlab_platform_check(struct irqlab_platform *p, char *why, size_t len)

@@ -1,0 +1,205 @@
+// SPDX-License-Identifier: MIT
+/*
+ * The delivery fabric: a message from a device goes to the IR unit covering it, or straight
+ * to the local APICs, and ends in one class; every counter is kept here.
+ */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "platform/fabric.h"
+#include "x86/vector_domain.h"
+
+const char *irqlab_msg_class_name(enum irqlab_msg_class cls)
+{
+	static const char *const names[] = {
+		[IRQLAB_MSG_DELIVERED] = "delivered",
+		[IRQLAB_MSG_BLOCKED] = "blocked",
+		[IRQLAB_MSG_LOST] = "lost",
+		[IRQLAB_MSG_SPURIOUS] = "spurious",
+		[IRQLAB_MSG_MISDELIVERED] = "misdelivered",
+	};
+
+	return cls < IRQLAB_MSG_NR_CLASSES ? names[cls] : "?";
+}
+
+static void count_delivery(struct irqlab_platform *p, struct irqlab_device *from, unsigned index,
+			   struct irqlab_delivery *dl)
+{
+	struct irqlab_irq *irq = dl->irq;
+
+	p->by_class[dl->cls]++;
+	if (from)
+		from->entries[index].by_class[dl->cls]++;
+	if (dl->cls != IRQLAB_MSG_DELIVERED)
+		return;
+	p->delivered_by_cpu[dl->cpu]++;
+	irq->handled++;
+	if (irq->dev) {
+		struct irqlab_device *owner = irq->dev;
+		struct irqlab_dev_entry *e = &owner->entries[irq->index];
+		struct irqlab_cpu_count *grown;
+		unsigned i;
+
+		e->delivered++;
+		for (i = 0; i < e->nr_by_cpu && e->by_cpu[i].cpu != dl->cpu; i++)
+			;
+		if (i == e->nr_by_cpu) {
+			grown = realloc(e->by_cpu, (i + 1) * sizeof(*grown));
+			if (!grown)
+				return;
+			e->by_cpu = grown;
+			e->by_cpu[i] = (struct irqlab_cpu_count){.cpu = dl->cpu};
+			e->nr_by_cpu++;
+		}
+		e->by_cpu[i].count++;
+	}
+}
+
+static void trace_delivery(struct irqlab_platform *p, struct irqlab_device *dev, unsigned index,
+			   const struct irqlab_delivery *dl)
+{
+	char line[320];
+	int n;
+
+	if (!p->trace)
+		return;
+	n = snprintf(line, sizeof(line), "  %s[%u] emits addr=0x%08x data=0x%08x", dev->name, index,
+		     dl->msg.address_lo, dl->msg.data);
+	if (dl->remapped && !dl->ir.blocked)
+		n += snprintf(line + n, sizeof(line) - (size_t)n, " -> %s IRTE %u",
+			      irqlab_ir_unit_name(p->ir), dl->ir.index);
+	if (dl->cls == IRQLAB_MSG_BLOCKED)
+		snprintf(line + n, sizeof(line) - (size_t)n, " -> blocked (fault 0x%02x%s)",
+			 dl->ir.reason, dl->ir.recorded ? "" : ", not recorded: FPD");
+	else if (dl->irq)
+		snprintf(line + n, sizeof(line) - (size_t)n,
+			 " -> CPU %u vector 0x%02x -> irq %u: %s", dl->cpu, dl->vector,
+			 dl->irq->virq, irqlab_msg_class_name(dl->cls));
+	else
+		snprintf(line + n, sizeof(line) - (size_t)n, " -> %s (%s)",
+			 irqlab_msg_class_name(dl->cls), dl->why);
+	p->trace(p->trace_ctx, line);
+}
+
+void irqlab_fabric_route(struct irqlab_platform *p, struct irqlab_device *dev,
+			 const struct irqlab_msi_msg *msg, struct irqlab_delivery *dl, bool commit)
+{
+	struct irqlab_msi_compat f;
+	enum irqlab_lapic_result res;
+	unsigned dest, vector;
+
+	memset(dl, 0, sizeof(*dl));
+	dl->msg = *msg;
+	dl->cls = IRQLAB_MSG_LOST;
+	if (p->ir) {
+		dl->remapped = true;
+		/* The IO-APIC, not the PCI function, writes an INTx message. */
+		uint16_t sid = dev->kind == IRQLAB_DEV_INTX ? dev->intx.sid : dev->rid;
+
+		if (commit)
+			irqlab_ir_unit_remap(p->ir, msg, sid, &dl->ir);
+		else
+			irqlab_ir_unit_translate(p->ir, msg, sid, &dl->ir);
+		if (dl->ir.blocked) {
+			dl->cls = IRQLAB_MSG_BLOCKED;
+			dl->why = "blocked by the IR unit";
+			return;
+		}
+		dest = dl->ir.dest;
+		vector = dl->ir.vector;
+	} else {
+		/* Without IR the message goes to the local APICs as written, or nowhere. */
+		if (msg->address_hi || (msg->address_lo >> 20) != 0xfee) {
+			dl->why = "not an interrupt address: a memory write";
+			return;
+		}
+		if (irqlab_msi_is_remappable(msg) ||
+		    irqlab_msi_compat_decode(msg, p->cfg.extdest, &f)) {
+			dl->why = "remappable format with no IR unit";
+			return;
+		}
+		dest = f.dest;
+		vector = f.vector;
+	}
+	dl->cpu = dest;
+	dl->vector = vector;
+	if (dest >= p->cfg.ncpus) {
+		dl->why = "no CPU has that APIC id";
+		return;
+	}
+	res = commit ? irqlab_vector_lapic_accept(p->vector, dest, vector, &dl->irq)
+		     : irqlab_vector_lapic_peek(p->vector, dest, vector, &dl->irq);
+	switch (res) {
+	case IRQLAB_LAPIC_HANDLED:
+		/* Reaching another owner's handler is the isolation breach. */
+		dl->cls = dl->irq->kernel == dev->kernel ? IRQLAB_MSG_DELIVERED
+							 : IRQLAB_MSG_MISDELIVERED;
+		break;
+	case IRQLAB_LAPIC_RETRIGGER:
+		/* Latched in the old CPU's IRR; the mover resends it to the new target. */
+		dl->cls = IRQLAB_MSG_DELIVERED;
+		dl->retriggered = true;
+		dl->why = dl->irq ? "latched in the old CPU's IRR and resent to the new target "
+				    "(the handler installed there also sees a spurious call)"
+				  : "latched in the old CPU's IRR and resent to the new target";
+		dl->irq = NULL;
+		break;
+	case IRQLAB_LAPIC_SPURIOUS:
+		dl->cls = IRQLAB_MSG_SPURIOUS;
+		dl->why = "the placeholder vector";
+		break;
+	case IRQLAB_LAPIC_NO_HANDLER:
+		dl->why = "no irq handler for vector";
+		break;
+	case IRQLAB_LAPIC_LEGACY:
+		dl->why = "an ISA interrupt's vector";
+		break;
+	case IRQLAB_LAPIC_CPU_OFFLINE:
+		dl->why = "the CPU is offline";
+		break;
+	case IRQLAB_LAPIC_BAD_VECTOR:
+		dl->why = "not an external interrupt vector";
+		break;
+	}
+}
+
+void irqlab_platform_deliver(struct irqlab_platform *p, struct irqlab_device *dev, unsigned index,
+			     const struct irqlab_msi_msg *msg, struct irqlab_delivery *out)
+{
+	struct irqlab_delivery dl;
+
+	irqlab_fabric_route(p, dev, msg, &dl, true);
+	/* A latched message is counted when it is resent, not twice. */
+	if (!dl.retriggered)
+		count_delivery(p, dev, index, &dl);
+	trace_delivery(p, dev, index, &dl);
+	if (out)
+		*out = dl;
+}
+
+/* Sends again what a two-step move latched (Linux: irq_retrigger, an IPI to the new target). */
+void irqlab_fabric_flush_retriggers(struct irqlab_platform *p)
+{
+	struct irqlab_kernel *k = p->host;
+
+	for (unsigned v = 0; v < k->irq_slots; v++) {
+		struct irqlab_irq *irq = k->irqs[v];
+		struct irqlab_delivery dl = {.cls = IRQLAB_MSG_LOST};
+		struct irqlab_irq_cfg cfg;
+
+		if (!irq || !irq->retrigger)
+			continue;
+		irq->retrigger = false;
+		irqlab_vector_irq_cfg(irq->top, &cfg);
+		dl.cpu = cfg.cpu;
+		dl.vector = cfg.vector;
+		dl.why = "resent after a move";
+		if (irqlab_vector_lapic_accept(p->vector, cfg.cpu, cfg.vector, &dl.irq) ==
+		    IRQLAB_LAPIC_HANDLED)
+			dl.cls = IRQLAB_MSG_DELIVERED;
+		count_delivery(p, irq->dev, irq->index, &dl);
+		if (irq->dev)
+			trace_delivery(p, irq->dev, irq->index, &dl);
+	}
+}

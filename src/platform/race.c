@@ -1,0 +1,105 @@
+// SPDX-License-Identifier: MIT
+/*
+ * The race explorer: one affinity change without IR, with the device's emission probed at
+ * every point between the separate 32-bit writes of its message store.
+ */
+#include <errno.h>
+#include <string.h>
+
+#include "platform/fabric.h"
+
+static void race_probe(struct irqlab_platform *p, struct irqlab_device *dev, unsigned index,
+		       struct irqlab_race *race, const char *when)
+{
+	struct irqlab_race_point *pt;
+	struct irqlab_msi_msg msg;
+
+	if (race->n == IRQLAB_RACE_MAX_POINTS || irqlab_device_read_msg(dev, index, &msg))
+		return;
+	pt = &race->points[race->n++];
+	pt->when = when;
+	if (irqlab_device_masked(dev, index)) {
+		/* A masked entry only latches its pending bit: nothing can go astray. */
+		pt->dl = (struct irqlab_delivery){.msg = msg, .cls = IRQLAB_MSG_DELIVERED};
+		pt->dl.why = "masked: pending, sent at unmask";
+		pt->pending = true;
+	} else {
+		irqlab_fabric_route(p, dev, &msg, &pt->dl, false);
+		/* Another interrupt's handler returns "not mine": this one is lost. */
+		if (pt->dl.cls == IRQLAB_MSG_DELIVERED && pt->dl.irq && pt->dl.irq != race->irq) {
+			pt->dl.cls = IRQLAB_MSG_LOST;
+			pt->dl.why = "reached another interrupt's handler";
+		}
+	}
+	race->by_class[pt->dl.cls]++;
+}
+
+struct race_ctx {
+	struct irqlab_platform *p;
+	struct irqlab_race *race;
+	unsigned index;
+	unsigned writes;
+};
+
+static void race_observe(void *ctx, struct irqlab_device *dev, unsigned index)
+{
+	static const char *const names[] = {"after the address-low write",
+					    "after the address-high write", "after the data write"};
+	struct race_ctx *rc = ctx;
+
+	if (index == rc->index)
+		race_probe(rc->p, dev, index, rc->race, names[rc->writes++ % 3]);
+}
+
+int irqlab_platform_race(struct irqlab_platform *p, struct irqlab_device *dev, unsigned index,
+			 const struct irqlab_cpumask *mask, enum irqlab_msi_update_style style,
+			 struct irqlab_race *race)
+{
+	struct race_ctx rc = {.p = p, .race = race, .index = index};
+	struct irqlab_irq *irq;
+	struct irqlab_msi_msg old, final;
+	int err;
+
+	irqlab_kernel_clear_error(p->host);
+	memset(race, 0, sizeof(*race));
+	err = irqlab_platform_check_allocated(p, "race", dev, &index, 1);
+	if (err)
+		return err;
+	if (dev->kind == IRQLAB_DEV_INTX)
+		return irqlab_kernel_fail(
+			p->host, -EOPNOTSUPP,
+			"race %s: an IO-APIC pin is not a message store the kernel writes",
+			dev->name);
+	irq = dev->entries[index].irq;
+	race->irq = irq;
+	irqlab_device_read_msg(dev, index, &old);
+	race_probe(p, dev, index, race, "before the update");
+	irq->update_style = (unsigned char)style;
+	dev->observe = race_observe;
+	dev->observe_ctx = &rc;
+	err = irqlab_platform_affinity(p, dev, &index, 1, mask);
+	dev->observe = NULL;
+	irq->update_style = IRQLAB_MSI_UPDATE_AUTO;
+	if (err)
+		return err;
+	if (style == IRQLAB_MSI_UPDATE_DEFERRED && !p->remap) {
+		/*
+		 * The store is written later, by whatever drains the queue, in either order and
+		 * with nothing marked: both torn messages are possible.
+		 */
+		struct irqlab_msi_msg torn;
+
+		irqlab_irq_compose_msg(irq->top->parent, &final);
+		torn = old;
+		torn.address_lo = final.address_lo;
+		irqlab_device_write_msg(dev, index, &torn);
+		race_probe(p, dev, index, race, "late write, address first: address written");
+		torn = old;
+		torn.data = final.data;
+		irqlab_device_write_msg(dev, index, &torn);
+		race_probe(p, dev, index, race, "late write, data first: data written");
+		irqlab_device_write_msg(dev, index, &final);
+	}
+	race_probe(p, dev, index, race, "after the update");
+	return 0;
+}
