@@ -4,6 +4,7 @@
 set -eu
 build=$1
 cc=${2:-cc}
+flags=${3:-}
 prefix=$(mktemp -d)
 trap 'rm -rf "$prefix"' EXIT
 cmake --install "$build" --prefix "$prefix" >/dev/null
@@ -27,9 +28,9 @@ int main(void)
 }
 C
 # shellcheck disable=SC2046
-$cc -o "$prefix/use" "$prefix/use.c" $(pkg-config --cflags --libs irqlab)
+$cc $flags -o "$prefix/use" "$prefix/use.c" $(pkg-config --cflags --libs irqlab)
 LD_LIBRARY_PATH=$(dirname "$(find "$prefix" -name 'libirqlab.so' | head -n 1)") "$prefix/use"
-$cc -o "$prefix/use-static" "$prefix/use.c" $(pkg-config --cflags irqlab) \
+$cc $flags -o "$prefix/use-static" "$prefix/use.c" $(pkg-config --cflags irqlab) \
 	"$(find "$prefix" -name libirqlab.a | head -n 1)"
 "$prefix/use-static"
 test -f "$prefix/share/man/man1/irqlab.1"
