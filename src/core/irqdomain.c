@@ -9,6 +9,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "irqlab/msi.h"
 #include "core/irqdomain.h"
 
 struct irqlab_kernel *irqlab_kernel_new(const char *name, unsigned ncpus,
@@ -446,10 +447,22 @@ int irqlab_irq_set_affinity(struct irqlab_irq *irq, const struct irqlab_cpumask 
 	struct irqlab_irq_data *top = irq->top;
 	int ret;
 
-	if (top->domain->ops->set_affinity)
+	if (top->domain->ops->set_affinity) {
 		ret = top->domain->ops->set_affinity(top, mask, force);
-	else
+	} else {
+		/*
+		 * No setter of its own (IMS): the parents move it, then the new message is written
+		 * as Linux's msi_domain_set_affinity does, unless the store is written later.
+		 */
 		ret = irqlab_irq_set_affinity_parent(top, mask, force);
+		if (ret == IRQLAB_SET_AFFINITY_OK && top->domain->ops->write_msg &&
+		    irq->update_style != IRQLAB_MSI_UPDATE_DEFERRED) {
+			struct irqlab_msi_msg msg;
+
+			if (irqlab_irq_compose_msg(top->parent, &msg) == 0)
+				top->domain->ops->write_msg(top, &msg);
+		}
+	}
 	if (ret >= 0)
 		irq->affinity = *mask;
 	return ret;

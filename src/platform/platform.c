@@ -21,7 +21,11 @@
 int irqlab_platform_new(const struct irqlab_platform_config *cfg, struct irqlab_platform **out,
 			char *why, size_t len)
 {
-	struct irqlab_vector_config vcfg = {.legacy = cfg->legacy, .extdest = cfg->extdest};
+	struct irqlab_vector_config vcfg = {
+		.legacy = cfg->legacy,
+		.extdest = cfg->extdest,
+		.ims = cfg->ims == IRQLAB_IMS_BAREMETAL,
+	};
 	struct irqlab_platform *p;
 	int err = -ENOMEM;
 
@@ -171,6 +175,10 @@ int irqlab_platform_alloc(struct irqlab_platform *p, struct irqlab_device *dev, 
 	int err;
 
 	irqlab_kernel_clear_error(p->host);
+	if (dev->kind == IRQLAB_DEV_IMS && p->cfg.ims == IRQLAB_IMS_OFF)
+		return irqlab_kernel_fail(p->host, -EOPNOTSUPP,
+					  "alloc %s: the host kernel has no IMS support (ims=off)",
+					  dev->name);
 	if (dev->kind == IRQLAB_DEV_INTX) {
 		if (min > 1 || managed)
 			return irqlab_kernel_fail(p->host, min > 1 ? -ENOSPC : -EINVAL,

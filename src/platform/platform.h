@@ -18,6 +18,13 @@
 #include "core/msg_class.h"
 #include "iommu/ir_unit.h"
 
+/* The host kernel's IMS policy (SCENARIO.md's vm ims=, offered for the host too). */
+enum irqlab_ims_policy {
+	IRQLAB_IMS_IR,	      /* only under a non-virtual IR parent: the final design */
+	IRQLAB_IMS_BAREMETAL, /* also under the vector domain: the earlier proposal */
+	IRQLAB_IMS_OFF,	      /* a kernel without IMS support */
+};
+
 struct irqlab_platform_config {
 	unsigned ncpus;
 	bool ir;
@@ -25,6 +32,7 @@ struct irqlab_platform_config {
 	bool cfi;     /* compatibility-format interrupts pass the IR unit */
 	bool legacy;  /* ISA interrupts on CPU 0 */
 	bool extdest; /* 15-bit extended destination ids without IR */
+	enum irqlab_ims_policy ims;
 };
 
 /* The path and fate of one message, for traces and tests. */

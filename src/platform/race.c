@@ -72,6 +72,10 @@ int irqlab_platform_race(struct irqlab_platform *p, struct irqlab_device *dev, u
 			dev->name);
 	irq = dev->entries[index].irq;
 	race->irq = irq;
+	/* Without IR an IMS store in queue memory is written later, by the queue: no protocol. */
+	if (style == IRQLAB_MSI_UPDATE_AUTO && dev->kind == IRQLAB_DEV_IMS && dev->queue_store &&
+	    !p->remap)
+		style = IRQLAB_MSI_UPDATE_DEFERRED;
 	irqlab_device_read_msg(dev, index, &old);
 	race_probe(p, dev, index, race, "before the update");
 	irq->update_style = (unsigned char)style;

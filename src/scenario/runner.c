@@ -188,6 +188,7 @@ static int run_host(struct runner *r, const struct irqlab_scn_stmt *st)
 		       IRQLAB_SCN_CFI_ALLOW,
 		.legacy = irqlab_scn_get_flag(st, "legacy", true),
 		.extdest = irqlab_scn_get_flag(st, "extdest", false),
+		.ims = (enum irqlab_ims_policy)irqlab_scn_get_choice(st, "ims", IRQLAB_SCN_IMS_IR),
 	};
 	char why[IRQLAB_SCN_MSG_MAX];
 

@@ -117,6 +117,8 @@ const struct scn_spec scn_specs[IRQLAB_SCN_NR_KINDS] = {
 			ENUM("cfi", cfi_words, .def = "block"),
 			BOOL("legacy", .def = "on"),
 			BOOL("extdest", .def = "off"),
+			/* The host kernel's IMS policy, as vm's ims= (an extension). */
+			ENUM("ims", ims_words, .def = "ir"),
 		},
 		.check = check_host,
 	},

@@ -389,8 +389,8 @@ static int vector_compose_msg(struct irqlab_irq_data *data, struct irqlab_msi_ms
 static int vector_accept_child(struct irqlab_domain *d, unsigned required,
 			       struct irqlab_strbuf *why)
 {
-	/* Linux's X86_VECTOR_MSI_FLAGS_SUPPORTED: no multi-MSI, no IMS. */
-	const unsigned refused = IRQLAB_REQ_MULTI_MSI | IRQLAB_REQ_IMS;
+	/* Linux's X86_VECTOR_MSI_FLAGS_SUPPORTED: no multi-MSI, no IMS (unless asked to). */
+	const unsigned refused = IRQLAB_REQ_MULTI_MSI | (vd_of(d)->cfg.ims ? 0 : IRQLAB_REQ_IMS);
 	unsigned bad = required & refused;
 
 	if (!bad)

@@ -27,6 +27,11 @@
 struct irqlab_vector_config {
 	bool legacy;  /* the 16 ISA interrupts take 0x30..0x3f on CPU 0 at boot */
 	bool extdest; /* compose 15-bit destinations (address bits 11:5) without IR */
+	/*
+	 * Accept IMS children: the earlier proposal (IMS on bare metal without IR), which the
+	 * final design refused. It exists so that what it would do can be run.
+	 */
+	bool ims;
 };
 
 /* Where an interrupt's messages must go now: a real vector, or the placeholder. */

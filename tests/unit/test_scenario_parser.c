@@ -150,7 +150,7 @@ static void test_host(void **state)
 	assert_int_equal(prog->nstmts, 1);
 	assert_int_equal(s->kind, IRQLAB_SCN_HOST);
 	assert_int_equal(s->npos, 0);
-	assert_int_equal(s->nargs, 6);
+	assert_int_equal(s->nargs, 7);
 	assert_int_equal(arg_at(s, "cpus", 1, 6, 11)->v.num, 8);
 	assert_int_equal(arg_at(s, "irtes", 1, 13, 19)->v.num, 256);
 	assert_true(arg_at(s, "extdest", 1, 25, 33)->v.flag);
@@ -158,7 +158,16 @@ static void test_host(void **state)
 	assert_int_equal(implicit_arg(s, "cfi")->v.choice, IRQLAB_SCN_CFI_BLOCK);
 	assert_string_equal(irqlab_scn_arg(s, "cfi")->v.word, "block");
 	assert_true(implicit_arg(s, "legacy")->v.flag);
+	/* The host's IMS policy (an extension) defaults to the final design's. */
+	assert_int_equal(implicit_arg(s, "ims")->v.choice, IRQLAB_SCN_IMS_IR);
 	irqlab_scn_program_free(prog);
+
+	prog = parse_ok("host cpus=4 ims=baremetal\n");
+	assert_int_equal(irqlab_scn_get_choice(&prog->stmts[0], "ims", -1),
+			 IRQLAB_SCN_IMS_BAREMETAL);
+	irqlab_scn_program_free(prog);
+	parse_fails("host cpus=4 ims=maybe\n", 1, 17,
+		    "host: ims must be ir|baremetal|off (found 'maybe')");
 
 	prog = parse_ok("host cpus=8192 ir=off extdest=on cfi=allow legacy=off irtes=1\n");
 	s = &prog->stmts[0];
