@@ -4,21 +4,7 @@
 
 #include "irqlab/ioapic_rte.h"
 #include "irqlab/msi.h"
-
-static inline uint64_t field_get(uint64_t word, uint64_t mask, unsigned shift)
-{
-	return (word & mask) >> shift;
-}
-
-static inline uint64_t field_put(uint64_t val, uint64_t mask, unsigned shift)
-{
-	return (val << shift) & mask;
-}
-
-static inline uint64_t flag(bool on, uint64_t bit)
-{
-	return on ? bit : 0;
-}
+#include "x86/bitfield.h"
 
 /* The status and control bits 16:12, laid out alike in both views. */
 static uint64_t rte_put_shared(bool delivery_status, bool active_low, bool remote_irr, bool level,

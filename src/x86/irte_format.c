@@ -4,21 +4,7 @@
 
 #include "irqlab/irte.h"
 #include "irqlab/msi.h"
-
-static inline uint64_t field_get(uint64_t word, uint64_t mask, unsigned shift)
-{
-	return (word & mask) >> shift;
-}
-
-static inline uint64_t field_put(uint64_t val, uint64_t mask, unsigned shift)
-{
-	return (val << shift) & mask;
-}
-
-static inline uint64_t flag(bool on, uint64_t bit)
-{
-	return on ? bit : 0;
-}
+#include "x86/bitfield.h"
 
 /* Fits a value into a field: true when nothing would be lost. */
 static inline bool field_fits(uint64_t val, uint64_t mask, unsigned shift)

@@ -6,16 +6,7 @@
 #include <errno.h>
 
 #include "irqlab/msi.h"
-
-static inline uint32_t field_get(uint32_t word, uint32_t mask, unsigned shift)
-{
-	return (word & mask) >> shift;
-}
-
-static inline uint32_t field_put(uint32_t val, uint32_t mask, unsigned shift)
-{
-	return (val << shift) & mask;
-}
+#include "x86/bitfield.h"
 
 bool irqlab_delivery_mode_valid(unsigned dlm)
 {
