@@ -306,19 +306,6 @@ static int ioapic_domain_set_affinity(struct irqlab_irq_data *data,
 	return IRQLAB_SET_AFFINITY_OK;
 }
 
-static int check_fail(struct irqlab_strbuf *why, const char *fmt, ...)
-	__attribute__((format(printf, 2, 3)));
-
-static int check_fail(struct irqlab_strbuf *why, const char *fmt, ...)
-{
-	va_list ap;
-
-	va_start(ap, fmt);
-	irqlab_strbuf_vprintf(why, fmt, ap);
-	va_end(ap);
-	return -EFAULT;
-}
-
 /* An activated pin's RTE says what the levels below say. */
 static int check_target(struct irqlab_domain *d, struct irqlab_irq_data *data, unsigned pin,
 			const struct rte_status *s, struct irqlab_strbuf *why)
@@ -329,26 +316,29 @@ static int check_target(struct irqlab_domain *d, struct irqlab_irq_data *data, u
 	struct irqlab_irq_cfg cfg;
 
 	if (s->level != p->level || s->active_low != p->active_low)
-		return check_fail(why, "%s: pin %u: RTE says %s %s, allocated %s %s", d->name, pin,
-				  s->level ? "level" : "edge", s->active_low ? "low" : "high",
-				  p->level ? "level" : "edge", p->active_low ? "low" : "high");
+		return irqlab_check_fail(
+			why, "%s: pin %u: RTE says %s %s, allocated %s %s", d->name, pin,
+			s->level ? "level" : "edge", s->active_low ? "low" : "high",
+			p->level ? "level" : "edge", p->active_low ? "low" : "high");
 	if (index >= 0) {
 		if (!s->remapped || s->index != (unsigned)index || s->vector != pin)
-			return check_fail(why,
-					  "%s: pin %u: RTE is %s index 0x%04x vector field %u, "
-					  "expected remapped index 0x%04x vector field %u",
-					  d->name, pin, s->remapped ? "remapped" : "compatibility",
-					  s->index, s->vector, index, pin);
+			return irqlab_check_fail(
+				why,
+				"%s: pin %u: RTE is %s index 0x%04x vector field %u, "
+				"expected remapped index 0x%04x vector field %u",
+				d->name, pin, s->remapped ? "remapped" : "compatibility", s->index,
+				s->vector, index, pin);
 		return 0;
 	}
 	if (irqlab_vector_irq_cfg(data, &cfg))
-		return check_fail(why, "%s: pin %u has no vector level", d->name, pin);
+		return irqlab_check_fail(why, "%s: pin %u has no vector level", d->name, pin);
 	if (s->remapped || s->vector != cfg.vector || s->dest != cfg.cpu)
-		return check_fail(why,
-				  "%s: pin %u: RTE targets APIC %u vector 0x%x%s, the vector level "
-				  "CPU %u vector 0x%x",
-				  d->name, pin, s->dest, s->vector,
-				  s->remapped ? " (remapped)" : "", cfg.cpu, cfg.vector);
+		return irqlab_check_fail(
+			why,
+			"%s: pin %u: RTE targets APIC %u vector 0x%x%s, the vector level "
+			"CPU %u vector 0x%x",
+			d->name, pin, s->dest, s->vector, s->remapped ? " (remapped)" : "", cfg.cpu,
+			cfg.vector);
 	return 0;
 }
 
@@ -365,28 +355,29 @@ static int ioapic_domain_check(struct irqlab_domain *d, struct irqlab_strbuf *wh
 
 		rte_status(io->rte[pin], &s);
 		if (s.remote_irr && !s.level)
-			return check_fail(why, "%s: pin %u: remote IRR on an edge RTE", d->name,
-					  pin);
+			return irqlab_check_fail(why, "%s: pin %u: remote IRR on an edge RTE",
+						 d->name, pin);
 		if (io->rte[pin] & IRQLAB_RTE_DELIVERY_STATUS)
-			return check_fail(why, "%s: pin %u: a send is left pending", d->name, pin);
+			return irqlab_check_fail(why, "%s: pin %u: a send is left pending", d->name,
+						 pin);
 		if (!irq) {
 			if (!s.masked)
-				return check_fail(why,
-						  "%s: pin %u has no interrupt but is unmasked",
-						  d->name, pin);
+				return irqlab_check_fail(
+					why, "%s: pin %u has no interrupt but is unmasked", d->name,
+					pin);
 			continue;
 		}
 		allocated++;
 		data = irqlab_irq_data_of(irq, d);
 		if (irqlab_irq_find(d->kernel, irq->virq) != irq || irq->top != data ||
 		    data->hwirq != pin || data->chip_data != &io->pins[pin])
-			return check_fail(why, "%s: pin %u names an interrupt it does not own",
-					  d->name, pin);
+			return irqlab_check_fail(
+				why, "%s: pin %u names an interrupt it does not own", d->name, pin);
 		if (!data->activated) {
 			if (!s.masked)
-				return check_fail(why,
-						  "%s: pin %u: irq %u is inactive but unmasked",
-						  d->name, pin, irq->virq);
+				return irqlab_check_fail(
+					why, "%s: pin %u: irq %u is inactive but unmasked", d->name,
+					pin, irq->virq);
 			continue;
 		}
 		err = check_target(d, data, pin, &s, why);
@@ -394,8 +385,9 @@ static int ioapic_domain_check(struct irqlab_domain *d, struct irqlab_strbuf *wh
 			return err;
 	}
 	if (allocated != d->nr_irqs || allocated != io->nr_allocated)
-		return check_fail(why, "%s: %u pins allocated, domain has %lu, IO-APIC counts %u",
-				  d->name, allocated, d->nr_irqs, io->nr_allocated);
+		return irqlab_check_fail(why,
+					 "%s: %u pins allocated, domain has %lu, IO-APIC counts %u",
+					 d->name, allocated, d->nr_irqs, io->nr_allocated);
 	return 0;
 }
 
