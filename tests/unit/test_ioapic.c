@@ -16,6 +16,8 @@
 #include <string.h>
 #include <cmocka.h>
 
+#include "helpers/kernel_helpers.h"
+
 #include "irqlab/ioapic_rte.h"
 #include "bus/ioapic.h"
 #include "iommu/remap_domain.h"
@@ -94,31 +96,6 @@ static int teardown(void **state)
 	return 0;
 }
 
-static void assert_clean(struct irqlab_kernel *k)
-{
-	char why[512];
-
-	if (irqlab_kernel_check(k, why, sizeof(why)))
-		fail_msg("invariant broken: %s", why);
-}
-
-static char *dump(struct irqlab_kernel *k)
-{
-	struct irqlab_strbuf sb = IRQLAB_STRBUF_INIT;
-
-	irqlab_kernel_dump(k, &sb);
-	return sb.buf;
-}
-
-static struct irqlab_cpumask cpu_mask(unsigned cpu)
-{
-	struct irqlab_cpumask m;
-
-	irqlab_cpumask_zero(&m);
-	irqlab_cpumask_set(&m, cpu);
-	return m;
-}
-
 static struct irqlab_irq_cfg cfg_of(struct irqlab_irq *irq)
 {
 	struct irqlab_irq_cfg cfg;
@@ -185,7 +162,7 @@ static void test_domain_names(void **state)
 	assert_ptr_equal(d->parent, g->ir);
 	assert_string_equal(irqlab_ioapic_name(g->io), "IO-APIC-0");
 	fixture_free(g);
-	assert_clean(f->k);
+	assert_kernel_clean(f->k);
 }
 
 static void test_rte_compat_after_activation(void **state)
@@ -227,7 +204,7 @@ static void test_rte_compat_after_activation(void **state)
 	assert_int_equal(irqlab_ioapic_rte(f->io, 3), 0x0000000000010000ull);
 	assert_int_equal(irqlab_irq_activate(edge, false), 0);
 	assert_int_equal(irqlab_ioapic_rte(f->io, 3), 0x0100000000010020ull);
-	assert_clean(f->k);
+	assert_kernel_clean(f->k);
 }
 
 /* An APIC id above 255 needs the extended destination id in RTE bits 55:49. */
@@ -253,7 +230,7 @@ static void test_rte_compat_ext_dest(void **state)
 	/* 0xFEE | 0x23 in 19:12 | 1 in 11:5. */
 	assert_int_equal(msg.address_lo, 0xfee23020u);
 	assert_compat_msg(&msg, 0x123, 0x20, false);
-	assert_clean(f->k);
+	assert_kernel_clean(f->k);
 	fixture_free(f);
 }
 
@@ -278,7 +255,7 @@ static void test_rte_remapped_after_activation(void **state)
 	assert_int_equal(irqlab_ioapic_eoi_vector(f->io, 10), 10);
 	assert_int_equal(irqlab_ioapic_mask(f->io, 10, false, &msg), 0);
 	assert_int_equal(irqlab_ioapic_rte(f->io, 10), 0x000300000000a00aull);
-	assert_clean(f->k);
+	assert_kernel_clean(f->k);
 }
 
 /* IRTE index bit 15 goes to RTE bit 11, and from there to address bit 2 (handle[15]). */
@@ -306,7 +283,7 @@ static void test_rte_remapped_index15(void **state)
 	assert_false(res.blocked);
 	assert_int_equal(res.index, 0x8000);
 	assert_int_equal(res.vector, cfg_of(irq).vector);
-	assert_clean(f->k);
+	assert_kernel_clean(f->k);
 	for (unsigned i = 0; i < 0x8000; i += 0x800)
 		irqlab_ir_unit_free_irtes(f->unit, i, 0x800);
 	fixture_free(f);
@@ -348,7 +325,7 @@ static void test_level_remote_irr(void **state)
 	/* Asserted again: a new interrupt. */
 	assert_int_equal(irqlab_ioapic_set_line(f->io, 5, true, &msg), 1);
 	assert_true(irqlab_ioapic_remote_irr(f->io, 5));
-	assert_clean(f->k);
+	assert_kernel_clean(f->k);
 }
 
 static void test_edge(void **state)
@@ -370,7 +347,7 @@ static void test_edge(void **state)
 	/* EOI matching looks at level pins only. */
 	assert_int_equal(irqlab_ioapic_eoi(f->io, vector, msgs, NULL), 0);
 	assert_int_equal(irqlab_ioapic_rte(f->io, 3), 0x0000000000000020ull);
-	assert_clean(f->k);
+	assert_kernel_clean(f->k);
 }
 
 static void test_masked_pins(void **state)
@@ -422,7 +399,7 @@ static void test_masked_pins(void **state)
 	/* Masking is always possible, and changes nothing on a masked entry. */
 	assert_int_equal(irqlab_ioapic_mask(f->io, 13, true, &msg), 0);
 	assert_int_equal(irqlab_ioapic_rte(f->io, 13), 0x0000000000010000ull);
-	assert_clean(f->k);
+	assert_kernel_clean(f->k);
 }
 
 /*
@@ -447,7 +424,7 @@ static void test_eoi_shared_vector(void **state)
 	assert_int_equal(gsis[1], 6);
 	assert_compat_msg(&msgs[0], 0, cfg_of(a).vector, true);
 	assert_compat_msg(&msgs[1], 1, cfg_of(b).vector, true);
-	assert_clean(f->k);
+	assert_kernel_clean(f->k);
 }
 
 static void test_ir_delivery(void **state)
@@ -500,7 +477,7 @@ static void test_ir_delivery(void **state)
 	assert_false(res.blocked);
 	assert_int_equal(res.vector, cfg_of(pad).vector);
 	assert_int_equal(res.dest, cfg_of(pad).cpu);
-	assert_clean(f->k);
+	assert_kernel_clean(f->k);
 }
 
 static void test_affinity_rewrites_rte(void **state)
@@ -524,7 +501,7 @@ static void test_affinity_rewrites_rte(void **state)
 	assert_int_equal(irqlab_vector_lapic_accept(f->vec, 2, 0x20, &got), IRQLAB_LAPIC_HANDLED);
 	assert_ptr_equal(got, irq);
 	assert_false(irqlab_vector_move_pending(irq->top));
-	assert_clean(f->k);
+	assert_kernel_clean(f->k);
 
 	/* Vector 0x20 taken on CPUs 0, 1 and 3, so that the next move changes the vector. */
 	assert_int_equal(cfg_of(start_pin(f, 7, false, false)).cpu, 0);
@@ -550,7 +527,7 @@ static void test_affinity_rewrites_rte(void **state)
 	assert_false(irqlab_ioapic_remote_irr(f->io, 5));
 	/* No interrupt came at the new vector: drop the old one by hand. */
 	irqlab_vector_cleanup_now(irq->top);
-	assert_clean(f->k);
+	assert_kernel_clean(f->k);
 
 	/* Masked pin: the rewrite keeps it masked. CPU 1 has 0x20 taken: 0x21. */
 	assert_int_equal(irqlab_ioapic_mask(f->io, 5, true, &msg), 0);
@@ -558,18 +535,18 @@ static void test_affinity_rewrites_rte(void **state)
 	assert_int_equal(irqlab_irq_set_affinity(irq, &mask, false), IRQLAB_SET_AFFINITY_OK);
 	assert_int_equal(irqlab_ioapic_rte(f->io, 5), 0x0100000000018021ull);
 	irqlab_vector_cleanup_now(irq->top);
-	assert_clean(f->k);
+	assert_kernel_clean(f->k);
 
 	/* Not activated: nothing written now; activation uses the new target. */
 	irqlab_irq_deactivate(irq);
 	mask = cpu_mask(0);
 	assert_int_equal(irqlab_irq_set_affinity(irq, &mask, false), IRQLAB_SET_AFFINITY_OK);
 	assert_int_equal(irqlab_ioapic_rte(f->io, 5), 0x0000000000010000ull);
-	assert_clean(f->k);
+	assert_kernel_clean(f->k);
 	assert_int_equal(irqlab_irq_activate(irq, false), 0);
 	assert_int_equal(cfg_of(irq).cpu, 0);
 	assert_int_equal(irqlab_ioapic_rte(f->io, 5), 0x0000000000018021ull);
-	assert_clean(f->k);
+	assert_kernel_clean(f->k);
 }
 
 static void test_affinity_ir_leaves_rte(void **state)
@@ -601,7 +578,7 @@ static void test_affinity_ir_leaves_rte(void **state)
 		assert_int_equal(res.vector, cfg_of(irq).vector);
 		assert_int_equal(irqlab_ioapic_set_line(f->io, 10, false, &msg), 0);
 		assert_int_equal(irqlab_ioapic_eoi(f->io, 10, &msg, NULL), 0);
-		assert_clean(f->k);
+		assert_kernel_clean(f->k);
 	}
 }
 
@@ -621,7 +598,7 @@ static void fault_walk(struct fixture *f, unsigned gsi, bool activate, struct wa
 	char *before;
 
 	memset(sites, 0, sizeof(*sites));
-	before = dump(f->k);
+	before = kernel_dump(f->k);
 	irqlab_fault_arm(&f->fault, 0);
 	irq = alloc_pin(f, gsi, true, false);
 	if (activate)
@@ -657,8 +634,8 @@ static void fault_walk(struct fixture *f, unsigned gsi, bool activate, struct wa
 			assert_null(irq);
 		assert_null(irqlab_ioapic_pin_irq(f->io, gsi));
 		assert_int_equal(irqlab_ioapic_rte(f->io, gsi), 0x0000000000010000ull);
-		assert_clean(f->k);
-		after = dump(f->k);
+		assert_kernel_clean(f->k);
+		after = kernel_dump(f->k);
 		assert_string_equal(before, after);
 		free(after);
 		sites->total++;
@@ -688,7 +665,7 @@ static void test_fault_walk(void **state)
 	fault_walk(f, 5, true, &s);
 	assert_int_equal(s.vector, 1);
 	assert_int_equal(s.total, 5);
-	assert_clean(f->k);
+	assert_kernel_clean(f->k);
 }
 
 static void test_fault_walk_ir(void **state)
@@ -704,7 +681,7 @@ static void test_fault_walk_ir(void **state)
 	assert_int_equal(s.total, s.memory + s.irte);
 	fault_walk(f, 5, true, &s);
 	assert_int_equal(s.vector, 1);
-	assert_clean(f->k);
+	assert_kernel_clean(f->k);
 }
 
 static void test_errors(void **state)
@@ -716,7 +693,7 @@ static void test_errors(void **state)
 	char *before, *after;
 
 	first = alloc_pin(f, 5, true, false);
-	before = dump(f->k);
+	before = kernel_dump(f->k);
 	irqlab_kernel_clear_error(f->k);
 	assert_int_equal(irqlab_ioapic_alloc_pin(f->io, 5, false, false, NULL, 0, &irq), -EBUSY);
 	assert_string_equal(f->k->error, "IO-APIC-0 pin 5 (GSI 5): already allocated to irq 1");
@@ -726,7 +703,7 @@ static void test_errors(void **state)
 	assert_int_equal(irqlab_ioapic_alloc_pin(f->io, 24, false, false, NULL, 0, &irq), -ERANGE);
 	assert_string_equal(f->k->error, "IO-APIC-0: GSI 24 is not one of its pins (GSIs 0-23)");
 	assert_null(irq);
-	after = dump(f->k);
+	after = kernel_dump(f->k);
 	assert_string_equal(before, after);
 	free(before);
 	free(after);
@@ -759,11 +736,11 @@ static void test_errors(void **state)
 	assert_int_equal(irq->top->hwirq, 7);
 	assert_null(irq->dev);
 	assert_int_equal(irq->index, 7);
-	assert_clean(f->k);
+	assert_kernel_clean(f->k);
 	/* Freed before the kernel: its pins and its domain go with it. */
 	irqlab_ioapic_free(io2);
 	assert_null(irqlab_domain_find(f->k, "IO-APIC-1"));
-	assert_clean(f->k);
+	assert_kernel_clean(f->k);
 
 	irqlab_kernel_clear_error(f->k);
 	assert_int_equal(irqlab_ioapic_new(f->k, 2, 0, 0, 0, &io2), -EINVAL);
@@ -778,7 +755,7 @@ static void test_errors(void **state)
 	assert_int_equal(irqlab_ioapic_domain(io2, f->vec), -EEXIST);
 	assert_string_equal(f->k->error, "IO-APIC-0: domain IO-APIC-0: already exists in host");
 	irqlab_ioapic_free(io2);
-	assert_clean(f->k);
+	assert_kernel_clean(f->k);
 }
 
 /* The out-of-memory paths of irqlab_ioapic_new. */
@@ -813,13 +790,13 @@ static void test_free_pin_resets(void **state)
 	assert_int_equal(irqlab_ioapic_rte(f->io, 5), 0x0000000000010000ull);
 	assert_false(irqlab_ioapic_remote_irr(f->io, 5));
 	assert_true(irqlab_ioapic_line(f->io, 5));
-	assert_clean(f->k);
+	assert_kernel_clean(f->k);
 	/* The next owner starts clean and gets the still-asserted line at unmask. */
 	irq = alloc_pin(f, 5, true, false);
 	assert_int_equal(irqlab_irq_activate(irq, false), 0);
 	assert_int_equal(irqlab_ioapic_mask(f->io, 5, false, &msg), 1);
 	assert_compat_msg(&msg, cfg_of(irq).cpu, cfg_of(irq).vector, true);
-	assert_clean(f->k);
+	assert_kernel_clean(f->k);
 }
 
 /* The checker sees an RTE that no longer says what the vector level says. */
@@ -838,7 +815,7 @@ static void test_check_detects_stale_rte(void **state)
 				 "level CPU 2 vector 0x20");
 	/* The proper move repairs it. */
 	assert_int_equal(irqlab_irq_set_affinity(irq, &mask, false), IRQLAB_SET_AFFINITY_OK);
-	assert_clean(f->k);
+	assert_kernel_clean(f->k);
 }
 
 static void test_dump(void **state)
@@ -851,7 +828,7 @@ static void test_dump(void **state)
 	alloc_pin(f, 3, false, false);
 	assert_int_equal(irqlab_ioapic_set_line(f->io, 5, true, &msg), 1);
 	assert_int_equal(irqlab_ioapic_set_line(f->io, 8, true, &msg), 0);
-	text = dump(f->k);
+	text = kernel_dump(f->k);
 	assert_non_null(strstr(text, "domain IO-APIC-0 parent=VECTOR irqs=2 children=0\n"
 				     "  ioapic IO-APIC-0 gsi=0-23 sid=00:1f.0 allocated=2\n"
 				     "  pin 3 gsi=3 rte=0x0000000000010000 edge high masked irq=2\n"
@@ -863,7 +840,7 @@ static void test_dump(void **state)
 				     "rte=0x000000000000e020 level low remote-irr\n"));
 	assert_non_null(strstr(text, "  IO-APIC-0 hwirq=3 pin=3 gsi=3 "
 				     "rte=0x0000000000010000 edge high masked\n"));
-	again = dump(f->k);
+	again = kernel_dump(f->k);
 	assert_string_equal(text, again);
 	free(text);
 	free(again);

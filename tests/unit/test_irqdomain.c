@@ -16,6 +16,7 @@
 #include <cmocka.h>
 
 #include "core/irqdomain.h"
+#include "helpers/kernel_helpers.h"
 
 #define POOL_SLOTS 8
 
@@ -260,22 +261,6 @@ static int teardown(void **state)
 	return 0;
 }
 
-static void assert_clean(struct irqlab_kernel *k)
-{
-	char why[256];
-
-	if (irqlab_kernel_check(k, why, sizeof(why)))
-		fail_msg("invariant broken: %s", why);
-}
-
-static char *dump(struct irqlab_kernel *k)
-{
-	struct irqlab_strbuf sb = IRQLAB_STRBUF_INIT;
-
-	irqlab_kernel_dump(k, &sb);
-	return sb.buf;
-}
-
 static void test_alloc_builds_chain(void **state)
 {
 	struct fixture *f = *state;
@@ -298,13 +283,13 @@ static void test_alloc_builds_chain(void **state)
 	assert_int_equal(f->bus->nr_irqs, 3);
 	assert_int_equal(f->root->nr_irqs, 3);
 	assert_int_equal(f->pool.nr_used, 3);
-	assert_clean(f->k);
+	assert_kernel_clean(f->k);
 
 	/* Freeing the middle one leaves a hole that the next single allocation fills. */
 	irqlab_irqs_free(&irqs[1], 1);
 	assert_int_equal(f->pool.nr_used, 2);
 	assert_null(irqlab_irq_find(f->k, 2));
-	assert_clean(f->k);
+	assert_kernel_clean(f->k);
 	assert_int_equal(irqlab_irqs_alloc(f->bus, 1, &info, &irqs[1]), 0);
 	assert_int_equal(irqs[1]->virq, 2);
 	/* Two more do not fit in the hole: they go after the last. */
@@ -312,7 +297,7 @@ static void test_alloc_builds_chain(void **state)
 	irqlab_irqs_free(&irqs[1], 1);
 	assert_int_equal(irqlab_irqs_alloc(f->bus, 2, &info, more), 0);
 	assert_int_equal(more[0]->virq, 4);
-	assert_clean(f->k);
+	assert_kernel_clean(f->k);
 }
 
 static void test_all_or_nothing(void **state)
@@ -320,18 +305,18 @@ static void test_all_or_nothing(void **state)
 	struct fixture *f = *state;
 	struct irqlab_alloc_info info = {0};
 	struct irqlab_irq *irqs[POOL_SLOTS + 1];
-	char *before = dump(f->k), *after;
+	char *before = kernel_dump(f->k), *after;
 
 	assert_int_equal(irqlab_irqs_alloc(f->bus, POOL_SLOTS + 1, &info, irqs), -ENOSPC);
 	assert_string_equal(f->k->error, "fake-root: no free slot");
-	after = dump(f->k);
+	after = kernel_dump(f->k);
 	assert_string_equal(before, after);
 	assert_int_equal(f->pool.nr_used, 0);
-	assert_clean(f->k);
+	assert_kernel_clean(f->k);
 	free(before);
 	free(after);
 	assert_int_equal(irqlab_irqs_alloc(f->bus, POOL_SLOTS, &info, irqs), 0);
-	assert_clean(f->k);
+	assert_kernel_clean(f->k);
 }
 
 /*
@@ -355,7 +340,7 @@ static void test_fault_walk(void **state)
 	/* Descriptors and levels: 3 x (1 + 3) memory points, 3 slots, 3 mid blocks. */
 	assert_true(points >= 18);
 
-	before = dump(f->k);
+	before = kernel_dump(f->k);
 	for (n = 1; n <= points; n++) {
 		char *after;
 		int err;
@@ -368,10 +353,10 @@ static void test_fault_walk(void **state)
 		assert_true(f->k->error[0] != '\0');
 		sites_memory += strcmp(f->fault.failed_site, "memory") == 0;
 		sites_slot += strcmp(f->fault.failed_site, "slot") == 0;
-		after = dump(f->k);
+		after = kernel_dump(f->k);
 		assert_string_equal(before, after);
 		free(after);
-		assert_clean(f->k);
+		assert_kernel_clean(f->k);
 	}
 	assert_int_equal(sites_slot, 3);
 	assert_int_equal(sites_memory, points - 3);
@@ -380,7 +365,7 @@ static void test_fault_walk(void **state)
 	assert_int_equal(irqlab_irqs_alloc(f->bus, 3, &info, irqs), 0);
 	assert_null(f->fault.failed_site);
 	irqlab_fault_arm(&f->fault, 0);
-	assert_clean(f->k);
+	assert_kernel_clean(f->k);
 	free(before);
 }
 
@@ -411,7 +396,7 @@ static void test_activation_order(void **state)
 	assert_string_equal(f->pool.log, "on:fake-root off:fake-root");
 	assert_false(irqlab_irq_activated(irq));
 	assert_false(irq->top->parent->parent->activated);
-	assert_clean(f->k);
+	assert_kernel_clean(f->k);
 }
 
 static void test_negotiation(void **state)
@@ -437,7 +422,7 @@ static void test_negotiation(void **state)
 	/* Names are unique within a kernel. */
 	assert_int_equal(irqlab_domain_create(f->k, f->root, &bus_ops, "fake-bus", 0, NULL, &ims),
 			 -EEXIST);
-	assert_clean(f->k);
+	assert_kernel_clean(f->k);
 }
 
 static void test_destroy(void **state)
@@ -456,10 +441,10 @@ static void test_destroy(void **state)
 	assert_int_equal(irqlab_domain_destroy(f->bus), 0);
 	assert_null(irqlab_domain_find(f->k, "fake-bus"));
 	assert_int_equal(f->mid->nr_children, 1);
-	assert_clean(f->k);
+	assert_kernel_clean(f->k);
 	assert_int_equal(irqlab_domain_destroy(extra), 0);
 	assert_ptr_equal(f->k->domains_tail, f->mid);
-	assert_clean(f->k);
+	assert_kernel_clean(f->k);
 }
 
 static void test_check_detects_corruption(void **state)
@@ -497,7 +482,7 @@ static void test_check_detects_corruption(void **state)
 	assert_int_equal(irqlab_kernel_check(f->k, why, sizeof(why)), -EFAULT);
 	assert_string_equal(why, "kernel test: 1 interrupts in the table, 7 counted");
 	f->k->nr_irqs = 1;
-	assert_clean(f->k);
+	assert_kernel_clean(f->k);
 }
 
 static void test_kernel_free_with_live_irqs(void **state)

@@ -15,6 +15,8 @@
 #include <string.h>
 #include <cmocka.h>
 
+#include "helpers/kernel_helpers.h"
+
 #include "irqlab/ioapic_rte.h"
 #include "iommu/remap_domain.h"
 #include "x86/vector_domain.h"
@@ -121,31 +123,6 @@ static int teardown(void **state)
 	return 0;
 }
 
-static void assert_clean(struct irqlab_kernel *k)
-{
-	char why[512];
-
-	if (irqlab_kernel_check(k, why, sizeof(why)))
-		fail_msg("invariant broken: %s", why);
-}
-
-static char *dump(struct irqlab_kernel *k)
-{
-	struct irqlab_strbuf sb = IRQLAB_STRBUF_INIT;
-
-	irqlab_kernel_dump(k, &sb);
-	return sb.buf;
-}
-
-static struct irqlab_cpumask cpu_mask(unsigned cpu)
-{
-	struct irqlab_cpumask m;
-
-	irqlab_cpumask_zero(&m);
-	irqlab_cpumask_set(&m, cpu);
-	return m;
-}
-
 static int alloc_irqs(struct fixture *f, enum irqlab_alloc_type type, unsigned n, unsigned flags,
 		      struct irqlab_irq **out)
 {
@@ -231,7 +208,7 @@ static void test_create_and_lookups(void **state)
 	assert_int_equal(irqlab_remap_irq_index(irq->top->parent->parent), -ENOENT);
 	assert_int_equal(irqlab_remap_irq_sid(irq->top), RID_NIC);
 	assert_int_equal(irqlab_remap_irq_sid(irq->top->parent->parent), -ENOENT);
-	assert_clean(f->k);
+	assert_kernel_clean(f->k);
 }
 
 /* Allocates single entries until the next free one is @index, returns how many. */
@@ -283,7 +260,7 @@ static void test_compose_indexes(void **state)
 		unfill(f->unit, filled);
 		assert_int_equal(irqlab_ir_unit_used(f->unit), 0);
 	}
-	assert_clean(f->k);
+	assert_kernel_clean(f->k);
 }
 
 static void test_multi_msi(void **state)
@@ -326,10 +303,10 @@ static void test_multi_msi(void **state)
 	assert_true(res.blocked);
 	assert_int_equal(res.reason, IRQLAB_IR_FAULT_NOT_PRESENT);
 	assert_int_equal(res.index, 7);
-	assert_clean(f->k);
+	assert_kernel_clean(f->k);
 
 	/* Several interrupts under one message exist only for multi-MSI. */
-	before = dump(f->k);
+	before = kernel_dump(f->k);
 	irqlab_kernel_clear_error(f->k);
 	assert_int_equal(alloc_irqs(f, IRQLAB_ALLOC_PCI_MSI, 2, 0, irqs), -EINVAL);
 	assert_string_equal(f->k->error,
@@ -339,11 +316,11 @@ static void test_multi_msi(void **state)
 			 -EINVAL);
 	assert_int_equal(alloc_irqs(f, IRQLAB_ALLOC_IMS, 2, IRQLAB_ALLOC_F_CONTIGUOUS, irqs),
 			 -EINVAL);
-	after = dump(f->k);
+	after = kernel_dump(f->k);
 	assert_string_equal(before, after);
 	free(before);
 	free(after);
-	assert_clean(f->k);
+	assert_kernel_clean(f->k);
 }
 
 /* Freeing part of a group keeps the block: no interrupt holds an index into a freed block. */
@@ -364,15 +341,15 @@ static void test_group_freed_piecemeal(void **state)
 	assert_int_equal(irte_of(f, irqs[1])->lo, kept.lo);
 	assert_int_equal(irte_of(f, irqs[1])->hi, kept.hi);
 	assert_delivers(f, compose(irqs[1]), RID_NIC, irqs[1]);
-	assert_clean(f->k);
+	assert_kernel_clean(f->k);
 	irqlab_irqs_free(&irqs[2], 1);
 	assert_int_equal(irqlab_ir_unit_used(f->unit), 4);
-	assert_clean(f->k);
+	assert_kernel_clean(f->k);
 	irqlab_irqs_free(&irqs[1], 1);
 	assert_int_equal(irqlab_ir_unit_used(f->unit), 0);
 	for (unsigned i = 0; i < 4; i++)
 		assert_int_equal(irqlab_ir_unit_irte(f->unit, i)->lo, 0);
-	assert_clean(f->k);
+	assert_kernel_clean(f->k);
 }
 
 static void test_activate_writes_irte(void **state)
@@ -401,7 +378,7 @@ static void test_activate_writes_irte(void **state)
 	assert_int_equal(e.svt, IRQLAB_IRTE_SVT_SID_SQ);
 	assert_int_equal(e.sq, IRQLAB_IRTE_SQ_ALL);
 	assert_delivers(f, compose(irq), RID_NIC, irq);
-	assert_clean(f->k);
+	assert_kernel_clean(f->k);
 }
 
 static void test_reservation_targets_placeholder(void **state)
@@ -420,7 +397,7 @@ static void test_reservation_targets_placeholder(void **state)
 	assert_int_equal(res.dest, 0);
 	assert_int_equal(irqlab_vector_lapic_accept(f->vec, res.dest, res.vector, &got),
 			 IRQLAB_LAPIC_SPURIOUS);
-	assert_clean(f->k);
+	assert_kernel_clean(f->k);
 }
 
 /*
@@ -440,14 +417,14 @@ static void test_early_activation(void **state)
 	irqlab_irq_mark_inactive(irq);
 	assert_false(irqlab_irq_activated(irq));
 	assert_int_equal(irte_of(f, irq)->lo, ((uint64_t)IRQLAB_SHUTDOWN_VECTOR << 16) | 0x9);
-	assert_clean(f->k);
+	assert_kernel_clean(f->k);
 	assert_int_equal(irqlab_irq_activate(irq, false), 0);
 	cfg = cfg_of(irq);
 	assert_true(cfg.vector != IRQLAB_SHUTDOWN_VECTOR);
 	assert_int_equal(irte_of(f, irq)->lo,
 			 ((uint64_t)(cfg.cpu << 8) << 32) | ((uint64_t)cfg.vector << 16) | 0x9);
 	assert_delivers(f, compose(irq), RID_NIC, irq);
-	assert_clean(f->k);
+	assert_kernel_clean(f->k);
 }
 
 static void test_faults_through_the_domain(void **state)
@@ -487,7 +464,7 @@ static void test_faults_through_the_domain(void **state)
 	assert_int_equal(msg.address_lo, 0xfee00018u);
 	assert_int_equal(msg.address_hi, 0);
 	assert_int_equal(msg.data, 0);
-	assert_clean(f->k);
+	assert_kernel_clean(f->k);
 }
 
 static void test_affinity_rewrites_irte_only(void **state)
@@ -522,14 +499,14 @@ static void test_affinity_rewrites_irte_only(void **state)
 		assert_int_equal(irqlab_vector_lapic_accept(f->vec, old.cpu, old.vector, &got),
 				 IRQLAB_LAPIC_NO_HANDLER);
 		assert_delivers(f, after, RID_NIC, irq);
-		assert_clean(f->k);
+		assert_kernel_clean(f->k);
 	}
 	/* Not active: the move is recorded, the table stays empty. */
 	irqlab_irq_deactivate(irq);
 	mask = cpu_mask(0);
 	assert_int_equal(irqlab_irq_set_affinity(irq, &mask, false), IRQLAB_SET_AFFINITY_OK_DONE);
 	assert_int_equal(irte_of(f, irq)->lo, 0);
-	assert_clean(f->k);
+	assert_kernel_clean(f->k);
 }
 
 static void test_ioapic_pin(void **state)
@@ -562,7 +539,7 @@ static void test_ioapic_pin(void **state)
 	irqlab_ioapic_rte_to_msi(rte, &msg);
 	assert_delivers(f, msg, 0x00f8, irq);
 	assert_int_equal(irqlab_remap_irq_sid(irq->top), 0x00f8);
-	assert_clean(f->k);
+	assert_kernel_clean(f->k);
 }
 
 static void test_xapic_destination_limit(void **state)
@@ -575,17 +552,17 @@ static void test_xapic_destination_limit(void **state)
 
 	assert_int_equal(alloc_irqs(f, IRQLAB_ALLOC_PCI_MSIX, 1, 0, &irq), 0);
 	assert_int_equal(irqlab_irq_activate(irq, false), 0);
-	before = dump(f->k);
+	before = kernel_dump(f->k);
 	assert_int_equal(irqlab_irq_set_affinity(irq, &mask, false), -EINVAL);
 	assert_string_equal(f->k->error, "irq 1: INTEL-IR-DMAR0 reaches only APIC ids 0-255 "
 					 "without x2APIC mode");
-	after = dump(f->k);
+	after = kernel_dump(f->k);
 	assert_string_equal(before, after);
 	/* Part of the mask is reachable: the vector goes there. */
 	irqlab_cpumask_set(&mask, 2);
 	assert_int_equal(irqlab_irq_set_affinity(irq, &mask, false), IRQLAB_SET_AFFINITY_OK_DONE);
 	assert_int_equal(cfg_of(irq).cpu, 2);
-	assert_clean(f->k);
+	assert_kernel_clean(f->k);
 	free(before);
 	free(after);
 	*state = f;
@@ -600,7 +577,7 @@ static void test_xapic_destination_limit(void **state)
 	assert_int_equal(irqlab_irq_set_affinity(irq, &mask, false), IRQLAB_SET_AFFINITY_OK_DONE);
 	assert_int_equal(irte_of(f, irq)->lo >> 32, 258);
 	assert_delivers(f, compose(irq), RID_NIC, irq);
-	assert_clean(f->k);
+	assert_kernel_clean(f->k);
 	*state = f;
 	teardown(state);
 	*state = NULL;
@@ -624,7 +601,7 @@ static void fault_walk(struct fixture *f, const struct irqlab_alloc_info *info, 
 	int err = 0;
 
 	memset(sites, 0, sizeof(*sites));
-	before = dump(f->k);
+	before = kernel_dump(f->k);
 	irqlab_fault_arm(&f->fault, 0);
 	assert_int_equal(irqlab_irqs_alloc(f->bus, n, info, irqs), 0);
 	for (unsigned i = 0; activate && i < n; i++)
@@ -661,10 +638,10 @@ static void fault_walk(struct fixture *f, const struct irqlab_alloc_info *info, 
 		sites->irte += !strcmp(f->fault.failed_site, "irte");
 		sites->vector += !strcmp(f->fault.failed_site, "vector");
 		sites->total++;
-		after = dump(f->k);
+		after = kernel_dump(f->k);
 		assert_string_equal(before, after);
 		free(after);
-		assert_clean(f->k);
+		assert_kernel_clean(f->k);
 	}
 	irqlab_fault_arm(&f->fault, points + 1);
 	assert_int_equal(irqlab_irqs_alloc(f->bus, n, info, irqs), 0);
@@ -711,7 +688,7 @@ static void test_fault_walk(void **state)
 	fault_walk(f, &info, 1, true, &s);
 	assert_int_equal(s.irte, 1);
 	assert_int_equal(s.vector, 1);
-	assert_clean(f->k);
+	assert_kernel_clean(f->k);
 }
 
 /* A table of 4: a block of 4 cannot fit beside one entry, and the parent's vectors go back. */
@@ -732,23 +709,23 @@ static void test_irte_exhaustion_rolls_back(void **state)
 	assert_int_equal(alloc_irqs(f, IRQLAB_ALLOC_PCI_MSIX, 1, 0, &first), 0);
 	assert_int_equal(irqlab_irq_activate(first, false), 0);
 	irqlab_irq_spread_affinity(4, 3, masks);
-	before = dump(f->k);
+	before = kernel_dump(f->k);
 	irqlab_matrix_stats(m, &before_stats);
 	irqlab_kernel_clear_error(f->k);
 	assert_int_equal(irqlab_irqs_alloc(f->bus, 3, &info, irqs), -ENOSPC);
 	assert_string_equal(f->k->error, "IR unit DMAR0: no free block of 4 IRTEs (1 of 4 in use)");
 	irqlab_matrix_stats(m, &after_stats);
 	assert_memory_equal(&before_stats, &after_stats, sizeof(before_stats));
-	after = dump(f->k);
+	after = kernel_dump(f->k);
 	assert_string_equal(before, after);
 	free(after);
-	assert_clean(f->k);
+	assert_kernel_clean(f->k);
 
 	/* The same without managed vectors (a global reservation each). */
 	info.flags = IRQLAB_ALLOC_F_CONTIGUOUS | IRQLAB_ALLOC_F_CAN_RESERVE;
 	info.masks = NULL;
 	assert_int_equal(irqlab_irqs_alloc(f->bus, 3, &info, irqs), -ENOSPC);
-	after = dump(f->k);
+	after = kernel_dump(f->k);
 	assert_string_equal(before, after);
 	free(after);
 
@@ -764,7 +741,7 @@ static void test_irte_exhaustion_rolls_back(void **state)
 	info.flags = IRQLAB_ALLOC_F_CONTIGUOUS;
 	assert_int_equal(irqlab_irqs_alloc(f->bus, 3, &info, irqs), 0);
 	assert_int_equal(irqlab_remap_irq_index(irqs[2]->top), 2);
-	assert_clean(f->k);
+	assert_kernel_clean(f->k);
 	free(before);
 }
 
@@ -784,7 +761,7 @@ static void test_accept_child(void **state)
 	assert_string_equal(f->k->error, "domain odd: parent INTEL-IR-DMAR0 refuses: an unknown "
 					 "requirement is not offered by interrupt remapping");
 	assert_null(d);
-	assert_clean(f->k);
+	assert_kernel_clean(f->k);
 }
 
 static void test_accept_child_virtual(void **state)
@@ -811,7 +788,7 @@ static void test_accept_child_virtual(void **state)
 	/* Everything else works as on a real unit. */
 	assert_int_equal(alloc_irqs(f, IRQLAB_ALLOC_PCI_MSI, 2, IRQLAB_ALLOC_F_CONTIGUOUS, irqs),
 			 0);
-	assert_clean(f->k);
+	assert_kernel_clean(f->k);
 }
 
 static void test_check_detects_corruption(void **state)
@@ -823,7 +800,7 @@ static void test_check_detects_corruption(void **state)
 
 	assert_int_equal(alloc_irqs(f, IRQLAB_ALLOC_PCI_MSIX, 1, 0, &irq), 0);
 	assert_int_equal(irqlab_irq_activate(irq, false), 0);
-	assert_clean(f->k);
+	assert_kernel_clean(f->k);
 	good = *irte_of(f, irq);
 
 	/* A stale vector in the IRTE. */
@@ -837,12 +814,12 @@ static void test_check_detects_corruption(void **state)
 	assert_int_equal(irqlab_kernel_check(f->k, why, sizeof(why)), -EFAULT);
 	assert_string_equal(why, "INTEL-IR-DMAR0: irq 1 is active but IRTE 0x0000 is not present");
 	irqlab_ir_unit_write_irte(f->unit, 0, &good);
-	assert_clean(f->k);
+	assert_kernel_clean(f->k);
 
 	/* A present IRTE under an inactive interrupt must still agree with the vector level. */
 	irqlab_irq_deactivate(irq);
 	irqlab_ir_unit_write_irte(f->unit, 0, &good);
-	assert_clean(f->k);
+	assert_kernel_clean(f->k);
 	irqlab_ir_unit_write_irte(f->unit, 0, &bad);
 	assert_int_equal(irqlab_kernel_check(f->k, why, sizeof(why)), -EFAULT);
 	assert_non_null(strstr(why, "INTEL-IR-DMAR0: irq 1: IRTE 0x0000 targets CPU"));
@@ -868,7 +845,7 @@ static void test_check_detects_corruption(void **state)
 		assert_int_equal(irqlab_ir_unit_alloc_irtes(f->unit, 1, &index), 0);
 		assert_int_equal(index, 0);
 	}
-	assert_clean(f->k);
+	assert_kernel_clean(f->k);
 }
 
 static void test_dump(void **state)
@@ -881,7 +858,7 @@ static void test_dump(void **state)
 	assert_int_equal(alloc_irqs(f, IRQLAB_ALLOC_PCI_MSI, 3, IRQLAB_ALLOC_F_CONTIGUOUS, irqs),
 			 0);
 	assert_int_equal(irqlab_irq_activate(irqs[1], false), 0);
-	text = dump(f->k);
+	text = kernel_dump(f->k);
 	assert_non_null(strstr(text, "domain INTEL-IR-DMAR0 parent=VECTOR irqs=4 children=1\n"
 				     "  remap unit=DMAR0\n"
 				     "  ir-unit DMAR0 entries=256 used=5 eime=0 cfi=0 faults=0 "
@@ -893,7 +870,7 @@ static void test_dump(void **state)
 				     "subhandle=0 sid=03:00.0\n"));
 	/* The same state prints the same text. */
 	{
-		char *again = dump(f->k);
+		char *again = kernel_dump(f->k);
 
 		assert_string_equal(text, again);
 		free(again);
