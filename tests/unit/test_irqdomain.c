@@ -205,24 +205,9 @@ static const struct irqlab_domain_ops mid_ops = {
 	.check = mid_check,
 };
 
-static int bus_alloc(struct irqlab_domain *d, struct irqlab_irq **irqs, unsigned n,
-		     const struct irqlab_alloc_info *info)
-{
-	int err = irqlab_domain_alloc_parent(d, irqs, n, info);
-
-	for (unsigned i = 0; !err && i < n; i++)
-		irqlab_irq_data_of(irqs[i], d)->hwirq = info->hwirq + i;
-	return err;
-}
-
-static void bus_free(struct irqlab_domain *d, struct irqlab_irq **irqs, unsigned n)
-{
-	irqlab_domain_free_parent(d, irqs, n);
-}
-
 static const struct irqlab_domain_ops bus_ops = {
-	.alloc = bus_alloc,
-	.free = bus_free,
+	.alloc = passthrough_alloc,
+	.free = passthrough_free,
 	.activate = level_activate,
 	.deactivate = level_deactivate,
 };

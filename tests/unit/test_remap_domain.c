@@ -38,24 +38,9 @@ struct fixture_cfg {
 };
 
 /* The fake bus domain: stores nothing, composes nothing; only allocates through its parents. */
-static int bus_alloc(struct irqlab_domain *d, struct irqlab_irq **irqs, unsigned n,
-		     const struct irqlab_alloc_info *info)
-{
-	int err = irqlab_domain_alloc_parent(d, irqs, n, info);
-
-	for (unsigned i = 0; !err && i < n; i++)
-		irqlab_irq_data_of(irqs[i], d)->hwirq = info->hwirq + i;
-	return err;
-}
-
-static void bus_free(struct irqlab_domain *d, struct irqlab_irq **irqs, unsigned n)
-{
-	irqlab_domain_free_parent(d, irqs, n);
-}
-
 static const struct irqlab_domain_ops bus_ops = {
-	.alloc = bus_alloc,
-	.free = bus_free,
+	.alloc = passthrough_alloc,
+	.free = passthrough_free,
 };
 
 static struct fixture *fixture_new(const struct fixture_cfg *c)

@@ -23,6 +23,21 @@ char *kernel_dump(struct irqlab_kernel *k)
 	return sb.buf;
 }
 
+int passthrough_alloc(struct irqlab_domain *d, struct irqlab_irq **irqs, unsigned n,
+		      const struct irqlab_alloc_info *info)
+{
+	int err = irqlab_domain_alloc_parent(d, irqs, n, info);
+
+	for (unsigned i = 0; !err && i < n; i++)
+		irqlab_irq_data_of(irqs[i], d)->hwirq = info->hwirq + i;
+	return err;
+}
+
+void passthrough_free(struct irqlab_domain *d, struct irqlab_irq **irqs, unsigned n)
+{
+	irqlab_domain_free_parent(d, irqs, n);
+}
+
 struct irqlab_cpumask cpu_mask(unsigned cpu)
 {
 	struct irqlab_cpumask m;
