@@ -26,6 +26,8 @@
 
 #include "iommu/ir_unit.h"
 
+#include "bench_util.h"
+
 #define TABLE_ENTRIES	65536u
 #define RING		4096u /* messages per lap; a power of two */
 #define ENTRIES_PER_RID 32u
@@ -48,23 +50,6 @@ struct options {
 	unsigned trials;
 	bool setup_only;
 };
-
-static uint64_t rng_next(uint64_t *s)
-{
-	uint64_t z = (*s += UINT64_C(0x9e3779b97f4a7c15));
-
-	z = (z ^ (z >> 30)) * UINT64_C(0xbf58476d1ce4e5b9);
-	z = (z ^ (z >> 27)) * UINT64_C(0x94d049bb133111eb);
-	return z ^ (z >> 31);
-}
-
-static uint64_t now_ns(void)
-{
-	struct timespec ts;
-
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return (uint64_t)ts.tv_sec * 1000000000u + (uint64_t)ts.tv_nsec;
-}
 
 static uint16_t rid_of(unsigned index)
 {

@@ -19,6 +19,8 @@
 
 #include "iommu/irte_alloc.h"
 
+#include "bench_util.h"
+
 #define TABLE_ENTRIES IRQLAB_IRTE_MAX_ENTRIES
 #define BATCH	      16u
 
@@ -77,23 +79,6 @@ static int __attribute__((noinline)) scan_alloc(struct scan_table *t, unsigned o
 static void __attribute__((noinline)) scan_free(struct scan_table *t, unsigned pos, unsigned order)
 {
 	scan_mark(t, pos, order, false);
-}
-
-static uint64_t rng_next(uint64_t *s)
-{
-	uint64_t z = (*s += UINT64_C(0x9e3779b97f4a7c15));
-
-	z = (z ^ (z >> 30)) * UINT64_C(0xbf58476d1ce4e5b9);
-	z = (z ^ (z >> 27)) * UINT64_C(0x94d049bb133111eb);
-	return z ^ (z >> 31);
-}
-
-static uint64_t now_ns(void)
-{
-	struct timespec ts;
-
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return (uint64_t)ts.tv_sec * 1000000000u + (uint64_t)ts.tv_nsec;
 }
 
 /* Fill with single entries, then free random aligned runs of 2^0..2^6 until @target remain. */
