@@ -156,7 +156,6 @@ struct irqlab_irq {
 	unsigned char update_style; /* enum irqlab_msi_update_style: how a move rewrites it */
 	void *dev;		    /* the bus entry that owns it */
 	unsigned index;		    /* its index in that bus entry */
-	unsigned long handled;	    /* messages that reached its handler */
 };
 
 struct irqlab_kernel {
@@ -173,7 +172,6 @@ struct irqlab_kernel {
 	unsigned free_hint;  /* no virq below it (and at or above first_virq) is free */
 	int error_code;
 	char error[320];
-	void *owner; /* the platform or VM this kernel runs in */
 };
 
 /* A kernel with @ncpus CPUs, all online. @fault may be NULL (the kernel keeps its own). */

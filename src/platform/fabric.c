@@ -34,7 +34,6 @@ static void count_delivery(struct irqlab_platform *p, struct irqlab_device *from
 	if (dl->cls != IRQLAB_MSG_DELIVERED)
 		return;
 	p->delivered_by_cpu[dl->cpu]++;
-	irq->handled++;
 	if (irq->dev) {
 		struct irqlab_device *owner = irq->dev;
 		struct irqlab_dev_entry *e = &owner->entries[irq->index];

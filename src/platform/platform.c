@@ -56,7 +56,6 @@ int irqlab_platform_new(const struct irqlab_platform_config *cfg, struct irqlab_
 	if (!p->delivered_by_cpu || !p->host)
 		goto out_free;
 	p->host->first_virq = FIRST_DYNAMIC_VIRQ;
-	p->host->owner = p;
 	err = irqlab_vector_domain_create(p->host, &vcfg, &p->vector);
 	if (err)
 		goto out_free;
