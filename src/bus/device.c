@@ -496,15 +496,9 @@ int irqlab_device_domain(struct irqlab_device *dev, struct irqlab_domain *parent
 	err = irqlab_domain_create(k, parent,
 				   dev->kind == IRQLAB_DEV_IMS ? &ims_domain_ops : &msi_domain_ops,
 				   name, device_requirements(dev), dev, &dev->domain);
-	if (err) {
-		char reason[sizeof(k->error)];
-
-		/* Name the device first: the domain's own sentence names the parent and the need.
-		 */
-		snprintf(reason, sizeof(reason), "%s", k->error);
-		irqlab_kernel_clear_error(k);
-		return irqlab_kernel_fail(k, err, "device %s: %s", dev->name, reason);
-	}
+	/* Name the device first: the domain's own sentence names the parent and the need. */
+	if (err)
+		return irqlab_error_prefix(k->error, "device %s", dev->name);
 	/*
 	 * Multi-MSI is a capability to ask for, not a requirement: without it the domain still
 	 * serves one vector (Linux drops MULTI_PCI_MSI from the child's flags).

@@ -33,13 +33,15 @@ struct irqlab_cpu_count {
 
 /* One MSI vector, MSI-X entry or IMS slot, as the kernel and the model see it. */
 struct irqlab_dev_entry {
-	struct irqlab_irq *irq; /* NULL: not allocated */
-	bool ims_pending;	/* IMS: raised while masked (MSI/MSI-X keep it in hardware) */
-	bool resend;		/* unmasked while pending: the message goes out next */
+	struct irqlab_kernel *owner; /* whose driver the entry serves: isolation is judged by it */
+	struct irqlab_irq *irq;	     /* NULL: not allocated */
+	bool ims_pending;	     /* IMS: raised while masked (MSI/MSI-X keep it in hardware) */
+	bool resend;		     /* unmasked while pending: the message goes out next */
 	unsigned long by_class[IRQLAB_MSG_NR_CLASSES]; /* what became of its messages */
 	unsigned long delivered;
 	struct irqlab_cpu_count *by_cpu; /* deliveries per CPU, in order of first delivery */
-	unsigned nr_by_cpu;
+	unsigned nr_by_cpu, by_cpu_slots;
+	unsigned long unplaced; /* deliveries with no room left to say on which CPU */
 };
 
 struct irqlab_device_config {

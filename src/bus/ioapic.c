@@ -517,15 +517,9 @@ int irqlab_ioapic_domain(struct irqlab_ioapic *io, struct irqlab_domain *parent)
 	snprintf(name, sizeof(name), "%s%s", parent->child_prefix, io->name);
 	err = irqlab_domain_create(k, parent, &ioapic_domain_ops, name, IRQLAB_REQ_IOAPIC, io,
 				   &io->domain);
-	if (err) {
-		char reason[sizeof(k->error)];
-
-		/* Name the IO-APIC first: the domain's own sentence names the parent and the need.
-		 */
-		snprintf(reason, sizeof(reason), "%s", k->error);
-		irqlab_kernel_clear_error(k);
-		return irqlab_kernel_fail(k, err, "%s: %s", io->name, reason);
-	}
+	/* Name the IO-APIC first: the domain's own sentence names the parent and the need. */
+	if (err)
+		return irqlab_error_prefix(k->error, "%s", io->name);
 	return 0;
 }
 

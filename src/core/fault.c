@@ -30,3 +30,10 @@ void *irqlab_fault_zalloc(struct irqlab_fault *f, size_t size)
 		return NULL;
 	return calloc(1, size);
 }
+
+void *irqlab_fault_realloc(struct irqlab_fault *f, void *ptr, size_t size)
+{
+	if (irqlab_fault_point(f, "memory", -ENOMEM))
+		return NULL;
+	return realloc(ptr, size);
+}

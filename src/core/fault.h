@@ -32,5 +32,7 @@ bool irqlab_fault_point(struct irqlab_fault *f, const char *site, int err);
 
 /* calloc() behind an allocation point ("memory", -ENOMEM). */
 void *irqlab_fault_zalloc(struct irqlab_fault *f, size_t size);
+/* realloc() behind one; on failure @ptr is untouched, as with realloc(). */
+void *irqlab_fault_realloc(struct irqlab_fault *f, void *ptr, size_t size);
 
 #endif

@@ -26,6 +26,7 @@ struct irqlab_kernel *irqlab_kernel_new(const char *name, unsigned ncpus,
 	k->ncpus = ncpus;
 	irqlab_cpumask_set_range(&k->online, 0, ncpus - 1);
 	k->fault = fault ? fault : &k->own_fault;
+	k->error = &k->own_error;
 	k->first_virq = 1;
 	return k;
 }
@@ -70,19 +71,20 @@ int irqlab_kernel_fail(struct irqlab_kernel *k, int err, const char *fmt, ...)
 {
 	va_list ap;
 
-	if (k->error_code)
-		return err;
-	k->error_code = err;
 	va_start(ap, fmt);
-	vsnprintf(k->error, sizeof(k->error), fmt, ap);
+	irqlab_error_vset(k->error, err, fmt, ap);
 	va_end(ap);
 	return err;
 }
 
 void irqlab_kernel_clear_error(struct irqlab_kernel *k)
 {
-	k->error_code = 0;
-	k->error[0] = '\0';
+	irqlab_error_clear(k->error);
+}
+
+const char *irqlab_kernel_error(const struct irqlab_kernel *k)
+{
+	return k->error->msg;
 }
 
 const char *irqlab_req_name(unsigned bit)
@@ -384,6 +386,38 @@ static int activate_level(struct irqlab_irq_data *data, bool reserve)
 	if (!err)
 		data->activated = true;
 	return err;
+}
+
+static void abort_level(struct irqlab_irq_data *data)
+{
+	for (; data; data = data->parent)
+		if (data->domain->ops->abort)
+			data->domain->ops->abort(data);
+}
+
+static int prepare_level(struct irqlab_irq_data *data, const struct irqlab_cpumask *mask)
+{
+	int err = 0;
+
+	if (data->parent)
+		err = prepare_level(data->parent, mask);
+	if (!err && data->domain->ops->prepare) {
+		err = data->domain->ops->prepare(data, mask);
+		/* As activation: a level that fails leaves nothing taken below it. */
+		if (err && data->parent)
+			abort_level(data->parent);
+	}
+	return err;
+}
+
+int irqlab_irq_prepare(struct irqlab_irq *irq, const struct irqlab_cpumask *mask)
+{
+	return prepare_level(irq->top, mask);
+}
+
+void irqlab_irq_abort(struct irqlab_irq *irq)
+{
+	abort_level(irq->top);
 }
 
 int irqlab_irq_activate(struct irqlab_irq *irq, bool reserve)

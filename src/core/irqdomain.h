@@ -17,6 +17,7 @@
 #include <stdint.h>
 
 #include "irqlab/cpumask.h"
+#include "core/error.h"
 #include "core/fault.h"
 #include "core/strbuf.h"
 
@@ -98,6 +99,14 @@ struct irqlab_domain_ops {
 	/* Programs hardware for this level. @reserve: a placeholder is enough (Linux's reserve). */
 	int (*activate)(struct irqlab_domain *d, struct irqlab_irq_data *data, bool reserve);
 	void (*deactivate)(struct irqlab_domain *d, struct irqlab_irq_data *data);
+	/*
+	 * Takes ahead what this level needs to activate (@mask NULL) or to move to @mask, so that
+	 * the activate or set_affinity that follows cannot fail for want of it. Walked root first
+	 * by irqlab_irq_prepare(), which aborts the levels below when one fails; abort gives back
+	 * what prepare took and nothing used, and does nothing when nothing was taken.
+	 */
+	int (*prepare)(struct irqlab_irq_data *data, const struct irqlab_cpumask *mask);
+	void (*abort)(struct irqlab_irq_data *data);
 	/* Returns IRQLAB_SET_AFFINITY_OK, _OK_DONE or a negative errno. */
 	int (*set_affinity)(struct irqlab_irq_data *data, const struct irqlab_cpumask *mask,
 			    bool force);
@@ -170,8 +179,10 @@ struct irqlab_kernel {
 	unsigned nr_irqs;
 	unsigned first_virq; /* the lowest virq dynamic allocation hands out */
 	unsigned free_hint;  /* no virq below it (and at or above first_virq) is free */
-	int error_code;
-	char error[320];
+	/* Why the current operation failed: the kernel's own, or its machine's for all kernels. */
+	struct irqlab_error *error;
+	struct irqlab_error own_error;
+	void *priv; /* what the kernel's machine keeps about it */
 };
 
 /* A kernel with @ncpus CPUs, all online. @fault may be NULL (the kernel keeps its own). */
@@ -181,12 +192,15 @@ struct irqlab_kernel *irqlab_kernel_new(const char *name, unsigned ncpus,
 void irqlab_kernel_free(struct irqlab_kernel *k);
 
 /*
- * Records why the current operation failed, as one sentence naming the object and the reason,
- * and returns @err for chaining. The first (deepest) reason of an operation is kept.
+ * Records why the current operation failed in the kernel's error (irqlab_error_set): one
+ * sentence naming the object and the reason; returns @err for chaining.
  */
 __attribute__((format(printf, 3, 4))) int irqlab_kernel_fail(struct irqlab_kernel *k, int err,
 							     const char *fmt, ...);
+/* Where an operation starts: forget the previous one's reason. */
 void irqlab_kernel_clear_error(struct irqlab_kernel *k);
+/* The reason the last operation failed, or "". */
+const char *irqlab_kernel_error(const struct irqlab_kernel *k);
 
 /*
  * Creates a domain under @parent (NULL: the root). A child states its @required capabilities;
@@ -228,6 +242,13 @@ int irqlab_irq_activate(struct irqlab_irq *irq, bool reserve);
  * activation, so that request runs the real one (Linux clears IRQD_ACTIVATED the same way).
  */
 void irqlab_irq_mark_inactive(struct irqlab_irq *irq);
+/*
+ * Takes ahead, root first, what every level needs to activate @irq (@mask NULL) or to move it
+ * to @mask. All or nothing: when a level fails, the levels below it are aborted again.
+ */
+int irqlab_irq_prepare(struct irqlab_irq *irq, const struct irqlab_cpumask *mask);
+/* Gives back, top first, what a prepare took and nothing used. */
+void irqlab_irq_abort(struct irqlab_irq *irq);
 /* Top first. Does nothing when not activated. */
 void irqlab_irq_deactivate(struct irqlab_irq *irq);
 bool irqlab_irq_activated(const struct irqlab_irq *irq);

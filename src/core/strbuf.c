@@ -67,6 +67,18 @@ int irqlab_check_fail(struct irqlab_strbuf *why, const char *fmt, ...)
 	return -EFAULT;
 }
 
+int irqlab_check_fail_buf(char *why, size_t len, const char *fmt, ...)
+{
+	va_list ap;
+
+	if (why && len) {
+		va_start(ap, fmt);
+		vsnprintf(why, len, fmt, ap);
+		va_end(ap);
+	}
+	return -EFAULT;
+}
+
 const char *irqlab_strbuf_str(const struct irqlab_strbuf *sb)
 {
 	return sb->buf ? sb->buf : "";

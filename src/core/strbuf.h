@@ -33,6 +33,9 @@ void irqlab_strbuf_append(struct irqlab_strbuf *sb, const char *text, size_t len
  */
 __attribute__((format(printf, 2, 3))) int irqlab_check_fail(struct irqlab_strbuf *why,
 							    const char *fmt, ...);
+/* The same for checkers that report into a plain buffer (@why may be NULL). */
+__attribute__((format(printf, 3, 4))) int irqlab_check_fail_buf(char *why, size_t len,
+								const char *fmt, ...);
 const char *irqlab_strbuf_str(const struct irqlab_strbuf *sb);
 void irqlab_strbuf_reset(struct irqlab_strbuf *sb);
 void irqlab_strbuf_release(struct irqlab_strbuf *sb);

@@ -13,6 +13,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "core/strbuf.h"
 #include "iommu/irte_alloc.h"
 
 #define WORD_ORDER 6u /* 64 entries per bitmap word */
@@ -257,37 +258,24 @@ size_t irqlab_irte_alloc_state_bytes(const struct irqlab_irte_alloc *a)
 	return sizeof(*a) + a->nr_words * sizeof(uint64_t) + 2 * a->nr_words;
 }
 
-static int __attribute__((format(printf, 3, 4)))
-check_failed(char *why, size_t len, const char *fmt, ...)
-{
-	va_list ap;
-
-	if (why && len) {
-		va_start(ap, fmt);
-		vsnprintf(why, len, fmt, ap);
-		va_end(ap);
-	}
-	return -EFAULT;
-}
-
 int irqlab_irte_alloc_check(const struct irqlab_irte_alloc *a, char *why, size_t len)
 {
 	const uint8_t *t;
 	unsigned used = 0;
 
 	if (!a) {
-		check_failed(why, len, "irte table: no allocator to check");
+		irqlab_check_fail_buf(why, len, "irte table: no allocator to check");
 		return -EINVAL;
 	}
 	t = a->tree;
 	if (a->nr_entries < WORD_BITS && ~a->words[0] >> a->nr_entries)
-		return check_failed(why, len, "irte table of %u: entries past the end are free",
-				    a->nr_entries);
+		return irqlab_check_fail_buf(
+			why, len, "irte table of %u: entries past the end are free", a->nr_entries);
 	for (unsigned w = 0; w < a->nr_words; w++) {
 		uint8_t want = leaf_summary(a->words[w]);
 
 		if (t[a->nr_words + w] != want)
-			return check_failed(
+			return irqlab_check_fail_buf(
 				why, len,
 				"irte word %u (entries %u-%u): summary %u, bitmap says %u", w,
 				w * WORD_BITS, w * WORD_BITS + WORD_BITS - 1, t[a->nr_words + w],
@@ -301,13 +289,14 @@ int irqlab_irte_alloc_check(const struct irqlab_irte_alloc *a, char *why, size_t
 		uint8_t want = node_summary(t[2 * i], t[2 * i + 1], height - 1);
 
 		if (t[i] != want)
-			return check_failed(
+			return irqlab_check_fail_buf(
 				why, len,
 				"irte tree node %u (height %u): summary %u, children say %u", i,
 				height, t[i], want);
 	}
 	if (used != a->used)
-		return check_failed(why, len, "irte used count %u, bitmap holds %u", a->used, used);
+		return irqlab_check_fail_buf(why, len, "irte used count %u, bitmap holds %u",
+					     a->used, used);
 	return 0;
 }
 

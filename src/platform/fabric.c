@@ -3,6 +3,7 @@
  * The delivery fabric: a message from a device goes to the IR unit covering it, or straight
  * to the local APICs, and ends in one class; every counter is kept here.
  */
+#include <errno.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -23,6 +24,37 @@ const char *irqlab_msg_class_name(enum irqlab_msg_class cls)
 	return cls < IRQLAB_MSG_NR_CLASSES ? names[cls] : "?";
 }
 
+/*
+ * One more delivery to entry @e on @cpu. A message that arrived cannot be undone, so when
+ * there is no room to say on which CPU it arrived, it is still counted, as unplaced.
+ */
+static void count_entry_delivery(struct irqlab_platform *p, struct irqlab_dev_entry *e,
+				 unsigned cpu)
+{
+	unsigned i;
+
+	e->delivered++;
+	for (i = 0; i < e->nr_by_cpu && e->by_cpu[i].cpu != cpu; i++)
+		;
+	if (i == e->by_cpu_slots) {
+		unsigned slots = i ? 2 * i : 1;
+		struct irqlab_cpu_count *grown = NULL;
+
+		/* Its own site: a walk tells this absorbed failure from the ones that must fail. */
+		if (!irqlab_fault_point(p->fault, "counter", -ENOMEM))
+			grown = realloc(e->by_cpu, slots * sizeof(*grown));
+		if (!grown) {
+			e->unplaced++;
+			return;
+		}
+		e->by_cpu = grown;
+		e->by_cpu_slots = slots;
+	}
+	if (i == e->nr_by_cpu)
+		e->by_cpu[e->nr_by_cpu++] = (struct irqlab_cpu_count){.cpu = cpu};
+	e->by_cpu[i].count++;
+}
+
 static void count_delivery(struct irqlab_platform *p, struct irqlab_device *from, unsigned index,
 			   struct irqlab_delivery *dl)
 {
@@ -36,22 +68,8 @@ static void count_delivery(struct irqlab_platform *p, struct irqlab_device *from
 	p->delivered_by_cpu[dl->cpu]++;
 	if (irq->dev) {
 		struct irqlab_device *owner = irq->dev;
-		struct irqlab_dev_entry *e = &owner->entries[irq->index];
-		struct irqlab_cpu_count *grown;
-		unsigned i;
 
-		e->delivered++;
-		for (i = 0; i < e->nr_by_cpu && e->by_cpu[i].cpu != dl->cpu; i++)
-			;
-		if (i == e->nr_by_cpu) {
-			grown = realloc(e->by_cpu, (i + 1) * sizeof(*grown));
-			if (!grown)
-				return;
-			e->by_cpu = grown;
-			e->by_cpu[i] = (struct irqlab_cpu_count){.cpu = dl->cpu};
-			e->nr_by_cpu++;
-		}
-		e->by_cpu[i].count++;
+		count_entry_delivery(p, &owner->entries[irq->index], dl->cpu);
 	}
 }
 
@@ -81,9 +99,11 @@ static void trace_delivery(struct irqlab_platform *p, struct irqlab_device *dev,
 	p->trace(p->trace_ctx, line);
 }
 
-void irqlab_fabric_route(struct irqlab_platform *p, struct irqlab_device *dev,
+void irqlab_fabric_route(struct irqlab_platform *p, struct irqlab_device *dev, unsigned index,
 			 const struct irqlab_msi_msg *msg, struct irqlab_delivery *dl, bool commit)
 {
+	const struct irqlab_apic_slot *at;
+	struct irqlab_domain *vd;
 	struct irqlab_msi_compat f;
 	enum irqlab_lapic_result res;
 	unsigned dest, vector;
@@ -123,17 +143,20 @@ void irqlab_fabric_route(struct irqlab_platform *p, struct irqlab_device *dev,
 	}
 	dl->cpu = dest;
 	dl->vector = vector;
-	if (dest >= p->cfg.ncpus) {
+	at = irqlab_platform_apic(p, dest);
+	if (!at) {
 		dl->why = "no CPU has that APIC id";
 		return;
 	}
-	res = commit ? irqlab_vector_lapic_accept(p->vector, dest, vector, &dl->irq)
-		     : irqlab_vector_lapic_peek(p->vector, dest, vector, &dl->irq);
+	/* The kernel running on that CPU takes it, in its own vector table. */
+	vd = irqlab_kernel_env(at->kernel)->vector;
+	res = commit ? irqlab_vector_lapic_accept(vd, at->cpu, vector, &dl->irq)
+		     : irqlab_vector_lapic_peek(vd, at->cpu, vector, &dl->irq);
 	switch (res) {
 	case IRQLAB_LAPIC_HANDLED:
-		/* Reaching another owner's handler is the isolation breach. */
-		dl->cls = dl->irq->kernel == dev->kernel ? IRQLAB_MSG_DELIVERED
-							 : IRQLAB_MSG_MISDELIVERED;
+		/* Reaching another owner's handler is the isolation breach, judged per entry. */
+		dl->cls = dl->irq->kernel == dev->entries[index].owner ? IRQLAB_MSG_DELIVERED
+								       : IRQLAB_MSG_MISDELIVERED;
 		break;
 	case IRQLAB_LAPIC_RETRIGGER:
 		/* Latched in the old CPU's IRR; the mover resends it to the new target. */
@@ -168,7 +191,7 @@ void irqlab_platform_deliver(struct irqlab_platform *p, struct irqlab_device *de
 {
 	struct irqlab_delivery dl;
 
-	irqlab_fabric_route(p, dev, msg, &dl, true);
+	irqlab_fabric_route(p, dev, index, msg, &dl, true);
 	/* A latched message is counted when it is resent, not twice. */
 	if (!dl.retriggered)
 		count_delivery(p, dev, index, &dl);
@@ -178,9 +201,10 @@ void irqlab_platform_deliver(struct irqlab_platform *p, struct irqlab_device *de
 }
 
 /* Sends again what a two-step move latched (Linux: irq_retrigger, an IPI to the new target). */
-void irqlab_fabric_flush_retriggers(struct irqlab_platform *p)
+void irqlab_fabric_flush_retriggers(struct irqlab_kernel *k)
 {
-	struct irqlab_kernel *k = p->host;
+	struct irqlab_kernel_env *env = irqlab_kernel_env(k);
+	struct irqlab_platform *p = env->machine;
 
 	for (unsigned v = 0; v < k->irq_slots; v++) {
 		struct irqlab_irq *irq = k->irqs[v];
@@ -194,7 +218,7 @@ void irqlab_fabric_flush_retriggers(struct irqlab_platform *p)
 		dl.cpu = cfg.cpu;
 		dl.vector = cfg.vector;
 		dl.why = "resent after a move";
-		if (irqlab_vector_lapic_accept(p->vector, cfg.cpu, cfg.vector, &dl.irq) ==
+		if (irqlab_vector_lapic_accept(env->vector, cfg.cpu, cfg.vector, &dl.irq) ==
 		    IRQLAB_LAPIC_HANDLED)
 			dl.cls = IRQLAB_MSG_DELIVERED;
 		count_delivery(p, irq->dev, irq->index, &dl);

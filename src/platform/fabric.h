@@ -6,15 +6,18 @@
 #include "platform/platform.h"
 
 /*
- * Where @msg from @dev goes. With @commit the model changes as it does when a message really
- * arrives (faults recorded, moves completed); without, it is only looked at.
+ * Where @msg from entry @index of @dev goes. With @commit the model changes as it does when a
+ * message really arrives (faults recorded, moves completed); without, it is only looked at.
  */
-void irqlab_fabric_route(struct irqlab_platform *p, struct irqlab_device *dev,
+void irqlab_fabric_route(struct irqlab_platform *p, struct irqlab_device *dev, unsigned index,
 			 const struct irqlab_msi_msg *msg, struct irqlab_delivery *dl, bool commit);
-/* Sends again what two-step moves latched (Linux: irq_retrigger, an IPI to the new target). */
-void irqlab_fabric_flush_retriggers(struct irqlab_platform *p);
+/*
+ * Sends again what two-step moves in kernel @k latched (Linux: irq_retrigger, an IPI to the
+ * new target).
+ */
+void irqlab_fabric_flush_retriggers(struct irqlab_kernel *k);
 /* -ERANGE / -EINVAL with a sentence unless every index names an allocated entry of @dev. */
-int irqlab_platform_check_allocated(struct irqlab_platform *p, const char *op,
+int irqlab_platform_check_allocated(struct irqlab_kernel *k, const char *op,
 				    struct irqlab_device *dev, const unsigned *idx, unsigned n);
 
 #endif

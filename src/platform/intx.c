@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: MIT
 #include <errno.h>
 #include <stdlib.h>
+#include <string.h>
 
 #include "irqlab/ioapic_rte.h"
 
@@ -14,16 +15,36 @@ static uint16_t ioapic_sid(unsigned n)
 	return (uint16_t)((0xf0u + n / 8) << 8 | 0x1fu << 3 | n % 8);
 }
 
-static int ioapic_of(struct irqlab_platform *p, unsigned gsi, struct irqlab_ioapic **out)
+/* The IO-APIC serving @gsi, or NULL while there is none. */
+static struct irqlab_ioapic *ioapic_at(const struct irqlab_platform *p, unsigned gsi)
 {
+	unsigned n = gsi / IRQLAB_IOAPIC_PINS;
+
+	return n < p->nr_ioapic_slots ? p->ioapics[n] : NULL;
+}
+
+/* The IO-APIC serving @gsi, created (and the machine's table grown) on first use. */
+static int ioapic_of(struct irqlab_kernel *k, unsigned gsi, struct irqlab_ioapic **out)
+{
+	struct irqlab_platform *p = irqlab_kernel_machine(k);
 	unsigned n = gsi / IRQLAB_IOAPIC_PINS;
 	int err;
 
 	if (n >= IRQLAB_MAX_IOAPICS)
-		return irqlab_kernel_fail(p->host, -ERANGE, "GSI %u: beyond the machine's IO-APICs",
-					  gsi);
+		return irqlab_kernel_fail(k, -ERANGE, "GSI %u: beyond the machine's IO-APICs", gsi);
+	if (n >= p->nr_ioapic_slots) {
+		struct irqlab_ioapic **grown =
+			irqlab_fault_realloc(p->fault, p->ioapics, (n + 1) * sizeof(*grown));
+
+		if (!grown)
+			return irqlab_kernel_fail(k, -ENOMEM, "GSI %u: out of memory", gsi);
+		memset(grown + p->nr_ioapic_slots, 0,
+		       (n + 1 - p->nr_ioapic_slots) * sizeof(*grown));
+		p->ioapics = grown;
+		p->nr_ioapic_slots = n + 1;
+	}
 	if (!p->ioapics[n]) {
-		err = irqlab_ioapic_new(p->host, n, n * IRQLAB_IOAPIC_PINS, IRQLAB_IOAPIC_PINS,
+		err = irqlab_ioapic_new(k, n, n * IRQLAB_IOAPIC_PINS, IRQLAB_IOAPIC_PINS,
 					ioapic_sid(n), &p->ioapics[n]);
 		if (err)
 			return err;
@@ -40,9 +61,9 @@ static void send(struct irqlab_platform *p, struct irqlab_device *dev, int n,
 		irqlab_platform_deliver(p, dev, 0, msg, NULL);
 }
 
-int irqlab_intx_alloc(struct irqlab_platform *p, struct irqlab_device *dev)
+int irqlab_intx_alloc(struct irqlab_kernel *k, struct irqlab_device *dev)
 {
-	struct irqlab_domain *parent = p->remap ? p->remap : p->vector;
+	struct irqlab_domain *parent = irqlab_kernel_env(k)->msi_parent;
 	struct irqlab_ioapic *io = NULL;
 	struct irqlab_irq *irq;
 	struct irqlab_irq *other;
@@ -50,15 +71,15 @@ int irqlab_intx_alloc(struct irqlab_platform *p, struct irqlab_device *dev)
 	int err;
 
 	if (dev->entries[0].irq)
-		return irqlab_kernel_fail(p->host, -EBUSY, "alloc %s: its INTx pin is allocated",
+		return irqlab_kernel_fail(k, -EBUSY, "alloc %s: its INTx pin is allocated",
 					  dev->name);
-	err = ioapic_of(p, dev->intx.gsi, &io);
+	err = ioapic_of(k, dev->intx.gsi, &io);
 	if (err)
 		return err;
 	other = irqlab_ioapic_pin_irq(io, dev->intx.gsi);
 	if (other)
 		return irqlab_kernel_fail(
-			p->host, -EBUSY,
+			k, -EBUSY,
 			"alloc %s: GSI %u is taken by %s (shared INTx lines are not modelled)",
 			dev->name, dev->intx.gsi,
 			other->dev ? ((struct irqlab_device *)other->dev)->name
@@ -90,19 +111,20 @@ void irqlab_intx_free(struct irqlab_platform *p, struct irqlab_device *dev)
 	dev->nr_allocated = 0;
 }
 
-int irqlab_intx_request(struct irqlab_platform *p, struct irqlab_device *dev)
+int irqlab_intx_request(struct irqlab_kernel *k, struct irqlab_device *dev)
 {
+	struct irqlab_platform *p = irqlab_kernel_machine(k);
 	struct irqlab_irq *irq = dev->entries[0].irq;
 	struct irqlab_msi_msg msg;
 	int err, n;
 
 	/* An IO-APIC interrupt takes its vector at request: take it ahead, then nothing fails. */
-	err = irqlab_vector_prepare_activate(irq->top);
+	err = irqlab_irq_prepare(irq, NULL);
 	if (err)
-		return irqlab_kernel_fail(p->host, err, "request %s: no free vector", dev->name);
+		return irqlab_kernel_fail(k, err, "request %s: no free vector", dev->name);
 	err = irqlab_irq_activate(irq, false);
 	if (err) {
-		irqlab_vector_unprepare_move(irq->top);
+		irqlab_irq_abort(irq);
 		return err;
 	}
 	irq->started = true;
@@ -111,7 +133,7 @@ int irqlab_intx_request(struct irqlab_platform *p, struct irqlab_device *dev)
 	return 0;
 }
 
-int irqlab_intx_release(struct irqlab_platform *p, struct irqlab_device *dev)
+int irqlab_intx_release(struct irqlab_kernel *k, struct irqlab_device *dev)
 {
 	struct irqlab_irq *irq = dev->entries[0].irq;
 	struct irqlab_msi_msg msg;
@@ -122,27 +144,29 @@ int irqlab_intx_release(struct irqlab_platform *p, struct irqlab_device *dev)
 	return 0;
 }
 
-int irqlab_intx_mask(struct irqlab_platform *p, struct irqlab_device *dev, bool mask)
+int irqlab_intx_mask(struct irqlab_kernel *k, struct irqlab_device *dev, bool mask)
 {
+	struct irqlab_platform *p = irqlab_kernel_machine(k);
 	struct irqlab_msi_msg msg;
 	int n;
 
 	if (!dev->entries[0].irq || !irqlab_irq_activated(dev->entries[0].irq))
-		return irqlab_kernel_fail(p->host, -EINVAL, "%s %s: its INTx pin is not requested",
+		return irqlab_kernel_fail(k, -EINVAL, "%s %s: its INTx pin is not requested",
 					  mask ? "mask" : "unmask", dev->name);
 	n = irqlab_ioapic_mask(dev->intx.ioapic, dev->intx.gsi, mask, &msg);
 	if (n < 0)
-		return irqlab_kernel_fail(p->host, n, "%s %s: the IO-APIC refused",
+		return irqlab_kernel_fail(k, n, "%s %s: the IO-APIC refused",
 					  mask ? "mask" : "unmask", dev->name);
 	send(p, dev, n, &msg);
 	return 0;
 }
 
-int irqlab_intx_raise(struct irqlab_platform *p, struct irqlab_device *dev, unsigned count)
+int irqlab_intx_raise(struct irqlab_kernel *k, struct irqlab_device *dev, unsigned count)
 {
+	struct irqlab_platform *p = irqlab_kernel_machine(k);
 	struct irqlab_ioapic *io = NULL;
 	struct irqlab_msi_msg msg;
-	int err = ioapic_of(p, dev->intx.gsi, &io);
+	int err = ioapic_of(k, dev->intx.gsi, &io);
 
 	if (err)
 		return err;
@@ -159,8 +183,9 @@ int irqlab_intx_raise(struct irqlab_platform *p, struct irqlab_device *dev, unsi
 	return 0;
 }
 
-int irqlab_intx_eoi(struct irqlab_platform *p, struct irqlab_device *dev)
+int irqlab_intx_eoi(struct irqlab_kernel *k, struct irqlab_device *dev)
 {
+	struct irqlab_platform *p = irqlab_kernel_machine(k);
 	struct irqlab_ioapic *io = dev->intx.ioapic;
 	struct irqlab_msi_msg msgs[IRQLAB_IOAPIC_PINS], msg;
 	unsigned gsis[IRQLAB_IOAPIC_PINS];
@@ -169,7 +194,7 @@ int irqlab_intx_eoi(struct irqlab_platform *p, struct irqlab_device *dev)
 	int n;
 
 	if (!irq || !irqlab_irq_activated(irq))
-		return irqlab_kernel_fail(p->host, -EINVAL, "eoi %s: its INTx pin is not requested",
+		return irqlab_kernel_fail(k, -EINVAL, "eoi %s: its INTx pin is not requested",
 					  dev->name);
 	if (!dev->intx.level)
 		return 0; /* an edge interrupt's EOI never reaches the IO-APIC */
@@ -179,7 +204,7 @@ int irqlab_intx_eoi(struct irqlab_platform *p, struct irqlab_device *dev)
 	 * Without IR the local APIC broadcasts the vector to every IO-APIC; with IR the kernel
 	 * writes the IO-APIC's EOI register with the RTE's vector field, which holds the pin.
 	 */
-	if (p->remap) {
+	if (irqlab_kernel_remapped(k)) {
 		n = irqlab_ioapic_eoi(io, (unsigned)irqlab_ioapic_eoi_vector(io, dev->intx.gsi),
 				      msgs, gsis);
 		for (int i = 0; i < n; i++)
@@ -187,7 +212,7 @@ int irqlab_intx_eoi(struct irqlab_platform *p, struct irqlab_device *dev)
 		return 0;
 	}
 	irqlab_vector_irq_cfg(irq->top, &cfg);
-	for (unsigned a = 0; a < IRQLAB_MAX_IOAPICS; a++) {
+	for (unsigned a = 0; a < p->nr_ioapic_slots; a++) {
 		if (!p->ioapics[a])
 			continue;
 		n = irqlab_ioapic_eoi(p->ioapics[a], cfg.vector, msgs, gsis);
@@ -204,19 +229,19 @@ int irqlab_intx_eoi(struct irqlab_platform *p, struct irqlab_device *dev)
 int irqlab_intx_message(struct irqlab_platform *p, const struct irqlab_device *dev,
 			struct irqlab_msi_msg *msg)
 {
-	unsigned n = dev->intx.gsi / IRQLAB_IOAPIC_PINS;
+	struct irqlab_ioapic *io = ioapic_at(p, dev->intx.gsi);
 
-	if (n >= IRQLAB_MAX_IOAPICS || !p->ioapics[n])
+	if (!io)
 		return -ENOENT;
-	irqlab_ioapic_rte_to_msi(irqlab_ioapic_rte(p->ioapics[n], dev->intx.gsi), msg);
+	irqlab_ioapic_rte_to_msi(irqlab_ioapic_rte(io, dev->intx.gsi), msg);
 	return 0;
 }
 
 void irqlab_intx_free_all(struct irqlab_platform *p)
 {
-	for (unsigned n = 0; n < IRQLAB_MAX_IOAPICS; n++) {
-		if (p->ioapics[n])
-			irqlab_ioapic_free(p->ioapics[n]);
-		p->ioapics[n] = NULL;
-	}
+	for (unsigned n = 0; n < p->nr_ioapic_slots; n++)
+		irqlab_ioapic_free(p->ioapics[n]);
+	free(p->ioapics);
+	p->ioapics = NULL;
+	p->nr_ioapic_slots = 0;
 }

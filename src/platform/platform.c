@@ -1,7 +1,8 @@
 // SPDX-License-Identifier: MIT
 /*
- * The machine and its lifecycle operations. Each operation validates everything it can
- * first, so that what follows either cannot fail or is undone on failure.
+ * The machine, its kernels and their lifecycle operations. Each operation runs in one kernel,
+ * validates everything it can first, takes ahead at every level what it will need (prepare),
+ * so that what follows either cannot fail or is undone on failure.
  */
 #include <errno.h>
 #include <stdio.h>
@@ -18,6 +19,83 @@
 /* Dynamic interrupts start above the GSIs of one 24-pin IO-APIC, as on a PC. */
 #define FIRST_DYNAMIC_VIRQ 24u
 
+struct irqlab_kernel_env *irqlab_kernel_env(const struct irqlab_kernel *k)
+{
+	return k->priv;
+}
+
+struct irqlab_platform *irqlab_kernel_machine(const struct irqlab_kernel *k)
+{
+	return irqlab_kernel_env(k)->machine;
+}
+
+bool irqlab_kernel_remapped(const struct irqlab_kernel *k)
+{
+	const struct irqlab_kernel_env *env = irqlab_kernel_env(k);
+
+	return env->msi_parent != env->vector;
+}
+
+const struct irqlab_apic_slot *irqlab_platform_apic(const struct irqlab_platform *p,
+						    unsigned apic_id)
+{
+	return apic_id < p->cfg.ncpus ? &p->apic[apic_id] : NULL;
+}
+
+static void kernel_release(struct irqlab_kernel *k)
+{
+	struct irqlab_kernel_env *env = k->priv;
+
+	irqlab_kernel_free(k);
+	free(env);
+}
+
+/*
+ * A kernel of the machine over @ncpus CPUs of its own, with its vector domain as the root and,
+ * for now, that domain as the parent of its bus domains. It shares the machine's injector and
+ * error. Nothing is left behind on failure.
+ */
+static int machine_add_kernel(struct irqlab_platform *p, const char *name, unsigned ncpus,
+			      const struct irqlab_vector_config *vcfg, enum irqlab_ims_policy ims,
+			      struct irqlab_kernel **out)
+{
+	struct irqlab_kernel **grown;
+	struct irqlab_kernel_env *env;
+	struct irqlab_kernel *k;
+	int err = -ENOMEM;
+
+	env = irqlab_fault_zalloc(p->fault, sizeof(*env));
+	if (!env)
+		return -ENOMEM;
+	k = irqlab_kernel_new(name, ncpus, p->fault);
+	if (!k)
+		goto out_free_env;
+	k->error = &p->error;
+	k->priv = env;
+	k->first_virq = FIRST_DYNAMIC_VIRQ;
+	env->machine = p;
+	env->kernel = k;
+	env->ims = ims;
+	err = irqlab_vector_domain_create(k, vcfg, &env->vector);
+	if (err)
+		goto out_free_kernel;
+	env->msi_parent = env->vector;
+	err = -ENOMEM;
+	grown = irqlab_fault_realloc(p->fault, p->kernels, (p->nr_kernels + 1) * sizeof(*grown));
+	if (!grown)
+		goto out_free_kernel;
+	p->kernels = grown;
+	p->kernels[p->nr_kernels++] = k;
+	*out = k;
+	return 0;
+
+out_free_kernel:
+	irqlab_kernel_free(k);
+out_free_env:
+	free(env);
+	return err;
+}
+
 int irqlab_platform_new(const struct irqlab_platform_config *cfg, struct irqlab_platform **out,
 			char *why, size_t len)
 {
@@ -26,6 +104,7 @@ int irqlab_platform_new(const struct irqlab_platform_config *cfg, struct irqlab_
 		.extdest = cfg->extdest,
 		.ims = cfg->ims == IRQLAB_IMS_BAREMETAL,
 	};
+	struct irqlab_fault *fault = cfg->fault;
 	struct irqlab_platform *p;
 	int err = -ENOMEM;
 
@@ -47,19 +126,24 @@ int irqlab_platform_new(const struct irqlab_platform_config *cfg, struct irqlab_
 			 cfg->irtes);
 		return -EINVAL;
 	}
-	p = calloc(1, sizeof(*p));
+	p = irqlab_fault_zalloc(fault, sizeof(*p));
 	if (!p)
 		goto out_nomem;
 	p->cfg = *cfg;
-	p->delivered_by_cpu = calloc(cfg->ncpus, sizeof(*p->delivered_by_cpu));
-	p->host = irqlab_kernel_new("host", cfg->ncpus, &p->fault);
-	if (!p->delivered_by_cpu || !p->host)
+	p->fault = fault ? fault : &p->own_fault;
+	p->delivered_by_cpu =
+		irqlab_fault_zalloc(p->fault, cfg->ncpus * sizeof(*p->delivered_by_cpu));
+	p->apic = irqlab_fault_zalloc(p->fault, cfg->ncpus * sizeof(*p->apic));
+	if (!p->delivered_by_cpu || !p->apic)
 		goto out_free;
-	p->host->first_virq = FIRST_DYNAMIC_VIRQ;
-	err = irqlab_vector_domain_create(p->host, &vcfg, &p->vector);
+	err = machine_add_kernel(p, "host", cfg->ncpus, &vcfg, cfg->ims, &p->host);
 	if (err)
 		goto out_free;
+	/* Every physical CPU runs the host, with APIC id = CPU number. */
+	for (unsigned cpu = 0; cpu < cfg->ncpus; cpu++)
+		p->apic[cpu] = (struct irqlab_apic_slot){.kernel = p->host, .cpu = cpu};
 	if (cfg->ir) {
+		struct irqlab_kernel_env *env = irqlab_kernel_env(p->host);
 		struct irqlab_ir_unit_config ucfg = {
 			.name = "DMAR0",
 			.nr_entries = cfg->irtes,
@@ -67,14 +151,16 @@ int irqlab_platform_new(const struct irqlab_platform_config *cfg, struct irqlab_
 			/* x2APIC mode is what lets IR reach APIC ids above 255. */
 			.eime = cfg->ncpus > 255,
 		};
+		struct irqlab_domain *remap;
 
 		err = -ENOMEM;
-		p->ir = irqlab_ir_unit_create(&ucfg, &p->fault);
+		p->ir = irqlab_ir_unit_create(&ucfg, p->fault);
 		if (!p->ir)
 			goto out_free;
-		err = irqlab_remap_domain_create(p->host, p->vector, p->ir, false, &p->remap);
+		err = irqlab_remap_domain_create(p->host, env->vector, p->ir, false, &remap);
 		if (err)
 			goto out_free;
+		env->msi_parent = remap;
 	}
 	*out = p;
 	return 0;
@@ -98,46 +184,65 @@ void irqlab_platform_free(struct irqlab_platform *p)
 			irqlab_device_free_irqs(p->devices[i]);
 	}
 	irqlab_intx_free_all(p);
-	/* Domains go with the kernel; devices own only their stores. */
-	irqlab_kernel_free(p->host);
+	/* Domains go with their kernel, guests before the host; devices own only their stores. */
+	for (unsigned i = p->nr_kernels; i-- > 0;)
+		kernel_release(p->kernels[i]);
+	free(p->kernels);
 	for (unsigned i = 0; i < p->nr_devices; i++)
 		irqlab_device_free(p->devices[i]);
 	free(p->devices);
 	if (p->ir)
 		irqlab_ir_unit_destroy(p->ir);
 	free(p->delivered_by_cpu);
+	free(p->apic);
 	free(p);
 }
 
 const char *irqlab_platform_error(const struct irqlab_platform *p)
 {
-	return p->host->error;
+	return p->error.msg;
 }
 
-int irqlab_platform_add_device(struct irqlab_platform *p, const struct irqlab_device_config *cfg,
+/*
+ * Where every operation starts: the machine's error forgets the last operation, and the
+ * device must be one that kernel @k drives.
+ */
+static int op_begin(struct irqlab_kernel *k, const char *op, const struct irqlab_device *dev)
+{
+	irqlab_kernel_clear_error(k);
+	if (dev && dev->kernel != k)
+		return irqlab_kernel_fail(k, -EPERM, "%s %s: the device is driven by %s, not %s",
+					  op, dev->name, dev->kernel->name, k->name);
+	return 0;
+}
+
+int irqlab_platform_add_device(struct irqlab_kernel *k, const struct irqlab_device_config *cfg,
 			       struct irqlab_device **out)
 {
+	struct irqlab_platform *p = irqlab_kernel_machine(k);
 	struct irqlab_device **grown;
 	struct irqlab_device *dev;
 	int err;
 
-	irqlab_kernel_clear_error(p->host);
+	op_begin(k, "device", NULL);
 	if (irqlab_platform_device(p, cfg->name))
-		return irqlab_kernel_fail(p->host, -EEXIST, "device %s: already exists", cfg->name);
+		return irqlab_kernel_fail(k, -EEXIST, "device %s: already exists", cfg->name);
 	for (unsigned i = 0; i < p->nr_devices; i++)
 		if (p->devices[i]->rid == cfg->rid && cfg->kind != IRQLAB_DEV_INTX &&
 		    p->devices[i]->kind != IRQLAB_DEV_INTX)
 			return irqlab_kernel_fail(
-				p->host, -EEXIST, "device %s: requester id %s is taken by %s",
-				cfg->name, p->devices[i]->bdf, p->devices[i]->name);
-	err = irqlab_device_new(p->host, cfg, &dev);
+				k, -EEXIST, "device %s: requester id %s is taken by %s", cfg->name,
+				p->devices[i]->bdf, p->devices[i]->name);
+	err = irqlab_device_new(k, cfg, &dev);
 	if (err)
 		return err;
-	grown = realloc(p->devices, (p->nr_devices + 1) * sizeof(*grown));
+	grown = irqlab_fault_realloc(p->fault, p->devices, (p->nr_devices + 1) * sizeof(*grown));
 	if (!grown) {
 		irqlab_device_free(dev);
-		return irqlab_kernel_fail(p->host, -ENOMEM, "device %s: out of memory", cfg->name);
+		return irqlab_kernel_fail(k, -ENOMEM, "device %s: out of memory", cfg->name);
 	}
+	for (unsigned i = 0; i < dev->nr; i++)
+		dev->entries[i].owner = k;
 	p->devices = grown;
 	p->devices[p->nr_devices++] = dev;
 	*out = dev;
@@ -166,28 +271,29 @@ static void flush_resends(struct irqlab_platform *p, struct irqlab_device *dev)
 	}
 }
 
-int irqlab_platform_alloc(struct irqlab_platform *p, struct irqlab_device *dev, unsigned min,
+int irqlab_platform_alloc(struct irqlab_kernel *k, struct irqlab_device *dev, unsigned min,
 			  unsigned max, bool managed, unsigned *granted)
 {
-	struct irqlab_domain *parent = p->remap ? p->remap : p->vector;
+	struct irqlab_kernel_env *env = irqlab_kernel_env(k);
 	bool had_domain = dev->domain != NULL;
-	int err;
+	int err = op_begin(k, "alloc", dev);
 
-	irqlab_kernel_clear_error(p->host);
-	if (dev->kind == IRQLAB_DEV_IMS && p->cfg.ims == IRQLAB_IMS_OFF)
-		return irqlab_kernel_fail(p->host, -EOPNOTSUPP,
-					  "alloc %s: the host kernel has no IMS support (ims=off)",
-					  dev->name);
+	if (err)
+		return err;
+	if (dev->kind == IRQLAB_DEV_IMS && env->ims == IRQLAB_IMS_OFF)
+		return irqlab_kernel_fail(k, -EOPNOTSUPP,
+					  "alloc %s: the %s kernel has no IMS support (ims=off)",
+					  dev->name, k->name);
 	if (dev->kind == IRQLAB_DEV_INTX) {
 		if (min > 1 || managed)
-			return irqlab_kernel_fail(p->host, min > 1 ? -ENOSPC : -EINVAL,
+			return irqlab_kernel_fail(k, min > 1 ? -ENOSPC : -EINVAL,
 						  "alloc %s: an INTx pin is one interrupt, not %s",
 						  dev->name, managed ? "a managed one" : "several");
-		err = irqlab_intx_alloc(p, dev);
+		err = irqlab_intx_alloc(k, dev);
 		*granted = err ? 0 : 1;
 		return err;
 	}
-	err = irqlab_device_domain(dev, parent);
+	err = irqlab_device_domain(dev, env->msi_parent);
 	if (err)
 		return err;
 	err = irqlab_device_alloc(dev, min, max, managed, granted);
@@ -199,73 +305,89 @@ int irqlab_platform_alloc(struct irqlab_platform *p, struct irqlab_device *dev, 
 	return err;
 }
 
-int irqlab_platform_free_irqs(struct irqlab_platform *p, struct irqlab_device *dev)
+int irqlab_platform_free_irqs(struct irqlab_kernel *k, struct irqlab_device *dev)
 {
-	irqlab_kernel_clear_error(p->host);
+	int err = op_begin(k, "free", dev);
+
+	if (err)
+		return err;
 	if (!dev->nr_allocated)
-		return irqlab_kernel_fail(p->host, -EINVAL, "free %s: nothing is allocated",
-					  dev->name);
+		return irqlab_kernel_fail(k, -EINVAL, "free %s: nothing is allocated", dev->name);
 	if (dev->kind == IRQLAB_DEV_INTX)
-		irqlab_intx_free(p, dev);
+		irqlab_intx_free(irqlab_kernel_machine(k), dev);
 	else
 		irqlab_device_free_irqs(dev);
 	return 0;
 }
 
-int irqlab_platform_check_allocated(struct irqlab_platform *p, const char *op,
+int irqlab_platform_check_allocated(struct irqlab_kernel *k, const char *op,
 				    struct irqlab_device *dev, const unsigned *idx, unsigned n)
 {
 	for (unsigned i = 0; i < n; i++) {
 		if (idx[i] >= dev->nr)
-			return irqlab_kernel_fail(p->host, -ERANGE,
+			return irqlab_kernel_fail(k, -ERANGE,
 						  "%s %s: index %u beyond its %u entries", op,
 						  dev->name, idx[i], dev->nr);
 		if (!dev->entries[idx[i]].irq)
-			return irqlab_kernel_fail(p->host, -EINVAL,
-						  "%s %s: index %u is not allocated", op, dev->name,
-						  idx[i]);
+			return irqlab_kernel_fail(k, -EINVAL, "%s %s: index %u is not allocated",
+						  op, dev->name, idx[i]);
 	}
 	return 0;
 }
 
-int irqlab_platform_request(struct irqlab_platform *p, struct irqlab_device *dev,
-			    const unsigned *idx, unsigned n)
+/*
+ * Takes ahead, at every level, what activating (@mask NULL) or moving each of the n entries
+ * needs: all or nothing. On failure *@failed is the position in @idx that failed.
+ */
+static int prepare_all(struct irqlab_device *dev, const unsigned *idx, unsigned n,
+		       const struct irqlab_cpumask *mask, unsigned *failed)
 {
 	unsigned i;
-	int err;
+	int err = 0;
 
-	irqlab_kernel_clear_error(p->host);
-	err = irqlab_platform_check_allocated(p, "request", dev, idx, n);
+	for (i = 0; i < n; i++) {
+		err = irqlab_irq_prepare(dev->entries[idx[i]].irq, mask);
+		if (err)
+			break;
+	}
+	if (!err)
+		return 0;
+	*failed = i;
+	while (i-- > 0)
+		irqlab_irq_abort(dev->entries[idx[i]].irq);
+	return err;
+}
+
+int irqlab_platform_request(struct irqlab_kernel *k, struct irqlab_device *dev, const unsigned *idx,
+			    unsigned n)
+{
+	unsigned i, failed;
+	int err = op_begin(k, "request", dev);
+
+	if (err)
+		return err;
+	err = irqlab_platform_check_allocated(k, "request", dev, idx, n);
 	if (err)
 		return err;
 	for (i = 0; i < n; i++)
 		if (dev->entries[idx[i]].irq->started)
-			return irqlab_kernel_fail(p->host, -EBUSY,
+			return irqlab_kernel_fail(k, -EBUSY,
 						  "request %s: index %u is already requested",
 						  dev->name, idx[i]);
 	if (dev->kind == IRQLAB_DEV_INTX)
-		return irqlab_intx_request(p, dev);
-	/* Every vector first: then activation cannot fail, and a failure changed nothing. */
-	for (i = 0; i < n; i++) {
-		err = irqlab_vector_prepare_activate(dev->entries[idx[i]].irq->top);
-		if (err)
-			break;
-	}
-	if (err) {
-		unsigned failed = idx[i];
-
-		while (i-- > 0)
-			irqlab_vector_unprepare_move(dev->entries[idx[i]].irq->top);
+		return irqlab_intx_request(k, dev);
+	/* Everything ahead: then activation cannot fail, and a failure changed nothing. */
+	err = prepare_all(dev, idx, n, NULL, &failed);
+	if (err)
 		return irqlab_kernel_fail(
-			p->host, err, "request %s: index %u: %s", dev->name, failed,
+			k, err, "request %s: index %u: %s", dev->name, idx[failed],
 			err == -EINVAL ? "no CPU of its managed mask is online" : "no free vector");
-	}
 	for (i = 0; i < n; i++) {
 		struct irqlab_irq *irq = dev->entries[idx[i]].irq;
 
 		irq->started = true;
 		/* A managed interrupt with no online CPU starts shut down (IRQ_STARTUP_ABORT). */
-		if (irq->managed && !irqlab_cpumask_intersects(&irq->affinity, &p->host->online))
+		if (irq->managed && !irqlab_cpumask_intersects(&irq->affinity, &k->online))
 			irq->managed_shutdown = true;
 		if (irq->managed_shutdown)
 			continue;
@@ -277,33 +399,34 @@ int irqlab_platform_request(struct irqlab_platform *p, struct irqlab_device *dev
 		}
 		err = irqlab_irq_activate(irq, false);
 		if (err) {
-			/* Cannot happen once the vectors are taken; say so rather than hide it. */
+			/* Cannot happen once everything is taken; say so rather than hide it. */
 			irq->started = false;
 			while (++i < n)
-				irqlab_vector_unprepare_move(dev->entries[idx[i]].irq->top);
+				irqlab_irq_abort(dev->entries[idx[i]].irq);
 			return err;
 		}
 	}
-	flush_resends(p, dev);
+	flush_resends(irqlab_kernel_machine(k), dev);
 	return 0;
 }
 
-int irqlab_platform_release(struct irqlab_platform *p, struct irqlab_device *dev,
-			    const unsigned *idx, unsigned n)
+int irqlab_platform_release(struct irqlab_kernel *k, struct irqlab_device *dev, const unsigned *idx,
+			    unsigned n)
 {
-	int err;
+	int err = op_begin(k, "release", dev);
 
-	irqlab_kernel_clear_error(p->host);
-	err = irqlab_platform_check_allocated(p, "release", dev, idx, n);
+	if (err)
+		return err;
+	err = irqlab_platform_check_allocated(k, "release", dev, idx, n);
 	if (err)
 		return err;
 	for (unsigned i = 0; i < n; i++)
 		if (!dev->entries[idx[i]].irq->started)
-			return irqlab_kernel_fail(p->host, -EINVAL,
+			return irqlab_kernel_fail(k, -EINVAL,
 						  "release %s: index %u is not requested",
 						  dev->name, idx[i]);
 	if (dev->kind == IRQLAB_DEV_INTX)
-		return irqlab_intx_release(p, dev);
+		return irqlab_intx_release(k, dev);
 	for (unsigned i = 0; i < n; i++) {
 		struct irqlab_irq *irq = dev->entries[idx[i]].irq;
 
@@ -313,93 +436,91 @@ int irqlab_platform_release(struct irqlab_platform *p, struct irqlab_device *dev
 	return 0;
 }
 
-int irqlab_platform_affinity(struct irqlab_platform *p, struct irqlab_device *dev,
+int irqlab_platform_affinity(struct irqlab_kernel *k, struct irqlab_device *dev,
 			     const unsigned *idx, unsigned n, const struct irqlab_cpumask *mask)
 {
-	unsigned i;
-	int err;
+	unsigned i, failed;
+	int err = op_begin(k, "affinity", dev);
 
-	irqlab_kernel_clear_error(p->host);
-	err = irqlab_platform_check_allocated(p, "affinity", dev, idx, n);
+	if (err)
+		return err;
+	err = irqlab_platform_check_allocated(k, "affinity", dev, idx, n);
 	if (err)
 		return err;
 	/* The kernel owns a managed interrupt's affinity (irq_can_set_affinity_usr). */
 	for (i = 0; i < n; i++)
 		if (dev->entries[idx[i]].irq->managed)
 			return irqlab_kernel_fail(
-				p->host, -EIO,
+				k, -EIO,
 				"affinity %s: index %u is managed: the kernel owns its affinity",
 				dev->name, idx[i]);
-	/* Every new vector first: then no move below can fail, and a failure moved nothing. */
-	for (i = 0; i < n; i++) {
-		struct irqlab_irq *irq = dev->entries[idx[i]].irq;
-
-		err = irqlab_vector_prepare_move(irq->top, mask);
-		if (err)
-			break;
-	}
-	if (err) {
-		unsigned failed = idx[i];
-
-		while (i-- > 0)
-			irqlab_vector_unprepare_move(dev->entries[idx[i]].irq->top);
-		if (err == -EBUSY)
-			return irqlab_kernel_fail(p->host, err,
-						  "affinity %s: index %u is still moving (no "
-						  "interrupt has arrived on its new vector yet)",
-						  dev->name, failed);
-		if (err == -EINVAL)
-			return irqlab_kernel_fail(
-				p->host, err, "affinity %s: no online CPU in the mask", dev->name);
-		return irqlab_kernel_fail(p->host, err,
+	/* Everything ahead: then no move below can fail, and a failure moved nothing. */
+	err = prepare_all(dev, idx, n, mask, &failed);
+	if (err == -EBUSY)
+		return irqlab_kernel_fail(k, err,
+					  "affinity %s: index %u is still moving (no interrupt has "
+					  "arrived on its new vector yet)",
+					  dev->name, idx[failed]);
+	if (err == -EINVAL)
+		return irqlab_kernel_fail(k, err, "affinity %s: no online CPU in the mask",
+					  dev->name);
+	if (err)
+		return irqlab_kernel_fail(k, err,
 					  "affinity %s: index %u: no free vector on those CPUs",
-					  dev->name, failed);
-	}
+					  dev->name, idx[failed]);
 	for (i = 0; i < n; i++)
 		irqlab_irq_set_affinity(dev->entries[idx[i]].irq, mask, false);
-	irqlab_fabric_flush_retriggers(p);
+	irqlab_fabric_flush_retriggers(k);
 	return 0;
 }
 
-int irqlab_platform_mask(struct irqlab_platform *p, struct irqlab_device *dev, const unsigned *idx,
+int irqlab_platform_mask(struct irqlab_kernel *k, struct irqlab_device *dev, const unsigned *idx,
 			 unsigned n, bool mask)
 {
-	irqlab_kernel_clear_error(p->host);
+	const char *op = mask ? "mask" : "unmask";
+	int err = op_begin(k, op, dev);
+
+	if (err)
+		return err;
 	if (!irqlab_device_can_mask(dev))
-		return irqlab_kernel_fail(p->host, -EOPNOTSUPP, "%s %s: the device cannot mask",
-					  mask ? "mask" : "unmask", dev->name);
+		return irqlab_kernel_fail(k, -EOPNOTSUPP, "%s %s: the device cannot mask", op,
+					  dev->name);
 	for (unsigned i = 0; i < n; i++)
 		if (idx[i] >= dev->nr)
-			return irqlab_kernel_fail(
-				p->host, -ERANGE, "%s %s: index %u beyond its %u entries",
-				mask ? "mask" : "unmask", dev->name, idx[i], dev->nr);
+			return irqlab_kernel_fail(k, -ERANGE,
+						  "%s %s: index %u beyond its %u entries", op,
+						  dev->name, idx[i], dev->nr);
 	if (dev->kind == IRQLAB_DEV_INTX)
-		return irqlab_intx_mask(p, dev, mask);
+		return irqlab_intx_mask(k, dev, mask);
 	for (unsigned i = 0; i < n; i++) {
 		if (mask)
 			irqlab_device_mask(dev, idx[i]);
 		else if (irqlab_device_unmask(dev, idx[i]))
 			dev->entries[idx[i]].resend = true;
 	}
-	flush_resends(p, dev);
+	flush_resends(irqlab_kernel_machine(k), dev);
 	return 0;
 }
 
-int irqlab_platform_raise(struct irqlab_platform *p, struct irqlab_device *dev, const unsigned *idx,
+int irqlab_platform_raise(struct irqlab_kernel *k, struct irqlab_device *dev, const unsigned *idx,
 			  unsigned n, unsigned count)
 {
-	irqlab_kernel_clear_error(p->host);
+	struct irqlab_platform *p = irqlab_kernel_machine(k);
+	int err = op_begin(k, "raise", dev);
+
+	if (err)
+		return err;
 	if (dev->kind == IRQLAB_DEV_INTX)
-		return irqlab_intx_raise(p, dev, count);
+		return irqlab_intx_raise(k, dev, count);
 	for (unsigned i = 0; i < n; i++) {
 		struct irqlab_msi_msg msg;
 
 		if (idx[i] >= dev->nr)
-			return irqlab_kernel_fail(p->host, -ERANGE,
+			return irqlab_kernel_fail(k, -ERANGE,
 						  "raise %s: index %u beyond its %u entries",
 						  dev->name, idx[i], dev->nr);
 		if (irqlab_device_read_msg(dev, idx[i], &msg))
-			return irqlab_kernel_fail(p->host, -EINVAL,
+			return irqlab_kernel_fail(k, -EINVAL,
 						  "raise %s: index %u is not enabled on the device",
 						  dev->name, idx[i]);
 	}
@@ -419,15 +540,18 @@ int irqlab_platform_raise(struct irqlab_platform *p, struct irqlab_device *dev, 
 	return 0;
 }
 
-int irqlab_platform_eoi(struct irqlab_platform *p, struct irqlab_device *dev)
+int irqlab_platform_eoi(struct irqlab_kernel *k, struct irqlab_device *dev)
 {
-	irqlab_kernel_clear_error(p->host);
+	int err = op_begin(k, "eoi", dev);
+
+	if (err)
+		return err;
 	if (dev->kind != IRQLAB_DEV_INTX)
 		return irqlab_kernel_fail(
-			p->host, -EINVAL,
+			k, -EINVAL,
 			"eoi %s: a message-signalled interrupt has no EOI to the device",
 			dev->name);
-	return irqlab_intx_eoi(p, dev);
+	return irqlab_intx_eoi(k, dev);
 }
 
 int irqlab_platform_stored_msg(struct irqlab_platform *p, const struct irqlab_device *dev,
@@ -438,7 +562,7 @@ int irqlab_platform_stored_msg(struct irqlab_platform *p, const struct irqlab_de
 	return irqlab_device_stored_msg(dev, index, msg);
 }
 
-int irqlab_platform_store(struct irqlab_platform *p, struct irqlab_device *dev, unsigned index,
+int irqlab_platform_store(struct irqlab_kernel *k, struct irqlab_device *dev, unsigned index,
 			  uint64_t addr, uint32_t data)
 {
 	struct irqlab_msi_msg msg = {
@@ -446,53 +570,82 @@ int irqlab_platform_store(struct irqlab_platform *p, struct irqlab_device *dev, 
 		.address_hi = (uint32_t)(addr >> 32),
 		.data = data,
 	};
-	int err;
+	int err = op_begin(k, "store", dev);
 
-	irqlab_kernel_clear_error(p->host);
+	if (err)
+		return err;
 	if (dev->kind == IRQLAB_DEV_MSI && data > 0xffff)
-		return irqlab_kernel_fail(p->host, -ERANGE,
-					  "store %s: the MSI data register has 16 bits", dev->name);
+		return irqlab_kernel_fail(k, -ERANGE, "store %s: the MSI data register has 16 bits",
+					  dev->name);
 	err = irqlab_device_write_msg(dev, index, &msg);
 	if (err == -ERANGE)
-		return irqlab_kernel_fail(p->host, err,
+		return irqlab_kernel_fail(k, err,
 					  "store %s: index %u is not a message store of the device",
 					  dev->name, index);
 	if (err)
-		return irqlab_kernel_fail(p->host, err, "store %s: the device has no message store",
+		return irqlab_kernel_fail(k, err, "store %s: the device has no message store",
 					  dev->name);
 	return 0;
 }
 
-int irqlab_platform_cpu(struct irqlab_platform *p, unsigned cpu, bool online)
+int irqlab_platform_cpu(struct irqlab_kernel *k, unsigned cpu, bool online)
 {
+	struct irqlab_kernel_env *env = irqlab_kernel_env(k);
+	struct irqlab_platform *p = env->machine;
 	int err;
 
-	irqlab_kernel_clear_error(p->host);
-	err = online ? irqlab_vector_cpu_online(p->vector, cpu)
-		     : irqlab_vector_cpu_offline(p->vector, cpu);
-	for (unsigned i = 0; !err && i < p->nr_devices; i++)
-		flush_resends(p, p->devices[i]);
-	if (!err)
-		irqlab_fabric_flush_retriggers(p);
-	return err;
+	op_begin(k, online ? "cpu online" : "cpu offline", NULL);
+	err = online ? irqlab_vector_cpu_online(env->vector, cpu)
+		     : irqlab_vector_cpu_offline(env->vector, cpu);
+	if (err)
+		return err;
+	for (unsigned i = 0; i < p->nr_devices; i++)
+		if (p->devices[i]->kernel == k)
+			flush_resends(p, p->devices[i]);
+	irqlab_fabric_flush_retriggers(k);
+	return 0;
+}
+
+/* Each entry's deliveries add up: per CPU, plus those no CPU could be recorded for. */
+static int check_device_counts(const struct irqlab_device *dev, struct irqlab_strbuf *why)
+{
+	for (unsigned i = 0; i < dev->nr; i++) {
+		const struct irqlab_dev_entry *e = &dev->entries[i];
+		unsigned long sum = e->unplaced;
+
+		for (unsigned c = 0; c < e->nr_by_cpu; c++)
+			sum += e->by_cpu[c].count;
+		if (sum != e->delivered)
+			return irqlab_check_fail(why,
+						 "device %s index %u: %lu deliveries, %lu by CPU",
+						 dev->name, i, e->delivered, sum);
+	}
+	return 0;
 }
 
 int irqlab_platform_check(struct irqlab_platform *p, char *why, size_t len)
 {
 	struct irqlab_strbuf sb = IRQLAB_STRBUF_INIT;
-	int err = irqlab_kernel_check(p->host, why, len);
+	int err = 0;
 
-	if (!err && p->ir && irqlab_ir_unit_check(p->ir, &sb)) {
+	for (unsigned i = 0; !err && i < p->nr_kernels; i++)
+		err = irqlab_kernel_check(p->kernels[i], why, len);
+	if (err)
+		return err;
+	if (p->ir)
+		err = irqlab_ir_unit_check(p->ir, &sb);
+	for (unsigned i = 0; !err && i < p->nr_devices; i++)
+		err = check_device_counts(p->devices[i], &sb);
+	if (err)
 		snprintf(why, len, "%s", irqlab_strbuf_str(&sb));
-		err = -EFAULT;
-	}
 	irqlab_strbuf_release(&sb);
 	return err;
 }
 
 void irqlab_platform_dump(struct irqlab_platform *p, struct irqlab_strbuf *out)
 {
-	irqlab_kernel_dump(p->host, out);
+	for (unsigned i = 0; i < p->nr_kernels; i++)
+		irqlab_kernel_dump(p->kernels[i], out);
 	if (p->ir)
 		irqlab_ir_unit_dump(p->ir, out);
 	for (unsigned c = 0; c < IRQLAB_MSG_NR_CLASSES; c++)

@@ -1,11 +1,14 @@
 /* SPDX-License-Identifier: MIT */
 /*
- * A machine: its CPUs, its host kernel and hierarchy, its IR unit, its devices, and the
- * delivery fabric that takes every message a device emits to the IR unit or straight to the
- * local APICs and classifies where it ended.
+ * A machine: its physical CPUs with their APIC ids, its IR unit, its IO-APICs, its devices,
+ * the delivery fabric that takes every message a device emits to the IR unit or straight to
+ * the local APICs and classifies where it ended, and the kernels that run on it (the host;
+ * next, a guest per VM). Each kernel owns one hierarchy over its own CPUs; each device entry
+ * has an owner, and isolation is judged per entry.
  *
- * Every lifecycle operation here is one scenario statement: it either succeeds or fails with
- * a negative errno, a sentence in the host kernel's error, and no change of state.
+ * Every lifecycle operation here is one scenario statement, run in one kernel: it either
+ * succeeds or fails with a negative errno, a sentence in the machine's error, and no change of
+ * state.
  */
 #ifndef IRQLAB_PLATFORM_PLATFORM_H
 #define IRQLAB_PLATFORM_PLATFORM_H
@@ -14,6 +17,7 @@
 #include <stdint.h>
 
 #include "bus/device.h"
+#include "core/error.h"
 #include "core/irqdomain.h"
 #include "core/msg_class.h"
 #include "iommu/ir_unit.h"
@@ -33,6 +37,26 @@ struct irqlab_platform_config {
 	bool legacy;  /* ISA interrupts on CPU 0 */
 	bool extdest; /* 15-bit extended destination ids without IR */
 	enum irqlab_ims_policy ims;
+	/* The injector the machine's allocation points ask, or NULL: the machine's own. */
+	struct irqlab_fault *fault;
+};
+
+/*
+ * What the machine keeps about one of its kernels (the kernel's priv): the root of its
+ * hierarchy, the parent its bus domains are created under, and its policies.
+ */
+struct irqlab_kernel_env {
+	struct irqlab_platform *machine;
+	struct irqlab_kernel *kernel;
+	struct irqlab_domain *vector;	  /* the root: the vector domain over its CPUs */
+	struct irqlab_domain *msi_parent; /* the remap domain, or the vector domain */
+	enum irqlab_ims_policy ims;
+};
+
+/* Who answers at a physical APIC id: a kernel, and which of its CPUs that is. */
+struct irqlab_apic_slot {
+	struct irqlab_kernel *kernel;
+	unsigned cpu;
 };
 
 /* The path and fate of one message, for traces and tests. */
@@ -71,16 +95,23 @@ struct irqlab_ioapic;
 
 struct irqlab_platform {
 	struct irqlab_platform_config cfg;
-	struct irqlab_fault fault;
+	struct irqlab_fault *fault; /* cfg.fault, or own_fault */
+	struct irqlab_fault own_fault;
+	/* Why the current operation failed, whichever of the kernels it ran in. */
+	struct irqlab_error error;
+	struct irqlab_kernel **kernels; /* the host first, then guests in creation order */
+	unsigned nr_kernels;
 	struct irqlab_kernel *host;
-	struct irqlab_domain *vector; /* the host's vector domain */
-	struct irqlab_domain *remap;  /* the host's IR domain, or NULL without IR */
-	struct irqlab_ir_unit *ir;    /* the one unit covering every device, or NULL */
+	/* The physical CPUs: APIC id -> the kernel that runs there (cfg.ncpus of them). */
+	struct irqlab_apic_slot *apic;
+	struct irqlab_ir_unit *ir; /* the one unit covering every device, or NULL */
 	struct irqlab_device **devices;
 	unsigned nr_devices;
-	struct irqlab_ioapic *ioapics[IRQLAB_MAX_IOAPICS]; /* created on first use */
+	/* IO-APIC n serves GSIs 24n..24n+23; created on first use, the table grown to fit. */
+	struct irqlab_ioapic **ioapics;
+	unsigned nr_ioapic_slots;
 	unsigned long by_class[IRQLAB_MSG_NR_CLASSES];
-	unsigned long *delivered_by_cpu; /* ncpus counters */
+	unsigned long *delivered_by_cpu; /* per physical CPU */
 	irqlab_trace_fn trace;
 	void *trace_ctx;
 };
@@ -91,30 +122,43 @@ int irqlab_platform_new(const struct irqlab_platform_config *cfg, struct irqlab_
 void irqlab_platform_free(struct irqlab_platform *p);
 /* The reason the last operation failed. */
 const char *irqlab_platform_error(const struct irqlab_platform *p);
+/* The machine's part of a kernel: where its hierarchy starts and what it allows. */
+struct irqlab_kernel_env *irqlab_kernel_env(const struct irqlab_kernel *k);
+struct irqlab_platform *irqlab_kernel_machine(const struct irqlab_kernel *k);
+/* Whether kernel @k's bus domains sit under an interrupt-remapping parent. */
+bool irqlab_kernel_remapped(const struct irqlab_kernel *k);
+/* The kernel and CPU at physical APIC id @apic_id, or NULL beyond the machine's CPUs. */
+const struct irqlab_apic_slot *irqlab_platform_apic(const struct irqlab_platform *p,
+						    unsigned apic_id);
 
-int irqlab_platform_add_device(struct irqlab_platform *p, const struct irqlab_device_config *cfg,
+/* A device driven by kernel @k. */
+int irqlab_platform_add_device(struct irqlab_kernel *k, const struct irqlab_device_config *cfg,
 			       struct irqlab_device **out);
 struct irqlab_device *irqlab_platform_device(const struct irqlab_platform *p, const char *name);
 
-/* Each returns 0 or a negative errno; a failure changes nothing. @idx lists entries. */
-int irqlab_platform_alloc(struct irqlab_platform *p, struct irqlab_device *dev, unsigned min,
+/*
+ * The lifecycle operations, each run in kernel @k, which must own @dev. Each returns 0 or a
+ * negative errno with the reason in the machine's error; a failure changes nothing. @idx lists
+ * entries.
+ */
+int irqlab_platform_alloc(struct irqlab_kernel *k, struct irqlab_device *dev, unsigned min,
 			  unsigned max, bool managed, unsigned *granted);
-int irqlab_platform_free_irqs(struct irqlab_platform *p, struct irqlab_device *dev);
-int irqlab_platform_request(struct irqlab_platform *p, struct irqlab_device *dev,
-			    const unsigned *idx, unsigned n);
-int irqlab_platform_release(struct irqlab_platform *p, struct irqlab_device *dev,
-			    const unsigned *idx, unsigned n);
-int irqlab_platform_affinity(struct irqlab_platform *p, struct irqlab_device *dev,
+int irqlab_platform_free_irqs(struct irqlab_kernel *k, struct irqlab_device *dev);
+int irqlab_platform_request(struct irqlab_kernel *k, struct irqlab_device *dev, const unsigned *idx,
+			    unsigned n);
+int irqlab_platform_release(struct irqlab_kernel *k, struct irqlab_device *dev, const unsigned *idx,
+			    unsigned n);
+int irqlab_platform_affinity(struct irqlab_kernel *k, struct irqlab_device *dev,
 			     const unsigned *idx, unsigned n, const struct irqlab_cpumask *mask);
-int irqlab_platform_mask(struct irqlab_platform *p, struct irqlab_device *dev, const unsigned *idx,
+int irqlab_platform_mask(struct irqlab_kernel *k, struct irqlab_device *dev, const unsigned *idx,
 			 unsigned n, bool mask);
-int irqlab_platform_raise(struct irqlab_platform *p, struct irqlab_device *dev, const unsigned *idx,
+int irqlab_platform_raise(struct irqlab_kernel *k, struct irqlab_device *dev, const unsigned *idx,
 			  unsigned n, unsigned count);
-int irqlab_platform_store(struct irqlab_platform *p, struct irqlab_device *dev, unsigned index,
+int irqlab_platform_store(struct irqlab_kernel *k, struct irqlab_device *dev, unsigned index,
 			  uint64_t addr, uint32_t data);
-int irqlab_platform_cpu(struct irqlab_platform *p, unsigned cpu, bool online);
+int irqlab_platform_cpu(struct irqlab_kernel *k, unsigned cpu, bool online);
 /* INTx: the driver served one request, then the EOI. */
-int irqlab_platform_eoi(struct irqlab_platform *p, struct irqlab_device *dev);
+int irqlab_platform_eoi(struct irqlab_kernel *k, struct irqlab_device *dev);
 /* What entry @index holds now (INTx: what its IO-APIC pin would send). */
 int irqlab_platform_stored_msg(struct irqlab_platform *p, const struct irqlab_device *dev,
 			       unsigned index, struct irqlab_msi_msg *msg);
@@ -124,7 +168,7 @@ int irqlab_platform_stored_msg(struct irqlab_platform *p, const struct irqlab_de
  * and probes where a message the device sent would go before the update, after each 32-bit
  * write of the store, and after the update. The probes change nothing; the move is real.
  */
-int irqlab_platform_race(struct irqlab_platform *p, struct irqlab_device *dev, unsigned index,
+int irqlab_platform_race(struct irqlab_kernel *k, struct irqlab_device *dev, unsigned index,
 			 const struct irqlab_cpumask *mask, enum irqlab_msi_update_style style,
 			 struct irqlab_race *race);
 

@@ -24,7 +24,7 @@ static void race_probe(struct irqlab_platform *p, struct irqlab_device *dev, uns
 		pt->dl.why = "masked: pending, sent at unmask";
 		pt->pending = true;
 	} else {
-		irqlab_fabric_route(p, dev, &msg, &pt->dl, false);
+		irqlab_fabric_route(p, dev, index, &msg, &pt->dl, false);
 		/* Another interrupt's handler returns "not mine": this one is lost. */
 		if (pt->dl.cls == IRQLAB_MSG_DELIVERED && pt->dl.irq && pt->dl.irq != race->irq) {
 			pt->dl.cls = IRQLAB_MSG_LOST;
@@ -51,42 +51,44 @@ static void race_observe(void *ctx, struct irqlab_device *dev, unsigned index)
 		race_probe(rc->p, dev, index, rc->race, names[rc->writes++ % 3]);
 }
 
-int irqlab_platform_race(struct irqlab_platform *p, struct irqlab_device *dev, unsigned index,
+int irqlab_platform_race(struct irqlab_kernel *k, struct irqlab_device *dev, unsigned index,
 			 const struct irqlab_cpumask *mask, enum irqlab_msi_update_style style,
 			 struct irqlab_race *race)
 {
+	struct irqlab_platform *p = irqlab_kernel_machine(k);
+	bool remapped = irqlab_kernel_remapped(k);
 	struct race_ctx rc = {.p = p, .race = race, .index = index};
 	struct irqlab_irq *irq;
 	struct irqlab_msi_msg old, final;
 	int err;
 
-	irqlab_kernel_clear_error(p->host);
+	irqlab_kernel_clear_error(k);
 	memset(race, 0, sizeof(*race));
-	err = irqlab_platform_check_allocated(p, "race", dev, &index, 1);
+	err = irqlab_platform_check_allocated(k, "race", dev, &index, 1);
 	if (err)
 		return err;
 	if (dev->kind == IRQLAB_DEV_INTX)
 		return irqlab_kernel_fail(
-			p->host, -EOPNOTSUPP,
+			k, -EOPNOTSUPP,
 			"race %s: an IO-APIC pin is not a message store the kernel writes",
 			dev->name);
 	irq = dev->entries[index].irq;
 	race->irq = irq;
 	/* Without IR an IMS store in queue memory is written later, by the queue: no protocol. */
 	if (style == IRQLAB_MSI_UPDATE_AUTO && dev->kind == IRQLAB_DEV_IMS && dev->queue_store &&
-	    !p->remap)
+	    !remapped)
 		style = IRQLAB_MSI_UPDATE_DEFERRED;
 	irqlab_device_read_msg(dev, index, &old);
 	race_probe(p, dev, index, race, "before the update");
 	irq->update_style = (unsigned char)style;
 	dev->observe = race_observe;
 	dev->observe_ctx = &rc;
-	err = irqlab_platform_affinity(p, dev, &index, 1, mask);
+	err = irqlab_platform_affinity(k, dev, &index, 1, mask);
 	dev->observe = NULL;
 	irq->update_style = IRQLAB_MSI_UPDATE_AUTO;
 	if (err)
 		return err;
-	if (style == IRQLAB_MSI_UPDATE_DEFERRED && !p->remap) {
+	if (style == IRQLAB_MSI_UPDATE_DEFERRED && !remapped) {
 		/*
 		 * The store is written later, by whatever drains the queue, in either order and
 		 * with nothing marked: both torn messages are possible.

@@ -249,7 +249,7 @@ static int run_device(struct runner *r, const struct irqlab_scn_stmt *st)
 		cfg.rid = (uint16_t)(bdf->v.bdf.bus << 8 | bdf->v.bdf.dev << 3 | bdf->v.bdf.fn);
 	else
 		cfg.rid = default_rid(r->p);
-	err = irqlab_platform_add_device(r->p, &cfg, &dev);
+	err = irqlab_platform_add_device(r->p->host, &cfg, &dev);
 	if (err == -EEXIST && bdf && !bdf->implicit)
 		return sem_error(r, bdf->line, bdf->vcol, "%s", irqlab_platform_error(r->p));
 	if (err)
@@ -300,13 +300,13 @@ static int run_lifecycle(struct runner *r, const struct irqlab_scn_stmt *st)
 		const struct irqlab_scn_arg *c = irqlab_scn_arg(st, "count");
 
 		r->prev_granted = 0;
-		err = irqlab_platform_alloc(r->p, dev, c->v.count.min, c->v.count.max,
+		err = irqlab_platform_alloc(r->p->host, dev, c->v.count.min, c->v.count.max,
 					    irqlab_scn_get_flag(st, "managed", false),
 					    &r->prev_granted);
 		break;
 	}
 	case IRQLAB_SCN_FREE:
-		err = irqlab_platform_free_irqs(r->p, dev);
+		err = irqlab_platform_free_irqs(r->p->host, dev);
 		break;
 	case IRQLAB_SCN_REQUEST:
 	case IRQLAB_SCN_RELEASE:
@@ -318,16 +318,17 @@ static int run_lifecycle(struct runner *r, const struct irqlab_scn_stmt *st)
 		if (err)
 			return err;
 		if (st->kind == IRQLAB_SCN_REQUEST)
-			err = irqlab_platform_request(r->p, dev, idx, n);
+			err = irqlab_platform_request(r->p->host, dev, idx, n);
 		else if (st->kind == IRQLAB_SCN_RELEASE)
-			err = irqlab_platform_release(r->p, dev, idx, n);
+			err = irqlab_platform_release(r->p->host, dev, idx, n);
 		else if (st->kind == IRQLAB_SCN_MASK || st->kind == IRQLAB_SCN_UNMASK)
-			err = irqlab_platform_mask(r->p, dev, idx, n, st->kind == IRQLAB_SCN_MASK);
+			err = irqlab_platform_mask(r->p->host, dev, idx, n,
+						   st->kind == IRQLAB_SCN_MASK);
 		else if (st->kind == IRQLAB_SCN_RAISE)
-			err = irqlab_platform_raise(r->p, dev, idx, n,
+			err = irqlab_platform_raise(r->p->host, dev, idx, n,
 						    (unsigned)irqlab_scn_get_num(st, "count", 1));
 		else if (!(err = cpu_list(r, st, &mask)))
-			err = irqlab_platform_affinity(r->p, dev, idx, n, &mask);
+			err = irqlab_platform_affinity(r->p->host, dev, idx, n, &mask);
 		else {
 			free(idx);
 			return err;
@@ -338,11 +339,12 @@ static int run_lifecycle(struct runner *r, const struct irqlab_scn_stmt *st)
 		err = single_index(r, st, dev, &index);
 		if (err)
 			return err;
-		err = irqlab_platform_store(r->p, dev, index, irqlab_scn_get_num(st, "addr", 0),
+		err = irqlab_platform_store(r->p->host, dev, index,
+					    irqlab_scn_get_num(st, "addr", 0),
 					    (uint32_t)irqlab_scn_get_num(st, "data", 0));
 		break;
 	case IRQLAB_SCN_EOI:
-		err = irqlab_platform_eoi(r->p, dev);
+		err = irqlab_platform_eoi(r->p->host, dev);
 		break;
 	case IRQLAB_SCN_CPU_OFFLINE:
 	case IRQLAB_SCN_CPU_ONLINE:
@@ -351,7 +353,7 @@ static int run_lifecycle(struct runner *r, const struct irqlab_scn_stmt *st)
 			err = cpu_arg(r, st, NULL, &cpu);
 		if (err)
 			return err;
-		err = irqlab_platform_cpu(r->p, cpu, st->kind == IRQLAB_SCN_CPU_ONLINE);
+		err = irqlab_platform_cpu(r->p->host, cpu, st->kind == IRQLAB_SCN_CPU_ONLINE);
 		break;
 	default:
 		return not_supported(r, st, "no model for it");
@@ -536,7 +538,9 @@ static int run_expect(struct runner *r, const struct irqlab_scn_stmt *st)
 
 		if ((err = check_in_host(r, st)) || (err = cpu_arg(r, st, "cpu", &cpu)))
 			return err;
-		irqlab_matrix_cpu_stats(irqlab_vector_domain_matrix(r->p->vector), cpu, &cs);
+		irqlab_matrix_cpu_stats(
+			irqlab_vector_domain_matrix(irqlab_kernel_env(r->p->host)->vector), cpu,
+			&cs);
 		expect_count(r, st, cs.available);
 		return 0;
 	}
@@ -646,7 +650,7 @@ static int run_race(struct runner *r, const struct irqlab_scn_stmt *st)
 	if ((err = lookup_device(r, st, &dev)) || (err = single_index(r, st, dev, &index)) ||
 	    (err = cpu_list(r, st, &mask)))
 		return err;
-	err = irqlab_platform_race(r->p, dev, index, &mask, styles[style], &r->race);
+	err = irqlab_platform_race(r->p->host, dev, index, &mask, styles[style], &r->race);
 	r->have_race = !err;
 	if (!err)
 		print_race(r, st, dev, index, style);

@@ -44,7 +44,7 @@ static void owner_of(struct irqlab_out *o, struct irqlab_irq *irq)
 
 void irqlab_show_vectors(struct irqlab_out *o, struct irqlab_platform *p, unsigned only)
 {
-	struct irqlab_matrix *m = irqlab_vector_domain_matrix(p->vector);
+	struct irqlab_matrix *m = irqlab_vector_domain_matrix(irqlab_kernel_env(p->host)->vector);
 
 	irqlab_out_open_array(o, "cpus");
 	for (unsigned cpu = 0; cpu < p->cfg.ncpus; cpu++) {
@@ -64,7 +64,8 @@ void irqlab_show_vectors(struct irqlab_out *o, struct irqlab_platform *p, unsign
 		irqlab_out_open_array(o, "vectors");
 		for (unsigned v = 0; v < IRQLAB_NR_VECTORS; v++) {
 			bool legacy;
-			struct irqlab_irq *irq = irqlab_vector_lookup(p->vector, cpu, v, &legacy);
+			struct irqlab_irq *irq = irqlab_vector_lookup(
+				irqlab_kernel_env(p->host)->vector, cpu, v, &legacy);
 
 			if (!irq && !legacy)
 				continue;
@@ -124,8 +125,9 @@ void irqlab_show_irq(struct irqlab_out *o, struct irqlab_platform *p, struct irq
 		irqlab_out_close_object(o);
 	}
 	irqlab_out_close_array(o);
-	if (p->remap) {
-		struct irqlab_irq_data *rl = irqlab_irq_data_of(irq, p->remap);
+	if (irqlab_kernel_remapped(irq->kernel)) {
+		struct irqlab_irq_data *rl =
+			irqlab_irq_data_of(irq, irqlab_kernel_env(irq->kernel)->msi_parent);
 		int idx = rl ? irqlab_remap_irq_index(rl) : -1;
 
 		if (idx >= 0)

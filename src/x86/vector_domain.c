@@ -532,11 +532,23 @@ static void vector_destroy(struct irqlab_domain *d)
 	free(vd);
 }
 
+static int vector_prepare(struct irqlab_irq_data *data, const struct irqlab_cpumask *mask)
+{
+	return mask ? irqlab_vector_prepare_move(data, mask) : irqlab_vector_prepare_activate(data);
+}
+
+static void vector_abort(struct irqlab_irq_data *data)
+{
+	release_prepared(data->domain, data->chip_data);
+}
+
 static const struct irqlab_domain_ops vector_domain_ops = {
 	.alloc = vector_alloc,
 	.free = vector_free,
 	.activate = vector_activate,
 	.deactivate = vector_deactivate,
+	.prepare = vector_prepare,
+	.abort = vector_abort,
 	.set_affinity = vector_set_affinity,
 	.compose_msg = vector_compose_msg,
 	.child_msi_set_affinity = irqlab_x86_msi_set_affinity,

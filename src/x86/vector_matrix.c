@@ -32,6 +32,7 @@
 #include <string.h>
 
 #include "core/fault.h"
+#include "core/strbuf.h"
 #include "x86/vector_matrix.h"
 
 #define MAP_WORDS (IRQLAB_NR_VECTORS / 64u)
@@ -649,18 +650,6 @@ static unsigned map_weight(const uint64_t map[MAP_WORDS])
 	return n;
 }
 
-__attribute__((format(printf, 3, 4))) static int fail(char *why, size_t len, const char *fmt, ...)
-{
-	va_list ap;
-
-	if (why && len) {
-		va_start(ap, fmt);
-		vsnprintf(why, len, fmt, ap);
-		va_end(ap);
-	}
-	return -EFAULT;
-}
-
 static int check_cpu(const struct irqlab_matrix *m, unsigned cpu, char *why, size_t len)
 {
 	const struct matrix_cpu *cm = &m->cpus[cpu];
@@ -669,37 +658,45 @@ static int check_cpu(const struct irqlab_matrix *m, unsigned cpu, char *why, siz
 
 	for (w = 0; w < MAP_WORDS; w++) {
 		if ((cm->alloc_map[w] | cm->managed_map[w]) & ~m->range_map[w])
-			return fail(why, len, "CPU %u holds a vector outside [%u, %u)", cpu,
-				    m->alloc_start, m->alloc_end);
+			return irqlab_check_fail_buf(why, len,
+						     "CPU %u holds a vector outside [%u, %u)", cpu,
+						     m->alloc_start, m->alloc_end);
 		if ((cm->alloc_map[w] | cm->managed_map[w]) & m->system_map[w])
-			return fail(why, len, "CPU %u holds a system vector in word %u", cpu, w);
+			return irqlab_check_fail_buf(
+				why, len, "CPU %u holds a system vector in word %u", cpu, w);
 		in_use[w] = cm->alloc_map[w] & cm->managed_map[w];
 	}
 	if (cm->allocated != map_weight(cm->alloc_map))
-		return fail(why, len, "CPU %u counts %u allocated, its map holds %u", cpu,
-			    cm->allocated, map_weight(cm->alloc_map));
+		return irqlab_check_fail_buf(why, len,
+					     "CPU %u counts %u allocated, its map holds %u", cpu,
+					     cm->allocated, map_weight(cm->alloc_map));
 	if (cm->managed != map_weight(cm->managed_map))
-		return fail(why, len, "CPU %u counts %u managed, its map holds %u", cpu,
-			    cm->managed, map_weight(cm->managed_map));
+		return irqlab_check_fail_buf(why, len, "CPU %u counts %u managed, its map holds %u",
+					     cpu, cm->managed, map_weight(cm->managed_map));
 	if (cm->managed_allocated != map_weight(in_use))
-		return fail(why, len, "CPU %u counts %u managed in use, its maps hold %u", cpu,
-			    cm->managed_allocated, map_weight(in_use));
+		return irqlab_check_fail_buf(why, len,
+					     "CPU %u counts %u managed in use, its maps hold %u",
+					     cpu, cm->managed_allocated, map_weight(in_use));
 	if (!cm->initialized) {
 		if (cm->online || cm->available || cm->allocated || cm->skew)
-			return fail(why, len,
-				    "CPU %u was never online but has available %u, allocated %u",
-				    cpu, cm->available, cm->allocated);
+			return irqlab_check_fail_buf(
+				why, len,
+				"CPU %u was never online but has available %u, allocated %u", cpu,
+				cm->available, cm->allocated);
 	} else {
 		expect = m->alloc_size - cm->managed - m->systembits_inalloc -
 			 (cm->allocated - cm->managed_allocated) + cm->skew;
 		if (cm->available != expect)
-			return fail(why, len, "CPU %u counts %u available, its maps say %u", cpu,
-				    cm->available, expect);
+			return irqlab_check_fail_buf(why, len,
+						     "CPU %u counts %u available, its maps say %u",
+						     cpu, cm->available, expect);
 	}
 	if (m->normal_tree[m->leaves + cpu] != normal_key(cm, cpu))
-		return fail(why, len, "CPU %u has a stale normal-allocation tree leaf", cpu);
+		return irqlab_check_fail_buf(why, len,
+					     "CPU %u has a stale normal-allocation tree leaf", cpu);
 	if (m->managed_tree[m->leaves + cpu] != managed_key(cm, cpu))
-		return fail(why, len, "CPU %u has a stale managed-allocation tree leaf", cpu);
+		return irqlab_check_fail_buf(
+			why, len, "CPU %u has a stale managed-allocation tree leaf", cpu);
 	return 0;
 }
 
@@ -708,14 +705,16 @@ static int check_tree(const struct irqlab_matrix *m, const uint64_t *tree, const
 {
 	for (unsigned cpu = m->ncpus; cpu < m->leaves; cpu++)
 		if (tree[m->leaves + cpu])
-			return fail(why, len, "%s tree has a key for CPU %u beyond the last", name,
-				    cpu);
+			return irqlab_check_fail_buf(why, len,
+						     "%s tree has a key for CPU %u beyond the last",
+						     name, cpu);
 	for (unsigned i = m->leaves; i-- > 1;) {
 		uint64_t l = tree[2 * i], r = tree[2 * i + 1];
 
 		if (tree[i] != (l > r ? l : r))
-			return fail(why, len, "%s tree node %u is not the best of its children",
-				    name, i);
+			return irqlab_check_fail_buf(
+				why, len, "%s tree node %u is not the best of its children", name,
+				i);
 	}
 	return 0;
 }
@@ -728,8 +727,9 @@ int irqlab_matrix_check(const struct irqlab_matrix *m, char *why, size_t len)
 	for (unsigned w = 0; w < MAP_WORDS; w++)
 		sys += (unsigned)__builtin_popcountll(m->system_map[w] & m->range_map[w]);
 	if (m->systembits_inalloc != sys)
-		return fail(why, len, "matrix counts %u system vectors in range, its map holds %u",
-			    m->systembits_inalloc, sys);
+		return irqlab_check_fail_buf(
+			why, len, "matrix counts %u system vectors in range, its map holds %u",
+			m->systembits_inalloc, sys);
 	for (unsigned cpu = 0; cpu < m->ncpus; cpu++) {
 		err = check_cpu(m, cpu, why, len);
 		if (err)
@@ -741,15 +741,17 @@ int irqlab_matrix_check(const struct irqlab_matrix *m, char *why, size_t len)
 		allocated += m->cpus[cpu].allocated;
 	}
 	if (m->online_cpus != online)
-		return fail(why, len, "matrix counts %u CPUs online, %u are", m->online_cpus,
-			    online);
+		return irqlab_check_fail_buf(why, len, "matrix counts %u CPUs online, %u are",
+					     m->online_cpus, online);
 	if (m->global_available != available)
-		return fail(why, len, "matrix counts %u available globally, online CPUs hold %u",
-			    m->global_available, available);
+		return irqlab_check_fail_buf(
+			why, len, "matrix counts %u available globally, online CPUs hold %u",
+			m->global_available, available);
 	if (m->total_allocated != allocated + m->freed_offline)
-		return fail(why, len,
-			    "matrix counts %u allocated in total, CPUs hold %u (+%u freed offline)",
-			    m->total_allocated, allocated, m->freed_offline);
+		return irqlab_check_fail_buf(
+			why, len,
+			"matrix counts %u allocated in total, CPUs hold %u (+%u freed offline)",
+			m->total_allocated, allocated, m->freed_offline);
 	err = check_tree(m, m->normal_tree, "normal-allocation", why, len);
 	if (err)
 		return err;

@@ -390,7 +390,7 @@ static void test_masked_pins(void **state)
 	irqlab_kernel_clear_error(f->k);
 	assert_int_equal(irqlab_ioapic_mask(f->io, 12, false, &msg), -EINVAL);
 	assert_string_equal(
-		f->k->error,
+		irqlab_kernel_error(f->k),
 		"IO-APIC-0 pin 12 (GSI 12): cannot unmask: it has no activated interrupt");
 	/* Allocated but not activated: no target to unmask either. */
 	alloc_pin(f, 12, true, false);
@@ -626,7 +626,7 @@ static void fault_walk(struct fixture *f, unsigned gsi, bool activate, struct wa
 			assert_string_equal(f->fault.failed_site, "vector");
 		} else {
 			assert_int_equal(err, f->fault.failed_err);
-			assert_true(f->k->error[0] != '\0');
+			assert_true(irqlab_kernel_error(f->k)[0] != '\0');
 		}
 		if (allocated)
 			irqlab_ioapic_free_pin(f->io, gsi);
@@ -696,12 +696,14 @@ static void test_errors(void **state)
 	before = kernel_dump(f->k);
 	irqlab_kernel_clear_error(f->k);
 	assert_int_equal(irqlab_ioapic_alloc_pin(f->io, 5, false, false, NULL, 0, &irq), -EBUSY);
-	assert_string_equal(f->k->error, "IO-APIC-0 pin 5 (GSI 5): already allocated to irq 1");
+	assert_string_equal(irqlab_kernel_error(f->k),
+			    "IO-APIC-0 pin 5 (GSI 5): already allocated to irq 1");
 	assert_null(irq);
 	assert_ptr_equal(irqlab_ioapic_pin_irq(f->io, 5), first);
 	irqlab_kernel_clear_error(f->k);
 	assert_int_equal(irqlab_ioapic_alloc_pin(f->io, 24, false, false, NULL, 0, &irq), -ERANGE);
-	assert_string_equal(f->k->error, "IO-APIC-0: GSI 24 is not one of its pins (GSIs 0-23)");
+	assert_string_equal(irqlab_kernel_error(f->k),
+			    "IO-APIC-0: GSI 24 is not one of its pins (GSIs 0-23)");
 	assert_null(irq);
 	after = kernel_dump(f->k);
 	assert_string_equal(before, after);
@@ -710,7 +712,8 @@ static void test_errors(void **state)
 
 	irqlab_kernel_clear_error(f->k);
 	assert_int_equal(irqlab_ioapic_set_line(f->io, 100, true, &msg), -ERANGE);
-	assert_string_equal(f->k->error, "IO-APIC-0: GSI 100 is not one of its pins (GSIs 0-23)");
+	assert_string_equal(irqlab_kernel_error(f->k),
+			    "IO-APIC-0: GSI 100 is not one of its pins (GSIs 0-23)");
 	assert_int_equal(irqlab_ioapic_mask(f->io, 24, true, &msg), -ERANGE);
 	assert_int_equal(irqlab_ioapic_eoi_vector(f->io, 24), -ERANGE);
 	assert_int_equal(irqlab_ioapic_rte(f->io, 24), 0);
@@ -724,10 +727,11 @@ static void test_errors(void **state)
 	irqlab_kernel_clear_error(f->k);
 	assert_int_equal(irqlab_ioapic_new(f->k, 1, 24, 8, 0x00f0, &io2), 0);
 	assert_int_equal(irqlab_ioapic_alloc_pin(io2, 25, false, false, NULL, 0, &irq), -ENODEV);
-	assert_string_equal(f->k->error, "IO-APIC-1 pin 1 (GSI 25): no domain yet");
+	assert_string_equal(irqlab_kernel_error(f->k), "IO-APIC-1 pin 1 (GSI 25): no domain yet");
 	irqlab_kernel_clear_error(f->k);
 	assert_int_equal(irqlab_ioapic_alloc_pin(io2, 5, false, false, NULL, 0, &irq), -ERANGE);
-	assert_string_equal(f->k->error, "IO-APIC-1: GSI 5 is not one of its pins (GSIs 24-31)");
+	assert_string_equal(irqlab_kernel_error(f->k),
+			    "IO-APIC-1: GSI 5 is not one of its pins (GSIs 24-31)");
 	assert_int_equal(irqlab_ioapic_domain(io2, f->vec), 0);
 	irq = alloc_pin(f, 6, false, false);
 	assert_int_equal(irqlab_ioapic_alloc_pin(io2, 31, false, false, NULL, 7, &irq), 0);
@@ -744,7 +748,7 @@ static void test_errors(void **state)
 
 	irqlab_kernel_clear_error(f->k);
 	assert_int_equal(irqlab_ioapic_new(f->k, 2, 0, 0, 0, &io2), -EINVAL);
-	assert_string_equal(f->k->error, "IO-APIC-2: 0 pins (1-256 possible)");
+	assert_string_equal(irqlab_kernel_error(f->k), "IO-APIC-2: 0 pins (1-256 possible)");
 	assert_int_equal(irqlab_ioapic_new(f->k, 2, 0, 257, 0, &io2), -EINVAL);
 	assert_int_equal(irqlab_ioapic_new(f->k, 2, 0xffffff00u, 256, 0, &io2), 0);
 	irqlab_ioapic_free(io2);
@@ -753,7 +757,8 @@ static void test_errors(void **state)
 	assert_int_equal(irqlab_ioapic_new(f->k, 0, 100, 4, 0, &io2), 0);
 	irqlab_kernel_clear_error(f->k);
 	assert_int_equal(irqlab_ioapic_domain(io2, f->vec), -EEXIST);
-	assert_string_equal(f->k->error, "IO-APIC-0: domain IO-APIC-0: already exists in host");
+	assert_string_equal(irqlab_kernel_error(f->k),
+			    "IO-APIC-0: domain IO-APIC-0: already exists in host");
 	irqlab_ioapic_free(io2);
 	assert_kernel_clean(f->k);
 }
@@ -768,7 +773,7 @@ static void test_new_fault_walk(void **state)
 		irqlab_kernel_clear_error(f->k);
 		irqlab_fault_arm(&f->fault, nth);
 		assert_int_equal(irqlab_ioapic_new(f->k, 3, 40, 4, 0, &io), -ENOMEM);
-		assert_string_equal(f->k->error, "IO-APIC-3: out of memory");
+		assert_string_equal(irqlab_kernel_error(f->k), "IO-APIC-3: out of memory");
 	}
 	irqlab_fault_arm(&f->fault, 4);
 	assert_int_equal(irqlab_ioapic_new(f->k, 3, 40, 4, 0, &io), 0);

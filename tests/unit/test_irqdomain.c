@@ -293,7 +293,7 @@ static void test_all_or_nothing(void **state)
 	char *before = kernel_dump(f->k), *after;
 
 	assert_int_equal(irqlab_irqs_alloc(f->bus, POOL_SLOTS + 1, &info, irqs), -ENOSPC);
-	assert_string_equal(f->k->error, "fake-root: no free slot");
+	assert_string_equal(irqlab_kernel_error(f->k), "fake-root: no free slot");
 	after = kernel_dump(f->k);
 	assert_string_equal(before, after);
 	assert_int_equal(f->pool.nr_used, 0);
@@ -335,7 +335,7 @@ static void test_fault_walk(void **state)
 		err = irqlab_irqs_alloc(f->bus, 3, &info, irqs);
 		assert_non_null(f->fault.failed_site);
 		assert_int_equal(err, f->fault.failed_err);
-		assert_true(f->k->error[0] != '\0');
+		assert_true(irqlab_kernel_error(f->k)[0] != '\0');
 		sites_memory += strcmp(f->fault.failed_site, "memory") == 0;
 		sites_slot += strcmp(f->fault.failed_site, "slot") == 0;
 		after = kernel_dump(f->k);
@@ -394,9 +394,9 @@ static void test_negotiation(void **state)
 					      NULL, &ims),
 			 -EOPNOTSUPP);
 	assert_null(ims);
-	assert_non_null(strstr(f->k->error, "IMS-dev0"));
-	assert_non_null(strstr(f->k->error, "fake-mid"));
-	assert_non_null(strstr(f->k->error, "IMS"));
+	assert_non_null(strstr(irqlab_kernel_error(f->k), "IMS-dev0"));
+	assert_non_null(strstr(irqlab_kernel_error(f->k), "fake-mid"));
+	assert_non_null(strstr(irqlab_kernel_error(f->k), "IMS"));
 	assert_int_equal(f->mid->nr_children, before);
 	assert_null(irqlab_domain_find(f->k, "IMS-dev0"));
 	/* A domain with no accept_child refuses any requirement. */

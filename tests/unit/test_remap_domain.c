@@ -294,7 +294,7 @@ static void test_multi_msi(void **state)
 	before = kernel_dump(f->k);
 	irqlab_kernel_clear_error(f->k);
 	assert_int_equal(alloc_irqs(f, IRQLAB_ALLOC_PCI_MSI, 2, 0, irqs), -EINVAL);
-	assert_string_equal(f->k->error,
+	assert_string_equal(irqlab_kernel_error(f->k),
 			    "INTEL-IR-DMAR0: 2 interrupts in one allocation are only possible for "
 			    "multi-MSI");
 	assert_int_equal(alloc_irqs(f, IRQLAB_ALLOC_PCI_MSIX, 2, IRQLAB_ALLOC_F_CONTIGUOUS, irqs),
@@ -539,8 +539,9 @@ static void test_xapic_destination_limit(void **state)
 	assert_int_equal(irqlab_irq_activate(irq, false), 0);
 	before = kernel_dump(f->k);
 	assert_int_equal(irqlab_irq_set_affinity(irq, &mask, false), -EINVAL);
-	assert_string_equal(f->k->error, "irq 1: INTEL-IR-DMAR0 reaches only APIC ids 0-255 "
-					 "without x2APIC mode");
+	assert_string_equal(irqlab_kernel_error(f->k),
+			    "irq 1: INTEL-IR-DMAR0 reaches only APIC ids 0-255 "
+			    "without x2APIC mode");
 	after = kernel_dump(f->k);
 	assert_string_equal(before, after);
 	/* Part of the mask is reachable: the vector goes there. */
@@ -614,7 +615,7 @@ static void fault_walk(struct fixture *f, const struct irqlab_alloc_info *info, 
 			assert_string_equal(f->fault.failed_site, "vector");
 		} else {
 			assert_int_equal(err, f->fault.failed_err);
-			assert_true(f->k->error[0] != '\0');
+			assert_true(irqlab_kernel_error(f->k)[0] != '\0');
 		}
 		/* An activation leaves the allocation behind: give it back. */
 		if (allocated)
@@ -698,7 +699,8 @@ static void test_irte_exhaustion_rolls_back(void **state)
 	irqlab_matrix_stats(m, &before_stats);
 	irqlab_kernel_clear_error(f->k);
 	assert_int_equal(irqlab_irqs_alloc(f->bus, 3, &info, irqs), -ENOSPC);
-	assert_string_equal(f->k->error, "IR unit DMAR0: no free block of 4 IRTEs (1 of 4 in use)");
+	assert_string_equal(irqlab_kernel_error(f->k),
+			    "IR unit DMAR0: no free block of 4 IRTEs (1 of 4 in use)");
 	irqlab_matrix_stats(m, &after_stats);
 	assert_memory_equal(&before_stats, &after_stats, sizeof(before_stats));
 	after = kernel_dump(f->k);
@@ -719,7 +721,8 @@ static void test_irte_exhaustion_rolls_back(void **state)
 		assert_int_equal(alloc_irqs(f, IRQLAB_ALLOC_PCI_MSIX, 1, 0, &irqs[i]), 0);
 	irqlab_kernel_clear_error(f->k);
 	assert_int_equal(alloc_irqs(f, IRQLAB_ALLOC_PCI_MSIX, 1, 0, &irqs[3]), -ENOSPC);
-	assert_string_equal(f->k->error, "IR unit DMAR0: no free block of 1 IRTEs (4 of 4 in use)");
+	assert_string_equal(irqlab_kernel_error(f->k),
+			    "IR unit DMAR0: no free block of 1 IRTEs (4 of 4 in use)");
 	irqlab_irqs_free(irqs, 3);
 	/* With the entries back, the group fits at 0 once the first one goes too. */
 	irqlab_irqs_free(&first, 1);
@@ -743,8 +746,9 @@ static void test_accept_child(void **state)
 	irqlab_kernel_clear_error(f->k);
 	assert_int_equal(irqlab_domain_create(f->k, f->ir, &bus_ops, "odd", 1u << 9, NULL, &d),
 			 -EOPNOTSUPP);
-	assert_string_equal(f->k->error, "domain odd: parent INTEL-IR-DMAR0 refuses: an unknown "
-					 "requirement is not offered by interrupt remapping");
+	assert_string_equal(irqlab_kernel_error(f->k),
+			    "domain odd: parent INTEL-IR-DMAR0 refuses: an unknown "
+			    "requirement is not offered by interrupt remapping");
 	assert_null(d);
 	assert_kernel_clean(f->k);
 }
@@ -764,7 +768,7 @@ static void test_accept_child_virtual(void **state)
 			 -EOPNOTSUPP);
 	assert_null(d);
 	assert_null(irqlab_domain_find(f->k, "vIR-IMS-dev0"));
-	assert_string_equal(f->k->error,
+	assert_string_equal(irqlab_kernel_error(f->k),
 			    "domain vIR-IMS-dev0: parent INTEL-IR-DMAR0 refuses: IMS (a "
 			    "device-specific message store) is not offered by the virtual IR unit "
 			    "DMAR0: the hypervisor cannot trap a device-specific message store, so "

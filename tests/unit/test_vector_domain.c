@@ -82,7 +82,7 @@ static struct irqlab_device *msix(struct irqlab_platform *p, const char *name, u
 		.name = name, .kind = IRQLAB_DEV_MSIX, .rid = rid, .nr = nr};
 	struct irqlab_device *dev = NULL;
 
-	if (irqlab_platform_add_device(p, &cfg, &dev))
+	if (irqlab_platform_add_device(p->host, &cfg, &dev))
 		fail_msg("add %s: %s", name, irqlab_platform_error(p));
 	return dev;
 }
@@ -117,20 +117,20 @@ static void alloc_n(struct irqlab_platform *p, struct irqlab_device *dev, unsign
 {
 	unsigned granted = 0;
 
-	OK(p, irqlab_platform_alloc(p, dev, n, n, managed, &granted));
+	OK(p, irqlab_platform_alloc(p->host, dev, n, n, managed, &granted));
 	assert_int_equal(granted, dev->nr_allocated);
 }
 
 static int request_range(struct irqlab_platform *p, struct irqlab_device *dev, unsigned first,
 			 unsigned n)
 {
-	return irqlab_platform_request(p, dev, idx_range(first, n), n);
+	return irqlab_platform_request(p->host, dev, idx_range(first, n), n);
 }
 
 static int release_range(struct irqlab_platform *p, struct irqlab_device *dev, unsigned first,
 			 unsigned n)
 {
-	return irqlab_platform_release(p, dev, idx_range(first, n), n);
+	return irqlab_platform_release(p->host, dev, idx_range(first, n), n);
 }
 
 static struct irqlab_cpumask cpus(const char *list)
@@ -147,12 +147,12 @@ static int affinity(struct irqlab_platform *p, struct irqlab_device *dev, unsign
 {
 	struct irqlab_cpumask m = cpus(list);
 
-	return irqlab_platform_affinity(p, dev, idx_range(first, n), n, &m);
+	return irqlab_platform_affinity(p->host, dev, idx_range(first, n), n, &m);
 }
 
 static struct irqlab_matrix *matrix(struct irqlab_platform *p)
 {
-	return irqlab_vector_domain_matrix(p->vector);
+	return irqlab_vector_domain_matrix(irqlab_kernel_env(p->host)->vector);
 }
 
 static void assert_clean(struct irqlab_platform *p)
@@ -276,7 +276,9 @@ static void expect_owner(struct irqlab_platform *p, unsigned cpu, unsigned vecto
 {
 	bool legacy = true;
 
-	assert_ptr_equal(irqlab_vector_lookup(p->vector, cpu, vector, &legacy), irq);
+	assert_ptr_equal(
+		irqlab_vector_lookup(irqlab_kernel_env(p->host)->vector, cpu, vector, &legacy),
+		irq);
 	assert_false(legacy);
 	assert_true(irqlab_matrix_vector_allocated(matrix(p), cpu, vector) == (irq != NULL));
 }
@@ -313,11 +315,13 @@ static void test_boot_legacy(void **state)
 	for (unsigned v = 0x30; v <= 0x3f; v++) {
 		bool legacy = false;
 
-		assert_null(irqlab_vector_lookup(p->vector, 0, v, &legacy));
+		assert_null(
+			irqlab_vector_lookup(irqlab_kernel_env(p->host)->vector, 0, v, &legacy));
 		assert_true(legacy == (v != 0x32));
 		assert_true(irqlab_matrix_vector_allocated(matrix(p), 0, v) == (v != 0x32));
 		/* Only CPU 0 holds them. */
-		assert_null(irqlab_vector_lookup(p->vector, 1, v, &legacy));
+		assert_null(
+			irqlab_vector_lookup(irqlab_kernel_env(p->host)->vector, 1, v, &legacy));
 		assert_false(legacy);
 	}
 	assert_true(irqlab_matrix_vector_system(matrix(p), 0x80));
@@ -343,7 +347,7 @@ static void test_boot_no_legacy(void **state)
 	for (unsigned cpu = 0; cpu < 4; cpu++)
 		EXPECT_CPU(p, cpu, true, 201, 0, 0, 0);
 	EXPECT_GLOBAL(p, 804, 0, 0, 4);
-	assert_null(irqlab_vector_lookup(p->vector, 0, 0x30, &legacy));
+	assert_null(irqlab_vector_lookup(irqlab_kernel_env(p->host)->vector, 0, 0x30, &legacy));
 	assert_false(legacy);
 	assert_false(irqlab_matrix_vector_allocated(matrix(p), 0, 0x30));
 	assert_true(irqlab_matrix_vector_system(matrix(p), 0x80));
@@ -477,7 +481,7 @@ static void test_greedy_enospc(void **state)
 	struct irqlab_device *nic = msix(p, "nic", 0x0300, 1);
 	char *before, *after;
 
-	OK(p, irqlab_platform_cpu(p, 0, false));
+	OK(p, irqlab_platform_cpu(p->host, 0, false));
 	/* 401 managed over 2 CPUs wrap 0,1,0,...: 201 reserved on CPU 0, 200 on CPU 1. */
 	alloc_n(p, nvme, 401, true);
 	expect_affinity(nvme, 0, "0");
@@ -486,7 +490,7 @@ static void test_greedy_enospc(void **state)
 	/* CPU 0 is offline: its available is not charged (201); CPU 1 has 201 - 200. */
 	EXPECT_CPU(p, 0, false, 201, 0, 0, 201);
 	EXPECT_CPU(p, 1, true, 1, 0, 0, 200);
-	OK(p, irqlab_platform_cpu(p, 0, true));
+	OK(p, irqlab_platform_cpu(p->host, 0, true));
 	EXPECT_CPU(p, 0, true, 201, 0, 0, 201);
 	EXPECT_GLOBAL(p, 202, 0, 0, 2);
 	/* CPU 1's one free vector is the last, 0xea. */
@@ -559,7 +563,7 @@ static void test_reservation_mode(void **state)
 
 	/* With no CPU of the mask online: any online CPU (186/201/-/200: CPU 1). */
 	OK(p, affinity(p, nic, 2, 1, "2"));
-	OK(p, irqlab_platform_cpu(p, 2, false));
+	OK(p, irqlab_platform_cpu(p->host, 2, false));
 	OK(p, request_range(p, nic, 2, 1));
 	EXPECT_TARGET(nic, 2, 1, 0x20);
 	expect_affinity(nic, 2, "2");
@@ -569,7 +573,7 @@ static void test_reservation_mode(void **state)
 	assert_clean(p);
 
 	/* Freeing gives back the last reservation and every vector. */
-	OK(p, irqlab_platform_free_irqs(p, nic));
+	OK(p, irqlab_platform_free_irqs(p->host, nic));
 	EXPECT_GLOBAL(p, 186 + 201 + 201, 0, 15, 3);
 	assert_clean(p);
 	plat_free(p);
@@ -580,8 +584,8 @@ static void test_reserved_placeholder_first_online(void **state)
 	struct irqlab_platform *p = plat(4, false, 0, false);
 	struct irqlab_device *nic = msix(p, "nic", 0x0300, 2);
 
-	OK(p, irqlab_platform_cpu(p, 0, false));
-	OK(p, irqlab_platform_cpu(p, 1, false));
+	OK(p, irqlab_platform_cpu(p->host, 0, false));
+	OK(p, irqlab_platform_cpu(p->host, 1, false));
 	alloc_n(p, nic, 2, false);
 	EXPECT_TARGET(nic, 0, 2, 0xef);
 	EXPECT_TARGET(nic, 1, 2, 0xef);
@@ -599,7 +603,7 @@ static void test_fixed_keeps_vector(void **state)
 	struct irqlab_device *msi = NULL;
 	char *text;
 
-	OK(p, irqlab_platform_add_device(p, &cfg, &msi));
+	OK(p, irqlab_platform_add_device(p->host, &cfg, &msi));
 	alloc_n(p, msi, 1, false);
 	EXPECT_TARGET(msi, 0, 1, 0x20);
 	assert_true(irqlab_irq_activated(irq_of(msi, 0)));
@@ -620,7 +624,7 @@ static void test_fixed_keeps_vector(void **state)
 	OK(p, request_range(p, msi, 0, 1));
 	EXPECT_TARGET(msi, 0, 1, 0x20);
 	EXPECT_GLOBAL(p, 788, 0, 16, 4);
-	OK(p, irqlab_platform_free_irqs(p, msi));
+	OK(p, irqlab_platform_free_irqs(p->host, msi));
 	EXPECT_GLOBAL(p, 789, 0, 15, 4);
 	EXPECT_CPU(p, 1, true, 201, 0, 0, 0);
 	assert_clean(p);
@@ -700,7 +704,7 @@ static void test_managed_reserve_and_pick(void **state)
 	EXPECT_TARGET(nvme, 0, 1, 0x20);
 	EXPECT_GLOBAL(p, 800, 0, 3, 4);
 	/* Free: the reservations go on every CPU of the mask. */
-	OK(p, irqlab_platform_free_irqs(p, nvme));
+	OK(p, irqlab_platform_free_irqs(p->host, nvme));
 	for (unsigned cpu = 0; cpu < 4; cpu++)
 		EXPECT_CPU(p, cpu, true, 201, 0, 0, 0);
 	EXPECT_GLOBAL(p, 804, 0, 0, 4);
@@ -751,14 +755,14 @@ static void test_managed_request_all_offline(void **state)
 	struct irqlab_device *nvme = msix(p, "nvme", 0x0100, 2);
 
 	alloc_n(p, nvme, 2, true);
-	OK(p, irqlab_platform_cpu(p, 1, false));
+	OK(p, irqlab_platform_cpu(p->host, 1, false));
 	OK(p, request_range(p, nvme, 0, 2));
 	EXPECT_TARGET(nvme, 0, 0, 0x20);
 	EXPECT_TARGET(nvme, 1, 0, 0xef);
 	assert_true(irq_of(nvme, 1)->started);
 	assert_true(irq_of(nvme, 1)->managed_shutdown);
 	assert_clean(p);
-	OK(p, irqlab_platform_cpu(p, 1, true));
+	OK(p, irqlab_platform_cpu(p->host, 1, true));
 	EXPECT_TARGET(nvme, 1, 1, 0x20);
 	assert_false(irq_of(nvme, 1)->managed_shutdown);
 	EXPECT_CPU(p, 1, true, 200, 1, 1, 1);
@@ -789,7 +793,7 @@ static void test_managed_affinity_keeps_reservations(void **state)
 		dump_free(after);
 	}
 	dump_free(before);
-	OK(p, irqlab_platform_free_irqs(p, nvme));
+	OK(p, irqlab_platform_free_irqs(p->host, nvme));
 	/* ...leaves no reservation behind once freed. */
 	EXPECT_CPU(p, 0, true, 201, 0, 0, 0);
 	EXPECT_CPU(p, 1, true, 201, 0, 0, 0);
@@ -802,7 +806,7 @@ static void test_managed_affinity_keeps_reservations(void **state)
 	affinity(p, ssd, 0, 1, "1");
 	OK(p, request_range(p, ssd, 1, 1));
 	assert_true(irqlab_vector_has_vector(irq_of(ssd, 1)->top));
-	OK(p, irqlab_platform_free_irqs(p, ssd));
+	OK(p, irqlab_platform_free_irqs(p->host, ssd));
 	EXPECT_CPU(p, 0, true, 201, 0, 0, 0);
 	EXPECT_CPU(p, 1, true, 201, 0, 0, 0);
 	EXPECT_GLOBAL(p, 402, 0, 0, 2);
@@ -850,13 +854,15 @@ static void test_affinity_move_and_cleanup(void **state)
 	dump_free(before);
 
 	/* An interrupt still arriving at the old vector is handled, and completes nothing. */
-	assert_int_equal(irqlab_vector_lapic_accept(p->vector, 0, 0x20, &got),
-			 IRQLAB_LAPIC_HANDLED);
+	assert_int_equal(
+		irqlab_vector_lapic_accept(irqlab_kernel_env(p->host)->vector, 0, 0x20, &got),
+		IRQLAB_LAPIC_HANDLED);
 	assert_ptr_equal(got, irq);
 	assert_true(moving(nic, 0));
 	/* The first one at the new vector completes the move and frees the old one. */
-	assert_int_equal(irqlab_vector_lapic_accept(p->vector, 2, 0x20, &got),
-			 IRQLAB_LAPIC_HANDLED);
+	assert_int_equal(
+		irqlab_vector_lapic_accept(irqlab_kernel_env(p->host)->vector, 2, 0x20, &got),
+		IRQLAB_LAPIC_HANDLED);
 	assert_ptr_equal(got, irq);
 	assert_false(moving(nic, 0));
 	expect_owner(p, 0, 0x20, NULL);
@@ -868,7 +874,7 @@ static void test_affinity_move_and_cleanup(void **state)
 	OK(p, affinity(p, nic, 0, 1, "3"));
 	EXPECT_TARGET(nic, 0, 3, 0x20);
 	assert_true(moving(nic, 0));
-	OK(p, irqlab_platform_raise(p, nic, idx_range(0, 1), 1, 1));
+	OK(p, irqlab_platform_raise(p->host, nic, idx_range(0, 1), 1, 1));
 	assert_false(moving(nic, 0));
 	assert_int_equal(nic->entries[0].delivered, 1);
 	assert_int_equal(p->by_class[IRQLAB_MSG_DELIVERED], 1);
@@ -887,7 +893,7 @@ static void test_affinity_move_and_cleanup(void **state)
 	OK(p, affinity(p, nic, 1, 1, "2"));
 	assert_true(moving(nic, 1));
 	EXPECT_TARGET(nic, 1, 2, 0x20);
-	OK(p, irqlab_platform_cpu(p, 1, false));
+	OK(p, irqlab_platform_cpu(p->host, 1, false));
 	assert_false(moving(nic, 1));
 	EXPECT_TARGET(nic, 1, 2, 0x20);
 	EXPECT_CPU(p, 1, false, 201, 0, 0, 0);
@@ -915,7 +921,7 @@ static void test_affinity_with_ir(void **state)
 	EXPECT_CPU(p, 1, true, 201, 0, 0, 0);
 	EXPECT_CPU(p, 3, true, 199, 2, 0, 0);
 	EXPECT_GLOBAL(p, 802, 0, 2, 4);
-	OK(p, irqlab_platform_raise(p, nic, idx_range(0, 2), 2, 1));
+	OK(p, irqlab_platform_raise(p->host, nic, idx_range(0, 2), 2, 1));
 	assert_int_equal(p->by_class[IRQLAB_MSG_DELIVERED], 2);
 	assert_clean(p);
 	plat_free(p);
@@ -938,13 +944,13 @@ static void test_offline_refused(void **state)
 	EXPECT_CPU(p, 1, true, 51, 150, 0, 0);
 
 	before = dump(p);
-	assert_int_equal(irqlab_platform_cpu(p, 1, false), -ENOSPC);
+	assert_int_equal(irqlab_platform_cpu(p->host, 1, false), -ENOSPC);
 	assert_string_equal(irqlab_platform_error(p),
 			    "cpu 1: has 150 vectors, 51 available on the other CPUs");
 	after = dump(p);
 	assert_dump_equal(before, after, "refused offline of CPU 1");
 	dump_free(after);
-	assert_int_equal(irqlab_platform_cpu(p, 0, false), -ENOSPC);
+	assert_int_equal(irqlab_platform_cpu(p->host, 0, false), -ENOSPC);
 	assert_string_equal(irqlab_platform_error(p),
 			    "cpu 0: has 150 vectors, 51 available on the other CPUs");
 	after = dump(p);
@@ -957,7 +963,7 @@ static void test_offline_refused(void **state)
 	for (unsigned i = 1; i <= 197; i += 2)
 		OK(p, release_range(p, nic, i, 1));
 	EXPECT_CPU(p, 1, true, 150, 51, 0, 0);
-	OK(p, irqlab_platform_cpu(p, 1, false));
+	OK(p, irqlab_platform_cpu(p->host, 1, false));
 	/* Entries 199..299 (odd) move in order to CPU 0's 0xb8..0xea (its 150 end at 0xb7). */
 	assert_int_equal(nth_vector(149), 0xb7);
 	for (unsigned i = 199, v = 0xb8; i <= 299; i += 2, v++)
@@ -1019,7 +1025,7 @@ static void test_offline_moves_and_online_restarts(void **state)
 	 * free there 0x23 (0x21, 0x22 are managed); 29 -> 197/197/198 -> CPU 3 0x23; 31 (mask
 	 * {1}) shuts down; 34 (mask {0-1}) -> CPU 0's spare managed vector 0x23.
 	 */
-	OK(p, irqlab_platform_cpu(p, 1, false));
+	OK(p, irqlab_platform_cpu(p->host, 1, false));
 	EXPECT_TARGET(nic, 1, 2, 0x23);
 	EXPECT_TARGET(nic, 5, 3, 0x23);
 	EXPECT_TARGET(nvme, 1, 0, 0xef);
@@ -1047,12 +1053,12 @@ static void test_offline_moves_and_online_restarts(void **state)
 	assert_clean(p);
 
 	/* A raise while shut down only latches the pending bit (the entry is masked). */
-	OK(p, irqlab_platform_raise(p, nvme, idx_range(1, 1), 1, 1));
+	OK(p, irqlab_platform_raise(p->host, nvme, idx_range(1, 1), 1, 1));
 	assert_true(irqlab_device_pending(nvme, 1));
 	assert_int_equal(nvme->entries[1].delivered, 0);
 
 	/* CPU 1 back: 31 restarts on its lowest spare managed vector 0x22, and fires. */
-	OK(p, irqlab_platform_cpu(p, 1, true));
+	OK(p, irqlab_platform_cpu(p->host, 1, true));
 	assert_false(irq_of(nvme, 1)->managed_shutdown);
 	EXPECT_TARGET(nvme, 1, 1, 0x22);
 	assert_false(irqlab_device_pending(nvme, 1));
@@ -1077,18 +1083,20 @@ static void test_offline_cpu0_moves_isa(void **state)
 	OK(p, request_range(p, nic, 0, 1));
 	EXPECT_TARGET(nic, 0, 0, 0x20);
 	/* ISA 0,1,3..15 first, then irq 24: CPU 1's 0x20..0x2e, then 0x2f (affinity broken). */
-	OK(p, irqlab_platform_cpu(p, 0, false));
+	OK(p, irqlab_platform_cpu(p->host, 0, false));
 	for (unsigned isa = 0, v = 0x20; isa < 16; isa++) {
 		if (isa == 2)
 			continue;
 		legacy = false;
-		assert_null(irqlab_vector_lookup(p->vector, 1, v, &legacy));
+		assert_null(
+			irqlab_vector_lookup(irqlab_kernel_env(p->host)->vector, 1, v, &legacy));
 		assert_true(legacy);
 		v++;
 	}
 	for (unsigned v = 0x30; v <= 0x3f; v++) {
 		legacy = true;
-		assert_null(irqlab_vector_lookup(p->vector, 0, v, &legacy));
+		assert_null(
+			irqlab_vector_lookup(irqlab_kernel_env(p->host)->vector, 0, v, &legacy));
 		assert_false(legacy);
 	}
 	EXPECT_TARGET(nic, 0, 1, 0x2f);
@@ -1097,10 +1105,11 @@ static void test_offline_cpu0_moves_isa(void **state)
 	EXPECT_CPU(p, 1, true, 185, 16, 0, 0);
 	EXPECT_GLOBAL(p, 185, 0, 16, 1);
 	assert_clean(p);
-	assert_int_equal(irqlab_vector_lapic_accept(p->vector, 1, 0x20, &(struct irqlab_irq *){0}),
+	assert_int_equal(irqlab_vector_lapic_accept(irqlab_kernel_env(p->host)->vector, 1, 0x20,
+						    &(struct irqlab_irq *){0}),
 			 IRQLAB_LAPIC_LEGACY);
 
-	OK(p, irqlab_platform_cpu(p, 0, true));
+	OK(p, irqlab_platform_cpu(p->host, 0, true));
 	EXPECT_CPU(p, 0, true, 201, 0, 0, 0);
 	EXPECT_TARGET(nic, 0, 1, 0x2f);
 	EXPECT_GLOBAL(p, 386, 0, 16, 2);
@@ -1113,20 +1122,20 @@ static void test_offline_online_refusals(void **state)
 	struct irqlab_platform *p = plat(2, false, 0, true);
 	char *before = dump(p), *after;
 
-	assert_int_equal(irqlab_platform_cpu(p, 5, false), -EINVAL);
+	assert_int_equal(irqlab_platform_cpu(p->host, 5, false), -EINVAL);
 	assert_string_equal(irqlab_platform_error(p), "cpu 5: no such CPU in host");
-	assert_int_equal(irqlab_platform_cpu(p, 1, true), -EINVAL);
+	assert_int_equal(irqlab_platform_cpu(p->host, 1, true), -EINVAL);
 	assert_string_equal(irqlab_platform_error(p), "cpu 1: already online in host");
 	after = dump(p);
 	assert_dump_equal(before, after, "refusals");
 	dump_free(after);
 	dump_free(before);
 
-	OK(p, irqlab_platform_cpu(p, 1, false));
+	OK(p, irqlab_platform_cpu(p->host, 1, false));
 	before = dump(p);
-	assert_int_equal(irqlab_platform_cpu(p, 1, false), -EINVAL);
+	assert_int_equal(irqlab_platform_cpu(p->host, 1, false), -EINVAL);
 	assert_string_equal(irqlab_platform_error(p), "cpu 1: already offline in host");
-	assert_int_equal(irqlab_platform_cpu(p, 0, false), -EBUSY);
+	assert_int_equal(irqlab_platform_cpu(p->host, 0, false), -EBUSY);
 	assert_string_equal(irqlab_platform_error(p), "cpu 0: the last online CPU of host");
 	after = dump(p);
 	assert_dump_equal(before, after, "last CPU");
@@ -1157,7 +1166,7 @@ static void test_offline_completes_pending_move_first(void **state)
 	 * CPU 1 goes. 24: its move completes (0:20 freed: CPU 0 201, CPU 2 200), affinity
 	 * broken -> CPU 0 0x20. 25: CPU 0 200, CPU 2 200 -> CPU 0 0x21.
 	 */
-	OK(p, irqlab_platform_cpu(p, 1, false));
+	OK(p, irqlab_platform_cpu(p->host, 1, false));
 	EXPECT_TARGET(nic, 0, 0, 0x20);
 	EXPECT_TARGET(nic, 1, 0, 0x21);
 	EXPECT_TARGET(nic, 2, 2, 0x20);
@@ -1178,34 +1187,46 @@ static void test_lapic_results(void **state)
 	struct irqlab_delivery dl;
 	struct irqlab_irq *got = (struct irqlab_irq *)1;
 
-	assert_int_equal(irqlab_vector_lapic_accept(p->vector, 0, 0xef, &got),
-			 IRQLAB_LAPIC_SPURIOUS);
+	assert_int_equal(
+		irqlab_vector_lapic_accept(irqlab_kernel_env(p->host)->vector, 0, 0xef, &got),
+		IRQLAB_LAPIC_SPURIOUS);
 	assert_null(got);
-	assert_int_equal(irqlab_vector_lapic_accept(p->vector, 1, 0x21, &got),
-			 IRQLAB_LAPIC_NO_HANDLER);
-	assert_int_equal(irqlab_vector_lapic_accept(p->vector, 0, 0x80, &got),
-			 IRQLAB_LAPIC_BAD_VECTOR);
-	assert_int_equal(irqlab_vector_lapic_accept(p->vector, 0, 0x32, &got),
-			 IRQLAB_LAPIC_BAD_VECTOR);
-	assert_int_equal(irqlab_vector_lapic_accept(p->vector, 0, 0xec, &got),
-			 IRQLAB_LAPIC_BAD_VECTOR);
-	assert_int_equal(irqlab_vector_lapic_accept(p->vector, 0, 0x02, &got),
-			 IRQLAB_LAPIC_BAD_VECTOR);
-	assert_int_equal(irqlab_vector_lapic_accept(p->vector, 0, 0x1f, &got),
-			 IRQLAB_LAPIC_BAD_VECTOR);
-	assert_int_equal(irqlab_vector_lapic_accept(p->vector, 0, 0x33, &got), IRQLAB_LAPIC_LEGACY);
-	assert_int_equal(irqlab_vector_lapic_accept(p->vector, 0, 0xea, &got),
-			 IRQLAB_LAPIC_NO_HANDLER);
+	assert_int_equal(
+		irqlab_vector_lapic_accept(irqlab_kernel_env(p->host)->vector, 1, 0x21, &got),
+		IRQLAB_LAPIC_NO_HANDLER);
+	assert_int_equal(
+		irqlab_vector_lapic_accept(irqlab_kernel_env(p->host)->vector, 0, 0x80, &got),
+		IRQLAB_LAPIC_BAD_VECTOR);
+	assert_int_equal(
+		irqlab_vector_lapic_accept(irqlab_kernel_env(p->host)->vector, 0, 0x32, &got),
+		IRQLAB_LAPIC_BAD_VECTOR);
+	assert_int_equal(
+		irqlab_vector_lapic_accept(irqlab_kernel_env(p->host)->vector, 0, 0xec, &got),
+		IRQLAB_LAPIC_BAD_VECTOR);
+	assert_int_equal(
+		irqlab_vector_lapic_accept(irqlab_kernel_env(p->host)->vector, 0, 0x02, &got),
+		IRQLAB_LAPIC_BAD_VECTOR);
+	assert_int_equal(
+		irqlab_vector_lapic_accept(irqlab_kernel_env(p->host)->vector, 0, 0x1f, &got),
+		IRQLAB_LAPIC_BAD_VECTOR);
+	assert_int_equal(
+		irqlab_vector_lapic_accept(irqlab_kernel_env(p->host)->vector, 0, 0x33, &got),
+		IRQLAB_LAPIC_LEGACY);
+	assert_int_equal(
+		irqlab_vector_lapic_accept(irqlab_kernel_env(p->host)->vector, 0, 0xea, &got),
+		IRQLAB_LAPIC_NO_HANDLER);
 
 	alloc_n(p, nic, 1, false);
 	OK(p, request_range(p, nic, 0, 1));
 	EXPECT_TARGET(nic, 0, 1, 0x20);
-	assert_int_equal(irqlab_vector_lapic_accept(p->vector, 1, 0x20, &got),
-			 IRQLAB_LAPIC_HANDLED);
+	assert_int_equal(
+		irqlab_vector_lapic_accept(irqlab_kernel_env(p->host)->vector, 1, 0x20, &got),
+		IRQLAB_LAPIC_HANDLED);
 	assert_ptr_equal(got, irq_of(nic, 0));
 	/* The same vector on the other CPU is nobody's. */
-	assert_int_equal(irqlab_vector_lapic_accept(p->vector, 0, 0x20, &got),
-			 IRQLAB_LAPIC_NO_HANDLER);
+	assert_int_equal(
+		irqlab_vector_lapic_accept(irqlab_kernel_env(p->host)->vector, 0, 0x20, &got),
+		IRQLAB_LAPIC_NO_HANDLER);
 
 	/* Through the fabric: the placeholder on CPU 1 is spurious. */
 	irqlab_platform_deliver(p, nic, 0, &msg, &dl);
@@ -1213,13 +1234,16 @@ static void test_lapic_results(void **state)
 	assert_int_equal(dl.cpu, 1);
 	assert_int_equal(dl.vector, 0xef);
 
-	OK(p, irqlab_platform_cpu(p, 1, false));
-	assert_int_equal(irqlab_vector_lapic_accept(p->vector, 1, 0x20, &got),
-			 IRQLAB_LAPIC_CPU_OFFLINE);
-	assert_int_equal(irqlab_vector_lapic_accept(p->vector, 1, 0xef, &got),
-			 IRQLAB_LAPIC_CPU_OFFLINE);
-	assert_int_equal(irqlab_vector_lapic_accept(p->vector, 7, 0x20, &got),
-			 IRQLAB_LAPIC_CPU_OFFLINE);
+	OK(p, irqlab_platform_cpu(p->host, 1, false));
+	assert_int_equal(
+		irqlab_vector_lapic_accept(irqlab_kernel_env(p->host)->vector, 1, 0x20, &got),
+		IRQLAB_LAPIC_CPU_OFFLINE);
+	assert_int_equal(
+		irqlab_vector_lapic_accept(irqlab_kernel_env(p->host)->vector, 1, 0xef, &got),
+		IRQLAB_LAPIC_CPU_OFFLINE);
+	assert_int_equal(
+		irqlab_vector_lapic_accept(irqlab_kernel_env(p->host)->vector, 7, 0x20, &got),
+		IRQLAB_LAPIC_CPU_OFFLINE);
 	irqlab_platform_deliver(p, nic, 0, &msg, &dl);
 	assert_int_equal(dl.cls, IRQLAB_MSG_LOST);
 	assert_string_equal(dl.why, "the CPU is offline");
@@ -1257,9 +1281,9 @@ static void run_walk(const struct walk *w, struct walk_counts *c)
 	unsigned long n;
 
 	memset(c, 0, sizeof(*c));
-	irqlab_fault_arm(&p->fault, 0);
+	irqlab_fault_arm(p->fault, 0);
 	OK(p, w->op(p));
-	c->points = p->fault.points;
+	c->points = p->fault->points;
 	after_ok = dump(p);
 	assert_clean(p);
 	plat_free(p);
@@ -1274,17 +1298,26 @@ static void run_walk(const struct walk *w, struct walk_counts *c)
 		start = dump(p);
 		assert_dump_equal(before, start, w->name);
 		dump_free(start);
-		irqlab_fault_arm(&p->fault, n);
+		irqlab_fault_arm(p->fault, n);
 		err = w->op(p);
-		site = p->fault.failed_site;
-		injected = p->fault.failed_err;
-		irqlab_fault_arm(&p->fault, 0);
+		site = p->fault->failed_site;
+		injected = p->fault->failed_err;
+		irqlab_fault_arm(p->fault, 0);
 		if (!site)
 			fail_msg("%s: point %lu of %lu was never reached", w->name, n, c->points);
 		c->memory += strcmp(site, "memory") == 0;
 		c->vector += strcmp(site, "vector") == 0;
 		c->irte += strcmp(site, "irte") == 0;
 		assert_clean(p);
+		/*
+		 * A delivery cannot be undone: with no room to record its CPU it is counted as
+		 * unplaced, and the books (checked just above) still balance.
+		 */
+		if (err == 0 && strcmp(site, "counter") == 0) {
+			c->absorbed++;
+			plat_free(p);
+			continue;
+		}
 		if (err == 0) {
 			if (!w->absorbed)
 				fail_msg("%s: point %lu (%s) failed but the operation succeeded",
@@ -1315,9 +1348,9 @@ static void run_walk(const struct walk *w, struct walk_counts *c)
 
 	/* One past the last point: nothing fails. */
 	p = w->setup();
-	irqlab_fault_arm(&p->fault, c->points + 1);
+	irqlab_fault_arm(p->fault, c->points + 1);
 	OK(p, w->op(p));
-	assert_null(p->fault.failed_site);
+	assert_null(p->fault->failed_site);
 	plat_free(p);
 	dump_free(before);
 	dump_free(after_ok);
@@ -1349,14 +1382,14 @@ static int op_alloc3(struct irqlab_platform *p)
 {
 	unsigned granted;
 
-	return irqlab_platform_alloc(p, dev_of(p, "blk"), 3, 3, false, &granted);
+	return irqlab_platform_alloc(p->host, dev_of(p, "blk"), 3, 3, false, &granted);
 }
 
 static int op_alloc3_managed(struct irqlab_platform *p)
 {
 	unsigned granted;
 
-	return irqlab_platform_alloc(p, dev_of(p, "blk"), 3, 3, true, &granted);
+	return irqlab_platform_alloc(p->host, dev_of(p, "blk"), 3, 3, true, &granted);
 }
 
 static void test_walk_alloc(void **state)
@@ -1538,7 +1571,7 @@ static struct irqlab_platform *setup_mixed_ir(void)
 
 static int op_cpu1_offline(struct irqlab_platform *p)
 {
-	return irqlab_platform_cpu(p, 1, false);
+	return irqlab_platform_cpu(p->host, 1, false);
 }
 
 /* CPU 0 offline with the ISA interrupts and one device interrupt on it, IR on. */
@@ -1557,7 +1590,7 @@ static struct irqlab_platform *setup_isa_ir(void)
 
 static int op_cpu0_offline(struct irqlab_platform *p)
 {
-	return irqlab_platform_cpu(p, 0, false);
+	return irqlab_platform_cpu(p->host, 0, false);
 }
 
 /* 24->0:20 25->1:20 26->2:20, 25's affinity narrowed to {1,2}. */
@@ -1667,12 +1700,12 @@ static struct irqlab_platform *setup_restart(bool ir, bool pending)
 	OK(p, request_range(p, nvme, 0, 4));
 	EXPECT_TARGET(nvme, 1, 1, 0x20);
 	EXPECT_TARGET(nvme, 3, 1, 0x21);
-	OK(p, irqlab_platform_cpu(p, 1, false));
+	OK(p, irqlab_platform_cpu(p->host, 1, false));
 	assert_true(irq_of(nvme, 1)->managed_shutdown);
 	assert_true(irq_of(nvme, 3)->managed_shutdown);
 	/* A raise while shut down leaves a pending bit that a rollback must not lose. */
 	if (pending)
-		OK(p, irqlab_platform_raise(p, nvme, idx_range(1, 1), 1, 1));
+		OK(p, irqlab_platform_raise(p->host, nvme, idx_range(1, 1), 1, 1));
 	return p;
 }
 
@@ -1688,7 +1721,7 @@ static struct irqlab_platform *setup_restart_pending_ir(void)
 
 static int op_cpu1_online(struct irqlab_platform *p)
 {
-	return irqlab_platform_cpu(p, 1, true);
+	return irqlab_platform_cpu(p->host, 1, true);
 }
 
 static void test_walk_online(void **state)
