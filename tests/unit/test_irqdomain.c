@@ -23,7 +23,8 @@
 struct fake_pool {
 	bool used[POOL_SLOTS];
 	unsigned nr_used;
-	int fail_activate; /* make this level's activate fail with this error */
+	int fail_activate;	  /* make this level's activate fail with this error */
+	const char *fail_prepare; /* the level whose prepare fails (-ENOSPC), or NULL */
 	char log[256];
 };
 
@@ -92,6 +93,21 @@ static void level_deactivate(struct irqlab_domain *d, struct irqlab_irq_data *da
 	log_step(pool_of(d), "off", d);
 }
 
+static int level_prepare(struct irqlab_irq_data *data, const struct irqlab_cpumask *mask)
+{
+	struct fake_pool *p = pool_of(data->domain);
+
+	if (p->fail_prepare && strcmp(data->domain->name, p->fail_prepare) == 0)
+		return -ENOSPC;
+	log_step(p, mask ? "prep-move" : "prep", data->domain);
+	return 0;
+}
+
+static void level_abort(struct irqlab_irq_data *data)
+{
+	log_step(pool_of(data->domain), "abort", data->domain);
+}
+
 static int root_check(struct irqlab_domain *d, struct irqlab_strbuf *why)
 {
 	struct fake_pool *p = d->priv;
@@ -122,6 +138,8 @@ static int root_accept(struct irqlab_domain *d, unsigned required, struct irqlab
 }
 
 static const struct irqlab_domain_ops root_ops = {
+	.prepare = level_prepare,
+	.abort = level_abort,
 	.alloc = root_alloc,
 	.free = root_free,
 	.activate = level_activate,
@@ -197,6 +215,8 @@ static int mid_check(struct irqlab_domain *d, struct irqlab_strbuf *why)
 }
 
 static const struct irqlab_domain_ops mid_ops = {
+	.prepare = level_prepare,
+	.abort = level_abort,
 	.alloc = mid_alloc,
 	.free = mid_free,
 	.activate = level_activate,
@@ -206,6 +226,8 @@ static const struct irqlab_domain_ops mid_ops = {
 };
 
 static const struct irqlab_domain_ops bus_ops = {
+	.prepare = level_prepare,
+	.abort = level_abort,
 	.alloc = passthrough_alloc,
 	.free = passthrough_free,
 	.activate = level_activate,
@@ -384,6 +406,65 @@ static void test_activation_order(void **state)
 	assert_kernel_clean(f->k);
 }
 
+/* Prepare walks root first; a level that fails leaves the levels below it aborted. */
+static void test_prepare_order_and_rollback(void **state)
+{
+	struct fixture *f = *state;
+	struct irqlab_alloc_info info = {0};
+	struct irqlab_cpumask mask;
+	struct irqlab_irq *irq;
+
+	irqlab_cpumask_zero(&mask);
+	irqlab_cpumask_set(&mask, 1);
+	assert_int_equal(irqlab_irqs_alloc(f->bus, 1, &info, &irq), 0);
+	assert_int_equal(irqlab_irq_prepare(irq, NULL), 0);
+	assert_string_equal(f->pool.log, "prep:fake-root prep:fake-mid prep:fake-bus");
+	f->pool.log[0] = '\0';
+	irqlab_irq_abort(irq);
+	assert_string_equal(f->pool.log, "abort:fake-bus abort:fake-mid abort:fake-root");
+	f->pool.log[0] = '\0';
+	assert_int_equal(irqlab_irq_prepare(irq, &mask), 0);
+	assert_string_equal(f->pool.log,
+			    "prep-move:fake-root prep-move:fake-mid prep-move:fake-bus");
+
+	f->pool.log[0] = '\0';
+	f->pool.fail_prepare = "fake-mid";
+	assert_int_equal(irqlab_irq_prepare(irq, NULL), -ENOSPC);
+	assert_string_equal(f->pool.log, "prep:fake-root abort:fake-root");
+	f->pool.log[0] = '\0';
+	f->pool.fail_prepare = "fake-root";
+	assert_int_equal(irqlab_irq_prepare(irq, NULL), -ENOSPC);
+	assert_string_equal(f->pool.log, "");
+	f->pool.log[0] = '\0';
+	f->pool.fail_prepare = "fake-bus";
+	assert_int_equal(irqlab_irq_prepare(irq, NULL), -ENOSPC);
+	assert_string_equal(f->pool.log,
+			    "prep:fake-root prep:fake-mid abort:fake-mid abort:fake-root");
+	assert_kernel_clean(f->k);
+}
+
+/* One error per operation: the deepest reason is kept, callers add context in front. */
+static void test_error_value(void **state)
+{
+	struct fixture *f = *state;
+	struct irqlab_error shared;
+
+	irqlab_error_clear(&shared);
+	f->k->error = &shared;
+	assert_int_equal(irqlab_kernel_fail(f->k, -ENOSPC, "vector %u: none free", 3), -ENOSPC);
+	assert_int_equal(irqlab_kernel_fail(f->k, -EINVAL, "later: ignored"), -EINVAL);
+	assert_int_equal(shared.code, -ENOSPC);
+	assert_int_equal(irqlab_error_prefix(&shared, "device %s", "nic0"), -ENOSPC);
+	assert_string_equal(irqlab_kernel_error(f->k), "device nic0: vector 3: none free");
+	irqlab_kernel_clear_error(f->k);
+	assert_int_equal(shared.code, 0);
+	assert_string_equal(shared.msg, "");
+	/* Nothing failed: no context is invented. */
+	assert_int_equal(irqlab_error_prefix(&shared, "device %s", "nic0"), 0);
+	assert_string_equal(shared.msg, "");
+	f->k->error = &f->k->own_error;
+}
+
 static void test_negotiation(void **state)
 {
 	struct fixture *f = *state;
@@ -499,6 +580,8 @@ int main(void)
 		cmocka_unit_test_setup_teardown(test_fault_walk, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_activation_order, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_negotiation, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_prepare_order_and_rollback, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_error_value, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_destroy, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_check_detects_corruption, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_kernel_free_with_live_irqs, setup, teardown),
