@@ -7,6 +7,8 @@
 #
 # usage: bench/callgrind-ir.sh [BENCH_BINARY]   (REPS=N, CONFIGS="random hot ..." to change)
 set -eu
+# Figures with a decimal point in every locale: awk (mawk) prints 12,5 in de_DE.UTF-8.
+export LC_ALL=C
 
 bench=${1:-build-ir/bench_ir_remap}
 reps=${REPS:-409600}

@@ -7,6 +7,8 @@
 #
 # usage: bench/callgrind-irte.sh [--scan] [BENCH_BINARY]   (REPS=N to change the call count)
 set -eu
+# Figures with a decimal point in every locale: awk (mawk) prints 12,5 in de_DE.UTF-8.
+export LC_ALL=C
 
 impl=tree
 alloc_fn=irqlab_irte_alloc_block

@@ -7,6 +7,8 @@
 #
 # usage: bench/callgrind.sh [path/to/bench_vector_matrix] [CPUS...]
 set -eu
+# Figures with a decimal point in every locale: awk (mawk) prints 12,5 in de_DE.UTF-8.
+export LC_ALL=C
 
 bench=${1:-build/bench_vector_matrix}
 [ $# -gt 0 ] && shift

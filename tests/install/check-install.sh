@@ -5,8 +5,12 @@ set -eu
 build=$1
 cc=${2:-cc}
 flags=${3:-}
-prefix=$(mktemp -d)
+# The scratch prefix lives in the build directory, which the build has shown to be writable
+# and to run programs: TMPDIR may be missing or mounted noexec. A DESTDIR in the caller's
+# environment would send the install elsewhere.
+prefix=$(mktemp -d "$build/install-test.XXXXXX")
 trap 'rm -rf "$prefix"' EXIT
+unset DESTDIR
 cmake --install "$build" --prefix "$prefix" >/dev/null
 pc=$(find "$prefix" -name irqlab.pc)
 export PKG_CONFIG_PATH=$(dirname "$pc")
