@@ -473,26 +473,7 @@ static int run_show(struct runner *r, const struct scn_ctx *c)
 	irqlab_out_uint(&r->out, "line", NULL, c->st->line);
 	irqlab_out_text(&r->out, "--- %s (line %u)\n", irqlab_scn_kind_name(c->st->kind),
 			c->st->line);
-	switch (c->st->kind) {
-	case IRQLAB_SCN_SHOW_DOMAINS:
-		irqlab_show_domains(&r->out, c->p);
-		break;
-	case IRQLAB_SCN_SHOW_VECTORS:
-		irqlab_show_vectors(&r->out, c->p, c->cpu);
-		break;
-	case IRQLAB_SCN_SHOW_IRQ:
-		irqlab_show_irq(&r->out, c->p, c->dev, c->index);
-		break;
-	case IRQLAB_SCN_SHOW_IRTES:
-		irqlab_show_irtes(&r->out, c->p);
-		break;
-	case IRQLAB_SCN_SHOW_FAULTS:
-		irqlab_show_faults(&r->out, c->p);
-		break;
-	default:
-		irqlab_show_stats(&r->out, c->p);
-		break;
-	}
+	irqlab_show_topic_of(c->st->kind)->print(&r->out, c);
 	irqlab_out_close_object(&r->out);
 	return 0;
 }

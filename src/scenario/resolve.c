@@ -35,7 +35,7 @@ static const char *stmt_name(const struct scn_ctx *c)
 /* in=host, or a VM's name: the host is the only kernel so far. */
 static int resolve_kernel(struct scn_ctx *c, struct irqlab_scn_error *err)
 {
-	const struct irqlab_scn_arg *in = irqlab_scn_arg(c->st, "in");
+	const struct irqlab_scn_arg *in = c->st ? irqlab_scn_arg(c->st, "in") : NULL;
 
 	if (in && !in->implicit && strcmp(in->v.str, "host") != 0)
 		return resolve_error(

@@ -36,8 +36,9 @@ struct scn_ctx {
 };
 
 /*
- * Fills @c for @st run against @p (NULL before the host exists). Returns 0, or -EINVAL with
- * @err saying which word cannot be resolved and why. Release @c with scn_ctx_release().
+ * Fills @c for @st run against @p (NULL before the host exists); a NULL @st (with no @needs)
+ * is the state after the run, seen from the host. Returns 0, or -EINVAL with @err saying
+ * which word cannot be resolved and why. Release @c with scn_ctx_release().
  */
 int scn_resolve(struct irqlab_platform *p, const struct irqlab_scn_stmt *st, unsigned needs,
 		struct scn_ctx *c, struct irqlab_scn_error *err);

@@ -109,20 +109,16 @@ static const char *result_name(int result)
 					    : "internal-error";
 }
 
-static int show_topic(struct runner *r, const char *topic)
+/* After the run, irqlab show FILE TOPIC: the topic as the host kernel sees it. */
+static int show_topic(struct runner *r, const char *name)
 {
-	if (strcmp(topic, "domains") == 0)
-		irqlab_show_domains(&r->out, r->p);
-	else if (strcmp(topic, "vectors") == 0)
-		irqlab_show_vectors(&r->out, r->p, IRQLAB_MAX_CPUS);
-	else if (strcmp(topic, "irtes") == 0)
-		irqlab_show_irtes(&r->out, r->p);
-	else if (strcmp(topic, "faults") == 0)
-		irqlab_show_faults(&r->out, r->p);
-	else if (strcmp(topic, "stats") == 0)
-		irqlab_show_stats(&r->out, r->p);
-	else
+	const struct irqlab_show_topic *topic = irqlab_show_topic_find(name);
+	struct scn_ctx c;
+
+	if (!topic || scn_resolve(r->p, NULL, 0, &c, &r->err))
 		return -EINVAL;
+	topic->print(&r->out, &c);
+	scn_ctx_release(&c);
 	return 0;
 }
 
@@ -176,10 +172,10 @@ int irqlab_run_buffer(const char *name, const void *buf, size_t len,
 	if (opts->show && !r.error) {
 		irqlab_out_open_object(&r.out, "show");
 		if (show_topic(&r, opts->show)) {
-			fprintf(opts->err,
-				"irqlab show: unknown topic '%s' (domains, vectors, irtes, faults, "
-				"stats)\n",
-				opts->show);
+			char topics[128];
+
+			fprintf(opts->err, "irqlab show: unknown topic '%s' (%s)\n", opts->show,
+				irqlab_show_topic_names(topics, sizeof(topics)));
 			result = IRQLAB_RUN_ERROR;
 		}
 		irqlab_out_close_object(&r.out);
