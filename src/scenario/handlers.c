@@ -41,14 +41,13 @@ static int run_host(struct runner *r, const struct scn_ctx *c)
 {
 	const struct irqlab_scn_stmt *st = c->st;
 	struct irqlab_platform_config cfg = {
-		.ncpus = (unsigned)irqlab_scn_get_num(st, "cpus", 1),
-		.ir = irqlab_scn_get_flag(st, "ir", true),
-		.irtes = (unsigned)irqlab_scn_get_num(st, "irtes", 65536),
-		.cfi = irqlab_scn_get_choice(st, "cfi", IRQLAB_SCN_CFI_BLOCK) ==
-		       IRQLAB_SCN_CFI_ALLOW,
-		.legacy = irqlab_scn_get_flag(st, "legacy", true),
-		.extdest = irqlab_scn_get_flag(st, "extdest", false),
-		.ims = (enum irqlab_ims_policy)irqlab_scn_get_choice(st, "ims", IRQLAB_SCN_IMS_IR),
+		.ncpus = (unsigned)scn_value(st, "cpus")->num,
+		.ir = scn_value(st, "ir")->flag,
+		.irtes = (unsigned)scn_value(st, "irtes")->num,
+		.cfi = scn_value(st, "cfi")->choice == IRQLAB_SCN_CFI_ALLOW,
+		.legacy = scn_value(st, "legacy")->flag,
+		.extdest = scn_value(st, "extdest")->flag,
+		.ims = (enum irqlab_ims_policy)scn_value(st, "ims")->choice,
 	};
 	char why[IRQLAB_SCN_MSG_MAX];
 
@@ -88,25 +87,27 @@ static int run_device(struct runner *r, const struct scn_ctx *c)
 	if (irqlab_scn_arg(st, "intx")) {
 		cfg.kind = IRQLAB_DEV_INTX;
 		cfg.nr = 1;
-		cfg.intx_pin = (unsigned)irqlab_scn_get_choice(st, "intx", IRQLAB_SCN_PIN_A);
-		cfg.gsi = (unsigned)irqlab_scn_get_num(st, "gsi", 0);
-		/* PCI INTx is level-triggered and active low by convention. */
+		cfg.intx_pin = scn_value(st, "intx")->choice;
+		cfg.gsi = (unsigned)scn_value(st, "gsi")->num;
+		/*
+		 * The language gives trigger= and polarity= no default: the model takes PCI's
+		 * convention, INTx level-triggered and active low.
+		 */
 		cfg.level = irqlab_scn_get_choice(st, "trigger", IRQLAB_SCN_TRIGGER_LEVEL) ==
 			    IRQLAB_SCN_TRIGGER_LEVEL;
 		cfg.active_low = irqlab_scn_get_choice(st, "polarity", IRQLAB_SCN_POLARITY_LOW) ==
 				 IRQLAB_SCN_POLARITY_LOW;
 	} else if (irqlab_scn_arg(st, "msi")) {
 		cfg.kind = IRQLAB_DEV_MSI;
-		cfg.nr = (unsigned)irqlab_scn_get_num(st, "msi", 1);
-		cfg.maskable = irqlab_scn_get_flag(st, "maskable", true);
+		cfg.nr = (unsigned)scn_value(st, "msi")->num;
+		cfg.maskable = scn_value(st, "maskable")->flag;
 	} else if (irqlab_scn_arg(st, "msix")) {
 		cfg.kind = IRQLAB_DEV_MSIX;
-		cfg.nr = (unsigned)irqlab_scn_get_num(st, "msix", 1);
+		cfg.nr = (unsigned)scn_value(st, "msix")->num;
 	} else {
 		cfg.kind = IRQLAB_DEV_IMS;
-		cfg.nr = (unsigned)irqlab_scn_get_num(st, "ims", 1);
-		cfg.queue_store = irqlab_scn_get_choice(st, "store", IRQLAB_SCN_STORE_DEVICE) ==
-				  IRQLAB_SCN_STORE_QUEUE;
+		cfg.nr = (unsigned)scn_value(st, "ims")->num;
+		cfg.queue_store = scn_value(st, "store")->choice == IRQLAB_SCN_STORE_QUEUE;
 	}
 	if (bdf && !bdf->implicit)
 		cfg.rid = (uint16_t)(bdf->v.bdf.bus << 8 | bdf->v.bdf.dev << 3 | bdf->v.bdf.fn);
@@ -129,12 +130,11 @@ static int run_assign(struct runner *r, const struct scn_ctx *c)
 
 static int run_alloc(struct runner *r, const struct scn_ctx *c)
 {
-	const struct irqlab_scn_arg *count = irqlab_scn_arg(c->st, "count");
+	const struct irqlab_scn_value *count = scn_value(c->st, "count");
 
 	r->prev_granted = 0;
-	return irqlab_platform_alloc(c->p, c->dev, count->v.count.min, count->v.count.max,
-				     irqlab_scn_get_flag(c->st, "managed", false),
-				     &r->prev_granted);
+	return irqlab_platform_alloc(c->p, c->dev, count->count.min, count->count.max,
+				     scn_value(c->st, "managed")->flag, &r->prev_granted);
 }
 
 static int run_request(struct runner *r, const struct scn_ctx *c)
@@ -180,13 +180,13 @@ static int run_unmask(struct runner *r, const struct scn_ctx *c)
 static int run_raise(struct runner *r, const struct scn_ctx *c)
 {
 	return irqlab_platform_raise(c->p, c->dev, c->idx, c->n,
-				     (unsigned)irqlab_scn_get_num(c->st, "count", 1));
+				     (unsigned)scn_value(c->st, "count")->num);
 }
 
 static int run_store(struct runner *r, const struct scn_ctx *c)
 {
-	return irqlab_platform_store(c->p, c->dev, c->index, irqlab_scn_get_num(c->st, "addr", 0),
-				     (uint32_t)irqlab_scn_get_num(c->st, "data", 0));
+	return irqlab_platform_store(c->p, c->dev, c->index, scn_value(c->st, "addr")->num,
+				     (uint32_t)scn_value(c->st, "data")->num);
 }
 
 static int run_eoi(struct runner *r, const struct scn_ctx *c)
@@ -194,9 +194,7 @@ static int run_eoi(struct runner *r, const struct scn_ctx *c)
 	return irqlab_platform_eoi(c->p, c->dev);
 }
 
-static const char *const style_names[] = {"auto", "naive", "deferred"};
-
-static void print_race(struct runner *r, const struct scn_ctx *c, int style)
+static void print_race(struct runner *r, const struct scn_ctx *c)
 {
 	struct irqlab_out *o = &r->out;
 
@@ -207,7 +205,7 @@ static void print_race(struct runner *r, const struct scn_ctx *c, int style)
 	irqlab_out_uint(o, "line", NULL, c->st->line);
 	irqlab_out_str(o, "device", "--- race %s", c->dev->name);
 	irqlab_out_uint(o, "index", " index %llu", c->index);
-	irqlab_out_str(o, "style", " style=%s", style_names[style]);
+	irqlab_out_str(o, "style", " style=%s", scn_value(c->st, "style")->word);
 	irqlab_out_uint(o, "line", " (line %llu)\n", c->st->line);
 	irqlab_out_open_array(o, "points");
 	for (unsigned i = 0; i < r->race.n; i++) {
@@ -235,13 +233,13 @@ static int run_race(struct runner *r, const struct scn_ctx *c)
 {
 	static const enum irqlab_msi_update_style styles[] = {
 		IRQLAB_MSI_UPDATE_AUTO, IRQLAB_MSI_UPDATE_NAIVE, IRQLAB_MSI_UPDATE_DEFERRED};
-	int style = irqlab_scn_get_choice(c->st, "style", IRQLAB_SCN_STYLE_AUTO);
+	unsigned style = scn_value(c->st, "style")->choice;
 	int err;
 
 	err = irqlab_platform_race(c->p, c->dev, c->index, &c->cpus, styles[style], &r->race);
 	r->have_race = !err;
 	if (!err)
-		print_race(r, c, style);
+		print_race(r, c);
 	return err;
 }
 
@@ -249,7 +247,7 @@ static int run_race(struct runner *r, const struct scn_ctx *c)
 
 static void expect_count(struct runner *r, const struct scn_ctx *c, unsigned long long seen)
 {
-	unsigned long long want = irqlab_scn_get_num(c->st, "count", 0);
+	unsigned long long want = scn_value(c->st, "count")->num;
 	char e[32], s[32];
 
 	snprintf(e, sizeof(e), "%llu", want);
@@ -283,7 +281,7 @@ static int expect_ok(struct runner *r, const struct scn_ctx *c)
 
 static int expect_error(struct runner *r, const struct scn_ctx *c)
 {
-	int want = irqlab_scn_arg(c->st, "error")->v.err;
+	int want = scn_value(c->st, "error")->err;
 	char e[64], s[IRQLAB_SCN_MSG_MAX + 64];
 	int err = prev_outcome(r, c, s, sizeof(s));
 
@@ -296,7 +294,7 @@ static int expect_error(struct runner *r, const struct scn_ctx *c)
 
 static int expect_granted(struct runner *r, const struct scn_ctx *c)
 {
-	unsigned long long want = irqlab_scn_get_num(c->st, "granted", 0);
+	unsigned long long want = scn_value(c->st, "granted")->num;
 	char e[64], s[IRQLAB_SCN_MSG_MAX + 64];
 	int err = prev_outcome(r, c, s, sizeof(s));
 
@@ -361,8 +359,8 @@ static int expect_spurious(struct runner *r, const struct scn_ctx *c)
 
 static int expect_message(struct runner *r, const struct scn_ctx *c)
 {
-	uint64_t addr = irqlab_scn_get_num(c->st, "addr", 0), seen_addr;
-	uint32_t data = (uint32_t)irqlab_scn_get_num(c->st, "data", 0);
+	uint64_t addr = scn_value(c->st, "addr")->num, seen_addr;
+	uint32_t data = (uint32_t)scn_value(c->st, "data")->num;
 	struct irqlab_msi_msg msg;
 	char e[96], s[96];
 
@@ -379,7 +377,7 @@ static int expect_message(struct runner *r, const struct scn_ctx *c)
 
 static int expect_vector(struct runner *r, const struct scn_ctx *c)
 {
-	unsigned vector = (unsigned)irqlab_scn_get_num(c->st, "vector", 0);
+	unsigned vector = (unsigned)scn_value(c->st, "vector")->num;
 	struct irqlab_irq *irq = c->dev->entries[c->index].irq;
 	struct irqlab_irq_cfg cfg;
 	char e[96], s[96];
@@ -397,7 +395,7 @@ static int expect_vector(struct runner *r, const struct scn_ctx *c)
 
 static int expect_irtes(struct runner *r, const struct scn_ctx *c)
 {
-	unsigned long long want = irqlab_scn_get_num(c->st, "used", 0);
+	unsigned long long want = scn_value(c->st, "used")->num;
 	unsigned long long seen = c->p->ir ? irqlab_ir_unit_used(c->p->ir) : 0;
 	char e[32], s[32];
 

@@ -114,8 +114,8 @@ static int check_host(const struct irqlab_scn_stmt *stmt, struct irqlab_scn_erro
 {
 	const struct irqlab_scn_arg *cpus = irqlab_scn_arg(stmt, "cpus");
 
-	if (cpus && cpus->v.num > 255 && !irqlab_scn_get_flag(stmt, "ir", true) &&
-	    !irqlab_scn_get_flag(stmt, "extdest", false))
+	if (cpus && cpus->v.num > 255 && !irqlab_scn_arg(stmt, "ir")->v.flag &&
+	    !irqlab_scn_arg(stmt, "extdest")->v.flag)
 		return scn_error_at(err, cpus->line, cpus->col,
 				    "host: cpus=%llu needs ir=on or extdest=on (an 8-bit "
 				    "destination reaches APIC ids 0..254)",
