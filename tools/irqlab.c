@@ -9,15 +9,20 @@
 
 #include "irqlab/version.h"
 #include "scenario/runner.h"
+#include "scenario/show.h"
 
-static const char usage_main[] =
+/* The column where the commands' descriptions start. */
+#define HELP_COLUMN 42
+
+static const char usage_main_head[] =
 	"usage: irqlab <command> [options]\n"
 	"\n"
 	"commands:\n"
 	"  run [--json] [--seed N] [-v] FILE...   run scenario scripts and check their "
 	"expectations\n"
-	"  show [--json] FILE TOPIC                run FILE, then show TOPIC of its final state\n"
-	"                                          (domains, vectors, irtes, faults, stats)\n"
+	"  show [--json] FILE TOPIC                run FILE, then show TOPIC of its final state\n";
+
+static const char usage_main_tail[] =
 	"  help [COMMAND]                          this text, or a command's\n"
 	"\n"
 	"options:\n"
@@ -43,18 +48,36 @@ static const char usage_run[] =
 	"\n"
 	"Exit status: 0 all pass, 1 an expectation failed, 2 an error in a scenario.\n";
 
-static const char usage_show[] =
+static const char usage_show_head[] =
 	"usage: irqlab show [--json] FILE TOPIC\n"
 	"\n"
-	"Runs FILE quietly, then prints one view of the final state. TOPIC is one of:\n"
-	"  domains   the interrupt-domain hierarchy and how many interrupts each holds\n"
-	"  vectors   every CPU's vector counters and which interrupt owns each vector\n"
-	"  irtes     the present entries of the IR unit's table, decoded and raw\n"
-	"  faults    the faults the IR unit recorded\n"
-	"  stats     messages by class, deliveries per CPU and per device entry\n"
-	"\n"
-	"  --json      print the view as a JSON document\n"
-	"  -h, --help  this text\n";
+	"Runs FILE quietly, then prints one view of the final state. TOPIC is one of:\n";
+
+static const char usage_show_tail[] = "\n"
+				      "  --json      print the view as a JSON document\n"
+				      "  -h, --help  this text\n";
+
+/* The topics come from the table the runner shows them with. */
+static void usage_main(FILE *f)
+{
+	char topics[128];
+
+	fputs(usage_main_head, f);
+	fprintf(f, "%*s(%s)\n", HELP_COLUMN, "", irqlab_show_topic_names(topics, sizeof(topics)));
+	fputs(usage_main_tail, f);
+}
+
+static void usage_show(FILE *f)
+{
+	fputs(usage_show_head, f);
+	for (size_t i = 0; i < irqlab_show_nr_topics; i++) {
+		const struct irqlab_show_topic *t = &irqlab_show_topics[i];
+
+		if (!t->needs_entry)
+			fprintf(f, "  %-9s %s\n", t->name, t->help);
+	}
+	fputs(usage_show_tail, f);
+}
 
 static int parse_seed(const char *s, unsigned long *seed)
 {
@@ -124,23 +147,25 @@ static int cmd_show(int argc, char **argv)
 		if (strcmp(argv[i], "--json") == 0) {
 			opts.json = true;
 		} else if (strcmp(argv[i], "-h") == 0 || strcmp(argv[i], "--help") == 0) {
-			fputs(usage_show, stdout);
+			usage_show(stdout);
 			return 0;
 		} else if (argv[i][0] == '-' && argv[i][1]) {
-			fprintf(stderr, "irqlab show: unknown option '%s'\n%s", argv[i],
-				usage_show);
+			fprintf(stderr, "irqlab show: unknown option '%s'\n", argv[i]);
+			usage_show(stderr);
 			return IRQLAB_RUN_ERROR;
 		} else if (!file) {
 			file = argv[i];
 		} else if (!opts.show) {
 			opts.show = argv[i];
 		} else {
-			fprintf(stderr, "irqlab show: one FILE and one TOPIC\n%s", usage_show);
+			fprintf(stderr, "irqlab show: one FILE and one TOPIC\n");
+			usage_show(stderr);
 			return IRQLAB_RUN_ERROR;
 		}
 	}
 	if (!file || !opts.show) {
-		fprintf(stderr, "irqlab show: needs FILE and TOPIC\n%s", usage_show);
+		fprintf(stderr, "irqlab show: needs FILE and TOPIC\n");
+		usage_show(stderr);
 		return IRQLAB_RUN_ERROR;
 	}
 	return irqlab_run_file(file, &opts);
@@ -151,7 +176,7 @@ int main(int argc, char **argv)
 	const char *cmd = argc > 1 ? argv[1] : NULL;
 
 	if (!cmd) {
-		fputs(usage_main, stderr);
+		usage_main(stderr);
 		return IRQLAB_RUN_ERROR;
 	}
 	if (strcmp(cmd, "-V") == 0 || strcmp(cmd, "--version") == 0) {
@@ -159,22 +184,23 @@ int main(int argc, char **argv)
 		return 0;
 	}
 	if (strcmp(cmd, "-h") == 0 || strcmp(cmd, "--help") == 0) {
-		fputs(usage_main, stdout);
+		usage_main(stdout);
 		return 0;
 	}
 	if (strcmp(cmd, "help") == 0) {
 		if (argc > 2 && strcmp(argv[2], "run") == 0)
 			fputs(usage_run, stdout);
 		else if (argc > 2 && strcmp(argv[2], "show") == 0)
-			fputs(usage_show, stdout);
+			usage_show(stdout);
 		else
-			fputs(usage_main, stdout);
+			usage_main(stdout);
 		return 0;
 	}
 	if (strcmp(cmd, "run") == 0)
 		return cmd_run(argc - 1, argv + 1);
 	if (strcmp(cmd, "show") == 0)
 		return cmd_show(argc - 1, argv + 1);
-	fprintf(stderr, "irqlab: unknown command '%s'\n%s", cmd, usage_main);
+	fprintf(stderr, "irqlab: unknown command '%s'\n", cmd);
+	usage_main(stderr);
 	return IRQLAB_RUN_ERROR;
 }

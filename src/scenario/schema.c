@@ -6,12 +6,29 @@
  */
 #include <stdint.h>
 
+#include "iommu/irte_alloc.h"
+#include "irqlab/cpumask.h"
+#include "irqlab/msi.h"
+#include "irqlab/msix.h"
 #include "scenario/scn_internal.h"
 
-#define MAX_CPUS  8192u
-#define MAX_INDEX 65535u     /* MSI-X entries, IMS slots, MSI vectors: 0-based */
-#define MAX_COUNT UINT32_MAX /* counters in expectations */
-#define MAX_RAISE 1000000u   /* messages one raise sends: bounded, so a run always ends */
+/*
+ * Every limit of the language is stated here once; those the hardware or the model sets are
+ * taken from the header that states them. The runner and the command read them from here.
+ */
+#define MAX_CPUS    IRQLAB_MAX_CPUS
+#define MAX_IRTES   IRQLAB_IRTE_MAX_ENTRIES
+#define MAX_MSI	    (1u << IRQLAB_MSI_MAX_LOG2_VECTORS)
+#define MAX_MSIX    IRQLAB_MSIX_MAX_ENTRIES
+#define MAX_IMS	    65536u /* IMS slots of one device: a limit of the language */
+#define MAX_GSI	    1023u
+#define MAX_ENTRIES MAX_IMS	       /* the largest device: MSI-X entries, IMS slots, ... */
+#define MAX_INDEX   (MAX_ENTRIES - 1u) /* 0-based */
+#define MAX_COUNT   UINT32_MAX	       /* counters in expectations */
+#define MAX_RAISE   1000000u	       /* messages one raise sends: bounded, so a run ends */
+#define MAX_VECTOR  255u	       /* x86 vectors of one CPU: 0..255 */
+#define MAX_RACE    64u		       /* points of one race */
+_Static_assert(MAX_MSIX <= MAX_ENTRIES && MAX_MSI <= MAX_ENTRIES, "MAX_ENTRIES is the largest");
 
 static const char *const on_off[] = {"off", "on", NULL};
 static const char *const no_yes[] = {"no", "yes", NULL};
@@ -97,8 +114,8 @@ static int check_host(const struct irqlab_scn_stmt *stmt, struct irqlab_scn_erro
 {
 	const struct irqlab_scn_arg *cpus = irqlab_scn_arg(stmt, "cpus");
 
-	if (cpus && cpus->v.num > 255 && !irqlab_scn_get_flag(stmt, "ir", true) &&
-	    !irqlab_scn_get_flag(stmt, "extdest", false))
+	if (cpus && cpus->v.num > 255 && !irqlab_scn_arg(stmt, "ir")->v.flag &&
+	    !irqlab_scn_arg(stmt, "extdest")->v.flag)
 		return scn_error_at(err, cpus->line, cpus->col,
 				    "host: cpus=%llu needs ir=on or extdest=on (an 8-bit "
 				    "destination reaches APIC ids 0..254)",
@@ -113,7 +130,7 @@ const struct scn_spec scn_specs[IRQLAB_SCN_NR_KINDS] = {
 		.keys = {
 			INT("cpus", 1, MAX_CPUS, .flags = SCN_REQ),
 			BOOL("ir", .def = "on"),
-			INT("irtes", 1, 65536, .flags = SCN_POW2, .def = "65536"),
+			INT("irtes", 1, MAX_IRTES, .flags = SCN_POW2, .def = "65536"),
 			ENUM("cfi", cfi_words, .def = "block"),
 			BOOL("legacy", .def = "on"),
 			BOOL("extdest", .def = "off"),
@@ -142,13 +159,13 @@ const struct scn_spec scn_specs[IRQLAB_SCN_NR_KINDS] = {
 		.keys = {
 			NAME("in", .def = "host"),
 			{ .name = "bdf", .type = IRQLAB_SCN_T_BDF },
-			INT("msi", 1, 32, .flags = SCN_LEADER | SCN_POW2, .group = 1),
+			INT("msi", 1, MAX_MSI, .flags = SCN_LEADER | SCN_POW2, .group = 1),
 			BOOL("maskable", .group = 1, .def = "on"),
-			INT("msix", 1, 2048, .flags = SCN_LEADER, .group = 2),
-			INT("ims", 1, 65536, .flags = SCN_LEADER, .group = 3),
+			INT("msix", 1, MAX_MSIX, .flags = SCN_LEADER, .group = 2),
+			INT("ims", 1, MAX_IMS, .flags = SCN_LEADER, .group = 3),
 			ENUM("store", store_words, .flags = SCN_REQ, .group = 3),
 			ENUM("intx", pin_words, .flags = SCN_LEADER, .group = 4),
-			INT("gsi", 0, 1023, .flags = SCN_REQ, .group = 4),
+			INT("gsi", 0, MAX_GSI, .flags = SCN_REQ, .group = 4),
 			ENUM("trigger", trigger_words, .group = 4),
 			ENUM("polarity", polarity_words, .group = 4),
 		},
@@ -165,7 +182,7 @@ const struct scn_spec scn_specs[IRQLAB_SCN_NR_KINDS] = {
 		.pos = { DEV },
 		.keys = {
 			{ .name = "count", .type = IRQLAB_SCN_T_COUNT, .flags = SCN_REQ,
-			  .min = 1, .max = 65536 },
+			  .min = 1, .max = MAX_ENTRIES },
 			BOOL("managed", .def = "off"),
 		},
 	},
@@ -233,7 +250,7 @@ const struct scn_spec scn_specs[IRQLAB_SCN_NR_KINDS] = {
 	[IRQLAB_SCN_EXPECT_GRANTED] = {
 		.name = "expect granted", .verb = "expect", .sub = "granted",
 		.flags = SCN_SUB_IS_KEY,
-		.keys = { INT("granted", 0, 65536, .flags = SCN_REQ) },
+		.keys = { INT("granted", 0, MAX_ENTRIES, .flags = SCN_REQ) },
 	},
 	[IRQLAB_SCN_EXPECT_DELIVERED] = {
 		.name = "expect delivered", .verb = "expect", .sub = "delivered",
@@ -265,7 +282,7 @@ const struct scn_spec scn_specs[IRQLAB_SCN_NR_KINDS] = {
 		.keys = {
 			INDEX,
 			CPU_KEY(.flags = SCN_REQ),
-			INT("vector", 0, 255, .flags = SCN_REQ),
+			INT("vector", 0, MAX_VECTOR, .flags = SCN_REQ),
 		},
 	},
 	[IRQLAB_SCN_EXPECT_IRTES] = {
@@ -274,7 +291,7 @@ const struct scn_spec scn_specs[IRQLAB_SCN_NR_KINDS] = {
 	},
 	[IRQLAB_SCN_EXPECT_FREE_VECTORS] = {
 		.name = "expect free-vectors", .verb = "expect", .sub = "free-vectors",
-		.keys = { CPU_KEY(.flags = SCN_REQ), IN, INT("count", 0, 256, .flags = SCN_REQ) },
+		.keys = { CPU_KEY(.flags = SCN_REQ), IN, INT("count", 0, MAX_VECTOR + 1, .flags = SCN_REQ) },
 	},
 	[IRQLAB_SCN_EXPECT_HYPERCALLS] = {
 		.name = "expect hypercalls", .verb = "expect", .sub = "hypercalls",
@@ -293,10 +310,10 @@ const struct scn_spec scn_specs[IRQLAB_SCN_NR_KINDS] = {
 	[IRQLAB_SCN_EXPECT_RACE] = {
 		.name = "expect race", .verb = "expect", .sub = "race",
 		.keys = {
-			INT("points", 0, 64),
-			INT("delivered", 0, 64),
-			INT("lost", 0, 64),
-			INT("spurious", 0, 64),
+			INT("points", 0, MAX_RACE),
+			INT("delivered", 0, MAX_RACE),
+			INT("lost", 0, MAX_RACE),
+			INT("spurious", 0, MAX_RACE),
 		},
 	},
 

@@ -1,8 +1,12 @@
 // SPDX-License-Identifier: MIT
 #include <stdio.h>
+#include <string.h>
 
 #include "irqlab/irte.h"
 #include "iommu/remap_domain.h"
+#include "output/output.h"
+#include "platform/platform.h"
+#include "scenario/resolve.h"
 #include "scenario/show.h"
 #include "x86/vector_domain.h"
 
@@ -23,11 +27,11 @@ static void show_domain_tree(struct irqlab_out *o, struct irqlab_kernel *k,
 	}
 }
 
-void irqlab_show_domains(struct irqlab_out *o, struct irqlab_platform *p)
+static void show_domains(struct irqlab_out *o, const struct scn_ctx *ctx)
 {
-	irqlab_out_str(o, "kernel", "kernel %s\n", p->host->name);
+	irqlab_out_str(o, "kernel", "kernel %s\n", ctx->k->name);
 	irqlab_out_open_array(o, "domains");
-	show_domain_tree(o, p->host, NULL, 1);
+	show_domain_tree(o, ctx->k, NULL, 1);
 	irqlab_out_close_array(o);
 }
 
@@ -42,9 +46,12 @@ static void owner_of(struct irqlab_out *o, struct irqlab_irq *irq)
 	}
 }
 
-void irqlab_show_vectors(struct irqlab_out *o, struct irqlab_platform *p, unsigned only)
+/* Every CPU's vectors, or only those of cpu=C. */
+static void show_vectors(struct irqlab_out *o, const struct scn_ctx *ctx)
 {
-	struct irqlab_matrix *m = irqlab_vector_domain_matrix(irqlab_kernel_env(p->host)->vector);
+	struct irqlab_platform *p = ctx->p;
+	unsigned only = ctx->cpu;
+	struct irqlab_matrix *m = irqlab_vector_domain_matrix(irqlab_kernel_env(ctx->k)->vector);
 
 	irqlab_out_open_array(o, "cpus");
 	for (unsigned cpu = 0; cpu < p->cfg.ncpus; cpu++) {
@@ -65,7 +72,7 @@ void irqlab_show_vectors(struct irqlab_out *o, struct irqlab_platform *p, unsign
 		for (unsigned v = 0; v < IRQLAB_NR_VECTORS; v++) {
 			bool legacy;
 			struct irqlab_irq *irq = irqlab_vector_lookup(
-				irqlab_kernel_env(p->host)->vector, cpu, v, &legacy);
+				irqlab_kernel_env(ctx->k)->vector, cpu, v, &legacy);
 
 			if (!irq && !legacy)
 				continue;
@@ -85,9 +92,11 @@ void irqlab_show_vectors(struct irqlab_out *o, struct irqlab_platform *p, unsign
 	irqlab_out_close_array(o);
 }
 
-void irqlab_show_irq(struct irqlab_out *o, struct irqlab_platform *p, struct irqlab_device *dev,
-		     unsigned index)
+static void show_irq(struct irqlab_out *o, const struct scn_ctx *ctx)
 {
+	struct irqlab_platform *p = ctx->p;
+	struct irqlab_device *dev = ctx->dev;
+	unsigned index = ctx->index;
 	struct irqlab_irq *irq = dev->entries[index].irq;
 	struct irqlab_msi_msg msg = {0};
 	bool has_msg = irqlab_platform_stored_msg(p, dev, index, &msg) == 0;
@@ -135,8 +144,10 @@ void irqlab_show_irq(struct irqlab_out *o, struct irqlab_platform *p, struct irq
 	}
 }
 
-void irqlab_show_irtes(struct irqlab_out *o, struct irqlab_platform *p)
+static void show_irtes(struct irqlab_out *o, const struct scn_ctx *ctx)
 {
+	struct irqlab_platform *p = ctx->p;
+
 	irqlab_out_open_array(o, "irtes");
 	if (!p->ir) {
 		irqlab_out_text(o, "no IR unit (ir=off)\n");
@@ -166,8 +177,9 @@ void irqlab_show_irtes(struct irqlab_out *o, struct irqlab_platform *p)
 	irqlab_out_close_array(o);
 }
 
-void irqlab_show_faults(struct irqlab_out *o, struct irqlab_platform *p)
+static void show_faults(struct irqlab_out *o, const struct scn_ctx *ctx)
 {
+	struct irqlab_platform *p = ctx->p;
 	size_t n = p->ir ? irqlab_ir_unit_nr_faults(p->ir) : 0;
 
 	irqlab_out_uint(o, "blocked", "blocked=%llu",
@@ -186,8 +198,10 @@ void irqlab_show_faults(struct irqlab_out *o, struct irqlab_platform *p)
 	irqlab_out_close_array(o);
 }
 
-void irqlab_show_stats(struct irqlab_out *o, struct irqlab_platform *p)
+static void show_stats(struct irqlab_out *o, const struct scn_ctx *ctx)
 {
+	struct irqlab_platform *p = ctx->p;
+
 	irqlab_out_open_object(o, "classes");
 	for (unsigned c = 0; c < IRQLAB_MSG_NR_CLASSES; c++) {
 		irqlab_out_text(o, "%s", c ? " " : "");
@@ -235,4 +249,48 @@ void irqlab_show_stats(struct irqlab_out *o, struct irqlab_platform *p)
 		}
 	}
 	irqlab_out_close_array(o);
+}
+
+const struct irqlab_show_topic irqlab_show_topics[] = {
+	{"domains", "the interrupt-domain hierarchy and how many interrupts each holds",
+	 IRQLAB_SCN_SHOW_DOMAINS, false, show_domains},
+	{"vectors", "every CPU's vector counters and which interrupt owns each vector",
+	 IRQLAB_SCN_SHOW_VECTORS, false, show_vectors},
+	{"irq", "one interrupt: its stored message, target and the levels of its hierarchy",
+	 IRQLAB_SCN_SHOW_IRQ, true, show_irq},
+	{"irtes", "the present entries of the IR unit's table, decoded and raw",
+	 IRQLAB_SCN_SHOW_IRTES, false, show_irtes},
+	{"faults", "the faults the IR unit recorded", IRQLAB_SCN_SHOW_FAULTS, false, show_faults},
+	{"stats", "messages by class, deliveries per CPU and per device entry",
+	 IRQLAB_SCN_SHOW_STATS, false, show_stats},
+};
+const size_t irqlab_show_nr_topics = sizeof(irqlab_show_topics) / sizeof(irqlab_show_topics[0]);
+
+const struct irqlab_show_topic *irqlab_show_topic_of(enum irqlab_scn_kind kind)
+{
+	for (size_t i = 0; i < irqlab_show_nr_topics; i++)
+		if (irqlab_show_topics[i].kind == kind)
+			return &irqlab_show_topics[i];
+	return NULL;
+}
+
+const struct irqlab_show_topic *irqlab_show_topic_find(const char *name)
+{
+	for (size_t i = 0; i < irqlab_show_nr_topics; i++)
+		if (!irqlab_show_topics[i].needs_entry &&
+		    strcmp(irqlab_show_topics[i].name, name) == 0)
+			return &irqlab_show_topics[i];
+	return NULL;
+}
+
+const char *irqlab_show_topic_names(char *buf, size_t size)
+{
+	size_t o = 0;
+
+	buf[0] = '\0';
+	for (size_t i = 0; i < irqlab_show_nr_topics && o < size; i++)
+		if (!irqlab_show_topics[i].needs_entry)
+			o += (size_t)snprintf(buf + o, size - o, "%s%s", o ? ", " : "",
+					      irqlab_show_topics[i].name);
+	return buf;
 }

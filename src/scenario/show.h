@@ -1,18 +1,38 @@
 /* SPDX-License-Identifier: MIT */
-/* The `show` views of a platform, through the one printing layer (text or JSON). */
+/*
+ * The `show` views of a platform, one topic each, through the one printing layer: a topic's
+ * printer writes text and JSON alike (output/output.h), so one function serves both. The
+ * `show` statements, `irqlab show FILE TOPIC` and its help text all read this table.
+ */
 #ifndef IRQLAB_SCENARIO_SHOW_H
 #define IRQLAB_SCENARIO_SHOW_H
 
-#include "output/output.h"
-#include "platform/platform.h"
+#include <stdbool.h>
+#include <stddef.h>
 
-void irqlab_show_domains(struct irqlab_out *o, struct irqlab_platform *p);
-/* @cpu: one CPU, or IRQLAB_MAX_CPUS for all. */
-void irqlab_show_vectors(struct irqlab_out *o, struct irqlab_platform *p, unsigned cpu);
-void irqlab_show_irq(struct irqlab_out *o, struct irqlab_platform *p, struct irqlab_device *dev,
-		     unsigned index);
-void irqlab_show_irtes(struct irqlab_out *o, struct irqlab_platform *p);
-void irqlab_show_faults(struct irqlab_out *o, struct irqlab_platform *p);
-void irqlab_show_stats(struct irqlab_out *o, struct irqlab_platform *p);
+#include "scenario/scenario.h"
+
+struct irqlab_out;
+struct scn_ctx;
+
+struct irqlab_show_topic {
+	const char *name;	   /* show NAME, irqlab show FILE NAME */
+	const char *help;	   /* one line for irqlab show --help */
+	enum irqlab_scn_kind kind; /* the statement that shows it */
+	bool needs_entry;	   /* shows one DEV index=I: a statement only */
+	/* Prints what @c resolved: the kernel, and the device, index and CPU it asks for. */
+	void (*print)(struct irqlab_out *o, const struct scn_ctx *c);
+};
+
+/* Every topic, in the order help lists them. */
+extern const struct irqlab_show_topic irqlab_show_topics[];
+extern const size_t irqlab_show_nr_topics;
+
+/* The topic shown by statement @kind, or NULL. */
+const struct irqlab_show_topic *irqlab_show_topic_of(enum irqlab_scn_kind kind);
+/* The topic `irqlab show FILE @name` prints, or NULL (needs_entry topics are not offered). */
+const struct irqlab_show_topic *irqlab_show_topic_find(const char *name);
+/* The names of those topics, "domains, vectors, ...", in @buf. */
+const char *irqlab_show_topic_names(char *buf, size_t size);
 
 #endif

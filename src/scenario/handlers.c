@@ -1,0 +1,534 @@
+// SPDX-License-Identifier: MIT
+/*
+ * What every statement of the scenario language does: one handler per kind and the table
+ * that pairs each with its schema row (schema.c) by the same enum. The resolver has found
+ * the objects a handler acts on before it runs; a handler is a thin call into the model.
+ * Adding a statement is a schema row, a handler here and its row in scn_runs[].
+ */
+#include <errno.h>
+#include <stdio.h>
+#include <string.h>
+
+#include "irqlab/errname.h"
+#include "iommu/remap_domain.h"
+#include "scenario/run_internal.h"
+#include "scenario/show.h"
+#include "x86/vector_domain.h"
+
+static int not_supported(struct runner *r, const struct scn_ctx *c, const char *what)
+{
+	return scn_stop(r, c->st->line, c->st->col, "%s: not supported yet (%s)",
+			irqlab_scn_kind_name(c->st->kind), what);
+}
+
+/* Platform */
+
+static void trace_line(void *ctx, const char *line)
+{
+	struct runner *r = ctx;
+
+	if (r->out.json) {
+		irqlab_out_open_object(&r->out, NULL);
+		irqlab_out_str(&r->out, "event", NULL, "message");
+		irqlab_out_str(&r->out, "path", NULL, line);
+		irqlab_out_close_object(&r->out);
+	} else {
+		fprintf(r->out.f, "%s\n", line);
+	}
+}
+
+static int run_host(struct runner *r, const struct scn_ctx *c)
+{
+	const struct irqlab_scn_stmt *st = c->st;
+	struct irqlab_platform_config cfg = {
+		.ncpus = (unsigned)scn_value(st, "cpus")->num,
+		.ir = scn_value(st, "ir")->flag,
+		.irtes = (unsigned)scn_value(st, "irtes")->num,
+		.cfi = scn_value(st, "cfi")->choice == IRQLAB_SCN_CFI_ALLOW,
+		.legacy = scn_value(st, "legacy")->flag,
+		.extdest = scn_value(st, "extdest")->flag,
+		.ims = (enum irqlab_ims_policy)scn_value(st, "ims")->choice,
+	};
+	char why[IRQLAB_SCN_MSG_MAX];
+
+	if (irqlab_platform_new(&cfg, &r->p, why, sizeof(why)))
+		return scn_stop(r, st->line, st->col, "%s", why);
+	r->p->trace = r->opts->verbose ? trace_line : NULL;
+	r->p->trace_ctx = r;
+	return 0;
+}
+
+static int run_vm(struct runner *r, const struct scn_ctx *c)
+{
+	return not_supported(r, c, "virtual machines arrive with a later issue");
+}
+
+/* The first free 00:01.0, 00:02.0, ... for a device written without bdf=. */
+static uint16_t default_rid(const struct irqlab_platform *p)
+{
+	for (unsigned rid = 1 << 3;; rid += 1 << 3) {
+		bool taken = false;
+
+		for (unsigned i = 0; i < p->nr_devices && !taken; i++)
+			taken = p->devices[i]->rid == rid;
+		if (!taken)
+			return (uint16_t)rid;
+	}
+}
+
+static int run_device(struct runner *r, const struct scn_ctx *c)
+{
+	const struct irqlab_scn_stmt *st = c->st;
+	const struct irqlab_scn_arg *bdf = irqlab_scn_arg(st, "bdf");
+	struct irqlab_device_config cfg = {.name = irqlab_scn_pos(st, 0)->v.str};
+	struct irqlab_device *dev;
+	int err;
+
+	if (irqlab_scn_arg(st, "intx")) {
+		cfg.kind = IRQLAB_DEV_INTX;
+		cfg.nr = 1;
+		cfg.intx_pin = scn_value(st, "intx")->choice;
+		cfg.gsi = (unsigned)scn_value(st, "gsi")->num;
+		/*
+		 * The language gives trigger= and polarity= no default: the model takes PCI's
+		 * convention, INTx level-triggered and active low.
+		 */
+		cfg.level = irqlab_scn_get_choice(st, "trigger", IRQLAB_SCN_TRIGGER_LEVEL) ==
+			    IRQLAB_SCN_TRIGGER_LEVEL;
+		cfg.active_low = irqlab_scn_get_choice(st, "polarity", IRQLAB_SCN_POLARITY_LOW) ==
+				 IRQLAB_SCN_POLARITY_LOW;
+	} else if (irqlab_scn_arg(st, "msi")) {
+		cfg.kind = IRQLAB_DEV_MSI;
+		cfg.nr = (unsigned)scn_value(st, "msi")->num;
+		cfg.maskable = scn_value(st, "maskable")->flag;
+	} else if (irqlab_scn_arg(st, "msix")) {
+		cfg.kind = IRQLAB_DEV_MSIX;
+		cfg.nr = (unsigned)scn_value(st, "msix")->num;
+	} else {
+		cfg.kind = IRQLAB_DEV_IMS;
+		cfg.nr = (unsigned)scn_value(st, "ims")->num;
+		cfg.queue_store = scn_value(st, "store")->choice == IRQLAB_SCN_STORE_QUEUE;
+	}
+	if (bdf && !bdf->implicit)
+		cfg.rid = (uint16_t)(bdf->v.bdf.bus << 8 | bdf->v.bdf.dev << 3 | bdf->v.bdf.fn);
+	else
+		cfg.rid = default_rid(c->p);
+	err = irqlab_platform_add_device(c->k, &cfg, &dev);
+	if (err == -EEXIST && bdf && !bdf->implicit)
+		return scn_stop(r, bdf->line, bdf->vcol, "%s", irqlab_platform_error(c->p));
+	if (err)
+		return scn_stop(r, st->line, st->col, "%s", irqlab_platform_error(c->p));
+	return 0;
+}
+
+static int run_assign(struct runner *r, const struct scn_ctx *c)
+{
+	return not_supported(r, c, "device assignment arrives with the virtualization issue");
+}
+
+/* Lifecycle: each returns the statement's outcome. */
+
+static int run_alloc(struct runner *r, const struct scn_ctx *c)
+{
+	const struct irqlab_scn_value *count = scn_value(c->st, "count");
+
+	r->prev_granted = 0;
+	return irqlab_platform_alloc(c->k, c->dev, count->count.min, count->count.max,
+				     scn_value(c->st, "managed")->flag, &r->prev_granted);
+}
+
+static int run_request(struct runner *r, const struct scn_ctx *c)
+{
+	return irqlab_platform_request(c->k, c->dev, c->idx, c->n);
+}
+
+static int run_release(struct runner *r, const struct scn_ctx *c)
+{
+	return irqlab_platform_release(c->k, c->dev, c->idx, c->n);
+}
+
+static int run_free(struct runner *r, const struct scn_ctx *c)
+{
+	return irqlab_platform_free_irqs(c->k, c->dev);
+}
+
+static int run_affinity(struct runner *r, const struct scn_ctx *c)
+{
+	return irqlab_platform_affinity(c->k, c->dev, c->idx, c->n, &c->cpus);
+}
+
+static int run_cpu_offline(struct runner *r, const struct scn_ctx *c)
+{
+	return irqlab_platform_cpu(c->k, c->cpu, false);
+}
+
+static int run_cpu_online(struct runner *r, const struct scn_ctx *c)
+{
+	return irqlab_platform_cpu(c->k, c->cpu, true);
+}
+
+static int run_mask(struct runner *r, const struct scn_ctx *c)
+{
+	return irqlab_platform_mask(c->k, c->dev, c->idx, c->n, true);
+}
+
+static int run_unmask(struct runner *r, const struct scn_ctx *c)
+{
+	return irqlab_platform_mask(c->k, c->dev, c->idx, c->n, false);
+}
+
+static int run_raise(struct runner *r, const struct scn_ctx *c)
+{
+	return irqlab_platform_raise(c->k, c->dev, c->idx, c->n,
+				     (unsigned)scn_value(c->st, "count")->num);
+}
+
+static int run_store(struct runner *r, const struct scn_ctx *c)
+{
+	return irqlab_platform_store(c->k, c->dev, c->index, scn_value(c->st, "addr")->num,
+				     (uint32_t)scn_value(c->st, "data")->num);
+}
+
+static int run_eoi(struct runner *r, const struct scn_ctx *c)
+{
+	return irqlab_platform_eoi(c->k, c->dev);
+}
+
+static void print_race(struct runner *r, const struct scn_ctx *c)
+{
+	struct irqlab_out *o = &r->out;
+
+	if (r->opts->quiet && !o->json)
+		return;
+	irqlab_out_open_object(o, NULL);
+	irqlab_out_str(o, "event", NULL, "race");
+	irqlab_out_uint(o, "line", NULL, c->st->line);
+	irqlab_out_str(o, "device", "--- race %s", c->dev->name);
+	irqlab_out_uint(o, "index", " index %llu", c->index);
+	irqlab_out_str(o, "style", " style=%s", scn_value(c->st, "style")->word);
+	irqlab_out_uint(o, "line", " (line %llu)\n", c->st->line);
+	irqlab_out_open_array(o, "points");
+	for (unsigned i = 0; i < r->race.n; i++) {
+		const struct irqlab_race_point *pt = &r->race.points[i];
+
+		irqlab_out_open_object(o, NULL);
+		irqlab_out_str(o, "when", "  %-45s", pt->when);
+		irqlab_out_hex(o, "addr", " addr=0x%08llx", pt->dl.msg.address_lo);
+		irqlab_out_hex(o, "data", " data=0x%08llx", pt->dl.msg.data);
+		irqlab_out_str(o, "class", " -> %s", irqlab_msg_class_name(pt->dl.cls));
+		if (!pt->pending && pt->dl.cls != IRQLAB_MSG_BLOCKED) {
+			irqlab_out_uint(o, "cpu", " (CPU %llu", pt->dl.cpu);
+			irqlab_out_hex(o, "vector", " vector 0x%02llx)", pt->dl.vector);
+		}
+		if (pt->dl.why)
+			irqlab_out_str(o, "why", ": %s", pt->dl.why);
+		irqlab_out_text(o, "\n");
+		irqlab_out_close_object(o);
+	}
+	irqlab_out_close_array(o);
+	irqlab_out_close_object(o);
+}
+
+static int run_race(struct runner *r, const struct scn_ctx *c)
+{
+	static const enum irqlab_msi_update_style styles[] = {
+		IRQLAB_MSI_UPDATE_AUTO, IRQLAB_MSI_UPDATE_NAIVE, IRQLAB_MSI_UPDATE_DEFERRED};
+	unsigned style = scn_value(c->st, "style")->choice;
+	int err;
+
+	err = irqlab_platform_race(c->k, c->dev, c->index, &c->cpus, styles[style], &r->race);
+	r->have_race = !err;
+	if (!err)
+		print_race(r, c);
+	return err;
+}
+
+/* Expectations */
+
+static void expect_count(struct runner *r, const struct scn_ctx *c, unsigned long long seen)
+{
+	unsigned long long want = scn_value(c->st, "count")->num;
+	char e[32], s[32];
+
+	snprintf(e, sizeof(e), "%llu", want);
+	snprintf(s, sizeof(s), "%llu", seen);
+	scn_verdict(r, c->st, want == seen, e, s);
+}
+
+/* What the previous statement came to, as `expect ok` and `expect error` print it. */
+static int prev_outcome(struct runner *r, const struct scn_ctx *c, char *s, size_t size)
+{
+	if (!r->have_prev)
+		return scn_stop(r, c->st->line, c->st->col, "%s: no statement before it to judge",
+				irqlab_scn_kind_name(c->st->kind));
+	if (r->prev_err)
+		snprintf(s, size, "%s (line %u: %s)", irqlab_errno_name(r->prev_err), r->prev_line,
+			 r->prev_msg);
+	else
+		snprintf(s, size, "ok (line %u)", r->prev_line);
+	return 0;
+}
+
+static int expect_ok(struct runner *r, const struct scn_ctx *c)
+{
+	char s[IRQLAB_SCN_MSG_MAX + 64];
+	int err = prev_outcome(r, c, s, sizeof(s));
+
+	if (!err)
+		scn_verdict(r, c->st, r->prev_err == 0, "ok", s);
+	return err;
+}
+
+static int expect_error(struct runner *r, const struct scn_ctx *c)
+{
+	int want = scn_value(c->st, "error")->err;
+	char e[64], s[IRQLAB_SCN_MSG_MAX + 64];
+	int err = prev_outcome(r, c, s, sizeof(s));
+
+	if (err)
+		return err;
+	snprintf(e, sizeof(e), "%s", irqlab_errno_name(want));
+	scn_verdict(r, c->st, -r->prev_err == want, e, s);
+	return 0;
+}
+
+static int expect_granted(struct runner *r, const struct scn_ctx *c)
+{
+	unsigned long long want = scn_value(c->st, "granted")->num;
+	char e[64], s[IRQLAB_SCN_MSG_MAX + 64];
+	int err = prev_outcome(r, c, s, sizeof(s));
+
+	if (err)
+		return err;
+	if (!r->prev_alloc)
+		return scn_stop(r, c->st->line, c->st->col,
+				"expect granted: the statement before it (line %u) is not an alloc",
+				r->prev_line);
+	snprintf(e, sizeof(e), "%llu", want);
+	if (r->prev_err) {
+		scn_verdict(r, c->st, want == 0, e, s);
+	} else {
+		snprintf(s, sizeof(s), "%u", r->prev_granted);
+		scn_verdict(r, c->st, want == r->prev_granted, e, s);
+	}
+	return 0;
+}
+
+static int expect_delivered(struct runner *r, const struct scn_ctx *c)
+{
+	const struct irqlab_dev_entry *ent = &c->dev->entries[c->index];
+	unsigned long long seen = 0;
+
+	if (c->cpu == IRQLAB_MAX_CPUS) {
+		seen = ent->delivered;
+	} else {
+		for (unsigned i = 0; i < ent->nr_by_cpu; i++)
+			if (ent->by_cpu[i].cpu == c->cpu)
+				seen = ent->by_cpu[i].count;
+	}
+	expect_count(r, c, seen);
+	return 0;
+}
+
+static int expect_blocked(struct runner *r, const struct scn_ctx *c)
+{
+	const struct irqlab_scn_arg *reason = irqlab_scn_arg(c->st, "reason");
+	int rsn = reason && !reason->implicit ? (int)reason->v.num : -1;
+
+	expect_count(r, c, c->p->ir ? irqlab_ir_unit_fault_count(c->p->ir, rsn) : 0);
+	return 0;
+}
+
+static int expect_misdelivered(struct runner *r, const struct scn_ctx *c)
+{
+	expect_count(r, c, c->p->by_class[IRQLAB_MSG_MISDELIVERED]);
+	return 0;
+}
+
+static int expect_lost(struct runner *r, const struct scn_ctx *c)
+{
+	expect_count(r, c, c->p->by_class[IRQLAB_MSG_LOST]);
+	return 0;
+}
+
+static int expect_spurious(struct runner *r, const struct scn_ctx *c)
+{
+	expect_count(r, c, c->p->by_class[IRQLAB_MSG_SPURIOUS]);
+	return 0;
+}
+
+static int expect_message(struct runner *r, const struct scn_ctx *c)
+{
+	uint64_t addr = scn_value(c->st, "addr")->num, seen_addr;
+	uint32_t data = (uint32_t)scn_value(c->st, "data")->num;
+	struct irqlab_msi_msg msg;
+	char e[96], s[96];
+
+	snprintf(e, sizeof(e), "addr=0x%llx data=0x%x", (unsigned long long)addr, data);
+	if (irqlab_platform_stored_msg(c->p, c->dev, c->index, &msg)) {
+		scn_verdict(r, c->st, false, e, "no message (beyond the vectors MSI enabled)");
+		return 0;
+	}
+	seen_addr = (uint64_t)msg.address_hi << 32 | msg.address_lo;
+	snprintf(s, sizeof(s), "addr=0x%llx data=0x%x", (unsigned long long)seen_addr, msg.data);
+	scn_verdict(r, c->st, seen_addr == addr && msg.data == data, e, s);
+	return 0;
+}
+
+static int expect_vector(struct runner *r, const struct scn_ctx *c)
+{
+	unsigned vector = (unsigned)scn_value(c->st, "vector")->num;
+	struct irqlab_irq *irq = c->dev->entries[c->index].irq;
+	struct irqlab_irq_cfg cfg;
+	char e[96], s[96];
+
+	snprintf(e, sizeof(e), "CPU %u vector 0x%x", c->cpu, vector);
+	if (!irq) {
+		scn_verdict(r, c->st, false, e, "not allocated");
+		return 0;
+	}
+	irqlab_vector_irq_cfg(irq->top, &cfg);
+	snprintf(s, sizeof(s), "CPU %u vector 0x%x", cfg.cpu, cfg.vector);
+	scn_verdict(r, c->st, cfg.cpu == c->cpu && cfg.vector == vector, e, s);
+	return 0;
+}
+
+static int expect_irtes(struct runner *r, const struct scn_ctx *c)
+{
+	unsigned long long want = scn_value(c->st, "used")->num;
+	unsigned long long seen = c->p->ir ? irqlab_ir_unit_used(c->p->ir) : 0;
+	char e[32], s[32];
+
+	snprintf(e, sizeof(e), "%llu", want);
+	snprintf(s, sizeof(s), "%llu", seen);
+	scn_verdict(r, c->st, want == seen, e, s);
+	return 0;
+}
+
+static int expect_free_vectors(struct runner *r, const struct scn_ctx *c)
+{
+	struct irqlab_matrix_cpu_stats cs;
+
+	irqlab_matrix_cpu_stats(irqlab_vector_domain_matrix(irqlab_kernel_env(c->k)->vector),
+				c->cpu, &cs);
+	expect_count(r, c, cs.available);
+	return 0;
+}
+
+static int expect_vm(struct runner *r, const struct scn_ctx *c)
+{
+	return not_supported(r, c, "virtual machines arrive with a later issue");
+}
+
+/* What the last race found: each fact written must hold. */
+static int expect_race(struct runner *r, const struct scn_ctx *c)
+{
+	static const struct {
+		const char *key;
+		int cls; /* -1: all points */
+	} facts[] = {
+		{"points", -1},
+		{"delivered", IRQLAB_MSG_DELIVERED},
+		{"lost", IRQLAB_MSG_LOST},
+		{"spurious", IRQLAB_MSG_SPURIOUS},
+	};
+	const struct irqlab_scn_stmt *st = c->st;
+	char e[128] = "", s[128] = "";
+	size_t el = 0, sl = 0;
+	bool held = true, any = false;
+
+	if (!r->have_race)
+		return scn_stop(r, st->line, st->col, "expect race: no race ran before it");
+	for (size_t i = 0; i < sizeof(facts) / sizeof(facts[0]); i++) {
+		const struct irqlab_scn_arg *a = irqlab_scn_arg(st, facts[i].key);
+		unsigned seen = facts[i].cls < 0 ? r->race.n : r->race.by_class[facts[i].cls];
+
+		if (!a || a->implicit)
+			continue;
+		any = true;
+		held &= a->v.num == seen;
+		el += (size_t)snprintf(e + el, sizeof(e) - el, "%s%s=%llu", el ? " " : "",
+				       facts[i].key, (unsigned long long)a->v.num);
+		sl += (size_t)snprintf(s + sl, sizeof(s) - sl, "%s%s=%u", sl ? " " : "",
+				       facts[i].key, seen);
+	}
+	if (!any)
+		return scn_stop(
+			r, st->line, st->col,
+			"expect race: name at least one of points=, delivered=, lost=, spurious=");
+	scn_verdict(r, st, held, e, s);
+	return 0;
+}
+
+/* Observation */
+
+static int run_show(struct runner *r, const struct scn_ctx *c)
+{
+	/* irqlab show prints only the view it was asked for. */
+	if (r->opts->quiet && !r->out.json)
+		return 0;
+	irqlab_out_open_object(&r->out, NULL);
+	irqlab_out_str(&r->out, "event", NULL, "show");
+	irqlab_out_uint(&r->out, "line", NULL, c->st->line);
+	irqlab_out_text(&r->out, "--- %s (line %u)\n", irqlab_scn_kind_name(c->st->kind),
+			c->st->line);
+	irqlab_show_topic_of(c->st->kind)->print(&r->out, c);
+	irqlab_out_close_object(&r->out);
+	return 0;
+}
+
+#define DEV		SCN_NEED_DEV
+#define INDEX		SCN_NEED_INDEX
+#define CPU		SCN_NEED_CPU
+#define CPUS		SCN_NEED_CPUS
+#define OUTCOME		.outcome = true
+#define RUN(k, fn, ...) [k] = {.run = (fn), __VA_ARGS__}
+
+const struct scn_run scn_runs[IRQLAB_SCN_NR_KINDS] = {
+	/* Platform */
+	RUN(IRQLAB_SCN_HOST, run_host),
+	RUN(IRQLAB_SCN_VM, run_vm),
+	RUN(IRQLAB_SCN_DEVICE, run_device),
+	RUN(IRQLAB_SCN_ASSIGN, run_assign),
+
+	/* Lifecycle */
+	RUN(IRQLAB_SCN_ALLOC, run_alloc, .needs = DEV, OUTCOME),
+	RUN(IRQLAB_SCN_REQUEST, run_request, .needs = DEV | INDEX, OUTCOME),
+	RUN(IRQLAB_SCN_RELEASE, run_release, .needs = DEV | INDEX, OUTCOME),
+	RUN(IRQLAB_SCN_FREE, run_free, .needs = DEV, OUTCOME),
+	RUN(IRQLAB_SCN_AFFINITY, run_affinity, .needs = DEV | INDEX | CPUS, OUTCOME),
+	RUN(IRQLAB_SCN_CPU_OFFLINE, run_cpu_offline, .needs = CPU, OUTCOME),
+	RUN(IRQLAB_SCN_CPU_ONLINE, run_cpu_online, .needs = CPU, OUTCOME),
+	RUN(IRQLAB_SCN_MASK, run_mask, .needs = DEV | INDEX, OUTCOME),
+	RUN(IRQLAB_SCN_UNMASK, run_unmask, .needs = DEV | INDEX, OUTCOME),
+	RUN(IRQLAB_SCN_RAISE, run_raise, .needs = DEV | INDEX, OUTCOME),
+	RUN(IRQLAB_SCN_STORE, run_store, .needs = DEV | INDEX, OUTCOME),
+	/* index= is neither checked nor used yet: the model EOIs the pin of DEV. */
+	RUN(IRQLAB_SCN_EOI, run_eoi, .needs = DEV, OUTCOME),
+	RUN(IRQLAB_SCN_RACE, run_race, .needs = DEV | INDEX | CPUS, OUTCOME),
+
+	/* Expectations */
+	RUN(IRQLAB_SCN_EXPECT_OK, expect_ok),
+	RUN(IRQLAB_SCN_EXPECT_ERROR, expect_error),
+	RUN(IRQLAB_SCN_EXPECT_GRANTED, expect_granted),
+	RUN(IRQLAB_SCN_EXPECT_DELIVERED, expect_delivered, .needs = DEV | INDEX | CPU),
+	RUN(IRQLAB_SCN_EXPECT_BLOCKED, expect_blocked),
+	RUN(IRQLAB_SCN_EXPECT_MISDELIVERED, expect_misdelivered),
+	RUN(IRQLAB_SCN_EXPECT_LOST, expect_lost),
+	RUN(IRQLAB_SCN_EXPECT_SPURIOUS, expect_spurious),
+	RUN(IRQLAB_SCN_EXPECT_MESSAGE, expect_message, .needs = DEV | INDEX),
+	RUN(IRQLAB_SCN_EXPECT_VECTOR, expect_vector, .needs = DEV | INDEX | CPU),
+	RUN(IRQLAB_SCN_EXPECT_IRTES, expect_irtes),
+	RUN(IRQLAB_SCN_EXPECT_FREE_VECTORS, expect_free_vectors, .needs = CPU),
+	RUN(IRQLAB_SCN_EXPECT_HYPERCALLS, expect_vm),
+	RUN(IRQLAB_SCN_EXPECT_BARE_METAL, expect_vm),
+	RUN(IRQLAB_SCN_EXPECT_RACE, expect_race),
+
+	/* Observation */
+	RUN(IRQLAB_SCN_SHOW_DOMAINS, run_show),
+	RUN(IRQLAB_SCN_SHOW_VECTORS, run_show, .needs = CPU),
+	RUN(IRQLAB_SCN_SHOW_IRQ, run_show, .needs = DEV | INDEX),
+	RUN(IRQLAB_SCN_SHOW_IRTES, run_show),
+	RUN(IRQLAB_SCN_SHOW_FAULTS, run_show),
+	RUN(IRQLAB_SCN_SHOW_STATS, run_show),
+};

@@ -1,0 +1,172 @@
+// SPDX-License-Identifier: MIT
+/*
+ * The resolver: in=, then DEV, then index=, then cpu= or cpus=, each checked against what
+ * came before it, so the first word that does not fit is the one an error points at.
+ */
+#include <errno.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "platform/platform.h"
+#include "scenario/resolve.h"
+
+__attribute__((format(printf, 4, 5))) static int resolve_error(struct irqlab_scn_error *err,
+							       unsigned line, unsigned col,
+							       const char *fmt, ...)
+{
+	va_list ap;
+
+	err->line = line;
+	err->col = col;
+	err->code = -EINVAL;
+	va_start(ap, fmt);
+	vsnprintf(err->msg, sizeof(err->msg), fmt, ap);
+	va_end(ap);
+	return -EINVAL;
+}
+
+static const char *stmt_name(const struct scn_ctx *c)
+{
+	return irqlab_scn_kind_name(c->st->kind);
+}
+
+/* in=host, or a VM's name: the host is the only kernel so far. */
+static int resolve_kernel(struct scn_ctx *c, struct irqlab_scn_error *err)
+{
+	const struct irqlab_scn_arg *in = c->st ? irqlab_scn_arg(c->st, "in") : NULL;
+
+	if (in && !in->implicit && strcmp(in->v.str, "host") != 0)
+		return resolve_error(
+			err, in->line, in->col,
+			"%s: in=%s: not supported yet (virtual machines arrive with a later issue)",
+			stmt_name(c), in->v.str);
+	c->k = c->p ? c->p->host : NULL;
+	return 0;
+}
+
+static int resolve_device(struct scn_ctx *c, struct irqlab_scn_error *err)
+{
+	const struct irqlab_scn_arg *a = irqlab_scn_pos(c->st, 0);
+
+	c->dev = c->p ? irqlab_platform_device(c->p, a->v.str) : NULL;
+	if (!c->dev)
+		return resolve_error(err, a->line, a->col, "%s: no device named %s", stmt_name(c),
+				     a->v.str);
+	return 0;
+}
+
+static const char *entries_word(const struct irqlab_device *dev)
+{
+	return dev->kind == IRQLAB_DEV_IMS ? "slots" : "entries";
+}
+
+/* index=LIST: every element within the device, expanded in the order written. */
+static int resolve_index_list(struct scn_ctx *c, const struct irqlab_scn_arg *a,
+			      struct irqlab_scn_error *err)
+{
+	const struct irqlab_device *dev = c->dev;
+	uint64_t total = 0;
+
+	for (size_t i = 0; i < a->v.list.n; i++) {
+		const struct irqlab_scn_range *rg = &a->v.list.ranges[i];
+
+		if (rg->hi >= dev->nr)
+			return resolve_error(err, a->line, rg->col,
+					     "%s: index %u is beyond the %u %s of %s", stmt_name(c),
+					     rg->hi, dev->nr, entries_word(dev), dev->name);
+		total += (uint64_t)rg->hi - rg->lo + 1;
+	}
+	c->idx = malloc((size_t)total * sizeof(*c->idx));
+	if (!c->idx)
+		return resolve_error(err, a->line, a->vcol, "%s: out of memory", stmt_name(c));
+	c->n = 0;
+	for (size_t i = 0; i < a->v.list.n; i++)
+		for (uint64_t x = a->v.list.ranges[i].lo; x <= a->v.list.ranges[i].hi; x++)
+			c->idx[c->n++] = (unsigned)x;
+	return 0;
+}
+
+static int resolve_index(struct scn_ctx *c, struct irqlab_scn_error *err)
+{
+	const struct irqlab_scn_arg *a = irqlab_scn_arg(c->st, "index");
+	const struct irqlab_device *dev = c->dev;
+
+	if (a->v.type == IRQLAB_SCN_T_LIST)
+		return resolve_index_list(c, a, err);
+	if (a->v.num >= dev->nr)
+		return resolve_error(err, a->line, a->vcol,
+				     "%s: index %llu is beyond the %u %s of %s", stmt_name(c),
+				     (unsigned long long)a->v.num, dev->nr, entries_word(dev),
+				     dev->name);
+	c->index = (unsigned)a->v.num;
+	return 0;
+}
+
+/* The CPUs of the kernel the statement runs in. */
+static unsigned kernel_cpus(const struct scn_ctx *c)
+{
+	return c->p->cfg.ncpus;
+}
+
+/* cpu=C, or the CPU word of `cpu offline N`; all CPUs when neither is written. */
+static int resolve_cpu(struct scn_ctx *c, struct irqlab_scn_error *err)
+{
+	const struct irqlab_scn_arg *a = irqlab_scn_arg(c->st, "cpu");
+	const struct irqlab_scn_arg *word = irqlab_scn_pos(c->st, 0);
+
+	if (!a && word && strcmp(word->key, "CPU") == 0)
+		a = word;
+	if (!a)
+		return 0;
+	if (a->v.num >= kernel_cpus(c))
+		return resolve_error(err, a->line, a->vcol, "%s: CPU %llu: the host has CPUs 0-%u",
+				     stmt_name(c), (unsigned long long)a->v.num,
+				     kernel_cpus(c) - 1);
+	c->cpu = (unsigned)a->v.num;
+	return 0;
+}
+
+static int resolve_cpus(struct scn_ctx *c, struct irqlab_scn_error *err)
+{
+	const struct irqlab_scn_arg *a = irqlab_scn_arg(c->st, "cpus");
+
+	for (size_t i = 0; i < a->v.list.n; i++) {
+		const struct irqlab_scn_range *rg = &a->v.list.ranges[i];
+
+		if (rg->hi >= kernel_cpus(c))
+			return resolve_error(err, a->line, rg->col,
+					     "%s: CPU %u: the host has CPUs 0-%u", stmt_name(c),
+					     rg->hi, kernel_cpus(c) - 1);
+		irqlab_cpumask_set_range(&c->cpus, rg->lo, rg->hi);
+	}
+	return 0;
+}
+
+int scn_resolve(struct irqlab_platform *p, const struct irqlab_scn_stmt *st, unsigned needs,
+		struct scn_ctx *c, struct irqlab_scn_error *err)
+{
+	int ret;
+
+	*c = (struct scn_ctx){.st = st, .p = p, .cpu = IRQLAB_MAX_CPUS};
+	ret = resolve_kernel(c, err);
+	if (!ret && (needs & SCN_NEED_DEV))
+		ret = resolve_device(c, err);
+	if (!ret && (needs & SCN_NEED_INDEX))
+		ret = resolve_index(c, err);
+	if (!ret && (needs & SCN_NEED_CPU))
+		ret = resolve_cpu(c, err);
+	if (!ret && (needs & SCN_NEED_CPUS))
+		ret = resolve_cpus(c, err);
+	if (ret)
+		scn_ctx_release(c);
+	return ret;
+}
+
+void scn_ctx_release(struct scn_ctx *c)
+{
+	free(c->idx);
+	c->idx = NULL;
+	c->n = 0;
+}
