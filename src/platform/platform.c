@@ -10,6 +10,7 @@
 #include <string.h>
 
 #include "bus/ioapic.h"
+#include "iommu/irte_alloc.h"
 #include "iommu/remap_domain.h"
 #include "platform/fabric.h"
 #include "platform/intx.h"
@@ -121,9 +122,10 @@ int irqlab_platform_new(const struct irqlab_platform_config *cfg, struct irqlab_
 			 cfg->ncpus);
 		return -EINVAL;
 	}
-	if (cfg->ir && (cfg->irtes == 0 || cfg->irtes > 65536 || (cfg->irtes & (cfg->irtes - 1)))) {
-		snprintf(why, len, "host: irtes=%u; the table holds a power of two up to 65536",
-			 cfg->irtes);
+	if (cfg->ir && (cfg->irtes == 0 || cfg->irtes > IRQLAB_IRTE_MAX_ENTRIES ||
+			(cfg->irtes & (cfg->irtes - 1)))) {
+		snprintf(why, len, "host: irtes=%u; the table holds a power of two up to %u",
+			 cfg->irtes, IRQLAB_IRTE_MAX_ENTRIES);
 		return -EINVAL;
 	}
 	p = irqlab_fault_zalloc(fault, sizeof(*p));
