@@ -9,6 +9,8 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "irqlab/pci_rid.h"
+
 #include "bus/device.h"
 
 const char *irqlab_device_kind_name(enum irqlab_dev_kind kind)
@@ -31,12 +33,13 @@ int irqlab_device_new(struct irqlab_kernel *k, const struct irqlab_device_config
 {
 	struct irqlab_device *dev = irqlab_fault_zalloc(k->fault, sizeof(*dev));
 	unsigned nr = cfg->kind == IRQLAB_DEV_INTX ? 1 : cfg->nr;
+	char bdf[8];
 
 	if (!dev)
 		goto out_nomem;
 	snprintf(dev->name, sizeof(dev->name), "%s", cfg->name);
-	snprintf(dev->bdf, sizeof(dev->bdf), "0000:%02x:%02x.%u", cfg->rid >> 8,
-		 (cfg->rid >> 3) & 0x1f, cfg->rid & 7);
+	irqlab_pci_rid_format(cfg->rid, bdf, sizeof(bdf));
+	snprintf(dev->bdf, sizeof(dev->bdf), "0000:%s", bdf);
 	dev->kind = cfg->kind;
 	dev->rid = cfg->rid;
 	dev->nr = nr;

@@ -22,6 +22,8 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "irqlab/pci_rid.h"
+
 #include "iommu/irte_alloc.h"
 #include "iommu/ir_unit.h"
 
@@ -488,11 +490,6 @@ int irqlab_ir_unit_check(struct irqlab_ir_unit *u, struct irqlab_strbuf *why)
 	return 0;
 }
 
-static void format_sid(char *buf, size_t len, uint16_t sid)
-{
-	snprintf(buf, len, "%02x:%02x.%u", sid >> 8, (sid >> 3) & 0x1f, sid & 7);
-}
-
 static void dump_entry(const struct irqlab_ir_unit *u, unsigned i, const struct irqlab_irte *e,
 		       struct irqlab_strbuf *out)
 {
@@ -503,7 +500,7 @@ static void dump_entry(const struct irqlab_ir_unit *u, unsigned i, const struct 
 	irqlab_strbuf_printf(out, "  irte 0x%04x %016llx:%016llx", i, (unsigned long long)e->hi,
 			     (unsigned long long)e->lo);
 	if (!irqlab_irte_decode_remapped(e, &f)) {
-		format_sid(sid, sizeof(sid), f.sid);
+		irqlab_pci_rid_format(f.sid, sid, sizeof(sid));
 		irqlab_strbuf_printf(out,
 				     " %s%s vector=0x%02x dest=%u %s%s dlm=%u %s svt=%u sq=%u "
 				     "sid=%s",
@@ -513,7 +510,7 @@ static void dump_entry(const struct irqlab_ir_unit *u, unsigned i, const struct 
 				     f.redirect_hint ? " rh" : "", f.delivery_mode,
 				     f.trigger_level ? "level" : "edge", f.svt, f.sq, sid);
 	} else if (!irqlab_irte_decode_posted(e, &p)) {
-		format_sid(sid, sizeof(sid), p.sid);
+		irqlab_pci_rid_format(p.sid, sid, sizeof(sid));
 		irqlab_strbuf_printf(out, " %s posted vector=0x%02x pda=0x%llx svt=%u sq=%u sid=%s",
 				     p.present ? "P" : "-", p.vector, (unsigned long long)p.pda,
 				     p.svt, p.sq, sid);

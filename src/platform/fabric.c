@@ -109,7 +109,7 @@ void irqlab_fabric_route(struct irqlab_platform *p, struct irqlab_device *dev,
 		vector = dl->ir.vector;
 	} else {
 		/* Without IR the message goes to the local APICs as written, or nowhere. */
-		if (msg->address_hi || (msg->address_lo >> 20) != 0xfee) {
+		if (!irqlab_msi_addr_is_interrupt(msg)) {
 			dl->why = "not an interrupt address: a memory write";
 			return;
 		}

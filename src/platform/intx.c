@@ -3,6 +3,7 @@
 #include <stdlib.h>
 
 #include "irqlab/ioapic_rte.h"
+#include "irqlab/pci_rid.h"
 
 #include "bus/ioapic.h"
 #include "platform/intx.h"
@@ -11,7 +12,11 @@
 /* IO-APIC n sits at 00:1f.n-like requester ids on bus 0xf0 + n/8, as a DMAR scope would say. */
 static uint16_t ioapic_sid(unsigned n)
 {
-	return (uint16_t)((0xf0u + n / 8) << 8 | 0x1fu << 3 | n % 8);
+	struct irqlab_pci_bdf f = {.bus = (uint8_t)(0xf0u + n / 8), .dev = 0x1f, .fn = n % 8};
+	uint16_t sid = 0;
+
+	irqlab_pci_rid_encode(&f, &sid);
+	return sid;
 }
 
 static int ioapic_of(struct irqlab_platform *p, unsigned gsi, struct irqlab_ioapic **out)
