@@ -56,7 +56,6 @@ struct irqlab_ir_unit {
 	char name[32];
 	unsigned nr_entries;
 	bool cfi, eime;
-	bool probing; /* translating for a what-if: record and count nothing */
 	/*
 	 * Groups of 64 entries written since the last check: the checker verifies only those
 	 * (a table of 65,536 entries is too large to decode after every statement).
@@ -272,13 +271,13 @@ unsigned irqlab_ir_unit_used(const struct irqlab_ir_unit *u)
 	return irqlab_irte_alloc_used(u->alloc);
 }
 
-static void block(struct irqlab_ir_unit *u, struct irqlab_ir_result *res, uint8_t reason,
-		  uint16_t sid, uint32_t index, bool report)
+static void block(struct irqlab_ir_unit *u, enum irqlab_mode mode, struct irqlab_ir_result *res,
+		  uint8_t reason, uint16_t sid, uint32_t index, bool report)
 {
 	res->blocked = true;
 	res->reason = reason;
 	res->index = index;
-	if (u->probing) {
+	if (mode == IRQLAB_PROBE) {
 		res->silenced = !report;
 		return;
 	}
@@ -318,13 +317,13 @@ static bool source_verified(const struct decoded_irte *f, uint16_t sid)
 }
 
 static void pass_compat(struct irqlab_ir_unit *u, const struct irqlab_msi_msg *msg, uint16_t sid,
-			struct irqlab_ir_result *res)
+			enum irqlab_mode mode, struct irqlab_ir_result *res)
 {
 	struct irqlab_msi_compat c;
 
 	/* EIME makes 8-bit compatibility destinations meaningless: blocked whatever CFI says. */
 	if (!u->cfi || u->eime || irqlab_msi_compat_decode(msg, false, &c)) {
-		block(u, res, IRQLAB_IR_FAULT_COMPAT, sid, 0, true);
+		block(u, mode, res, IRQLAB_IR_FAULT_COMPAT, sid, 0, true);
 		return;
 	}
 	res->passthrough = true;
@@ -336,7 +335,7 @@ static void pass_compat(struct irqlab_ir_unit *u, const struct irqlab_msi_msg *m
 }
 
 void irqlab_ir_unit_remap(struct irqlab_ir_unit *u, const struct irqlab_msi_msg *msg, uint16_t sid,
-			  struct irqlab_ir_result *res)
+			  enum irqlab_mode mode, struct irqlab_ir_result *res)
 {
 	const struct decoded_irte *d;
 	uint32_t index;
@@ -345,35 +344,35 @@ void irqlab_ir_unit_remap(struct irqlab_ir_unit *u, const struct irqlab_msi_msg 
 	memset(res, 0, sizeof(*res));
 	if (msg->address_hi ||
 	    (msg->address_lo & IRQLAB_MSI_ADDR_BASE_MASK) != IRQLAB_MSI_ADDR_BASE) {
-		block(u, res, IRQLAB_IR_FAULT_REQ_RSVD, sid, 0, true);
+		block(u, mode, res, IRQLAB_IR_FAULT_REQ_RSVD, sid, 0, true);
 		return;
 	}
 	if (!irqlab_msi_is_remappable(msg)) {
-		pass_compat(u, msg, sid, res);
+		pass_compat(u, msg, sid, mode, res);
 		return;
 	}
 	index = irqlab_msi_remap_index(msg);
 	if (index >= u->nr_entries) {
-		block(u, res, IRQLAB_IR_FAULT_INDEX_OVER, sid, index, true);
+		block(u, mode, res, IRQLAB_IR_FAULT_INDEX_OVER, sid, index, true);
 		return;
 	}
 	d = &u->cache[index];
 	/* From here on the entry decides whether a fault is reported. */
 	report = !d->fpd;
 	if (d->state != ENTRY_USABLE) {
-		block(u, res,
+		block(u, mode, res,
 		      d->state == ENTRY_NOT_PRESENT ? IRQLAB_IR_FAULT_NOT_PRESENT
 						    : IRQLAB_IR_FAULT_IRTE_RSVD,
 		      sid, index, report);
 		return;
 	}
 	if (!source_verified(d, sid)) {
-		block(u, res, IRQLAB_IR_FAULT_SID, sid, index, report);
+		block(u, mode, res, IRQLAB_IR_FAULT_SID, sid, index, report);
 		return;
 	}
 	/* address_hi is 0 by now: only a subhandle wider than 16 bits is left to refuse. */
 	if (irqlab_msi_remap_reserved(msg).data) {
-		block(u, res, IRQLAB_IR_FAULT_REQ_RSVD, sid, index, report);
+		block(u, mode, res, IRQLAB_IR_FAULT_REQ_RSVD, sid, index, report);
 		return;
 	}
 	res->index = index;
@@ -382,14 +381,6 @@ void irqlab_ir_unit_remap(struct irqlab_ir_unit *u, const struct irqlab_msi_msg 
 	res->dest_logical = d->dest_logical;
 	res->delivery_mode = d->delivery_mode;
 	res->trigger_level = d->trigger_level;
-}
-
-void irqlab_ir_unit_translate(struct irqlab_ir_unit *u, const struct irqlab_msi_msg *msg,
-			      uint16_t sid, struct irqlab_ir_result *res)
-{
-	u->probing = true;
-	irqlab_ir_unit_remap(u, msg, sid, res);
-	u->probing = false;
 }
 
 size_t irqlab_ir_unit_nr_faults(const struct irqlab_ir_unit *u)

@@ -82,7 +82,8 @@ static void trace_delivery(struct irqlab_platform *p, struct irqlab_device *dev,
 }
 
 void irqlab_fabric_route(struct irqlab_platform *p, struct irqlab_device *dev,
-			 const struct irqlab_msi_msg *msg, struct irqlab_delivery *dl, bool commit)
+			 const struct irqlab_msi_msg *msg, struct irqlab_delivery *dl,
+			 enum irqlab_mode mode)
 {
 	struct irqlab_msi_compat f;
 	enum irqlab_lapic_result res;
@@ -96,10 +97,7 @@ void irqlab_fabric_route(struct irqlab_platform *p, struct irqlab_device *dev,
 		/* The IO-APIC, not the PCI function, writes an INTx message. */
 		uint16_t sid = dev->kind == IRQLAB_DEV_INTX ? dev->intx.sid : dev->rid;
 
-		if (commit)
-			irqlab_ir_unit_remap(p->ir, msg, sid, &dl->ir);
-		else
-			irqlab_ir_unit_translate(p->ir, msg, sid, &dl->ir);
+		irqlab_ir_unit_remap(p->ir, msg, sid, mode, &dl->ir);
 		if (dl->ir.blocked) {
 			dl->cls = IRQLAB_MSG_BLOCKED;
 			dl->why = "blocked by the IR unit";
@@ -127,8 +125,7 @@ void irqlab_fabric_route(struct irqlab_platform *p, struct irqlab_device *dev,
 		dl->why = "no CPU has that APIC id";
 		return;
 	}
-	res = commit ? irqlab_vector_lapic_accept(p->vector, dest, vector, &dl->irq)
-		     : irqlab_vector_lapic_peek(p->vector, dest, vector, &dl->irq);
+	res = irqlab_vector_lapic_accept(p->vector, dest, vector, mode, &dl->irq);
 	switch (res) {
 	case IRQLAB_LAPIC_HANDLED:
 		/* Reaching another owner's handler is the isolation breach. */
@@ -168,7 +165,7 @@ void irqlab_platform_deliver(struct irqlab_platform *p, struct irqlab_device *de
 {
 	struct irqlab_delivery dl;
 
-	irqlab_fabric_route(p, dev, msg, &dl, true);
+	irqlab_fabric_route(p, dev, msg, &dl, IRQLAB_COMMIT);
 	/* A latched message is counted when it is resent, not twice. */
 	if (!dl.retriggered)
 		count_delivery(p, dev, index, &dl);
@@ -194,8 +191,8 @@ void irqlab_fabric_flush_retriggers(struct irqlab_platform *p)
 		dl.cpu = cfg.cpu;
 		dl.vector = cfg.vector;
 		dl.why = "resent after a move";
-		if (irqlab_vector_lapic_accept(p->vector, cfg.cpu, cfg.vector, &dl.irq) ==
-		    IRQLAB_LAPIC_HANDLED)
+		if (irqlab_vector_lapic_accept(p->vector, cfg.cpu, cfg.vector, IRQLAB_COMMIT,
+					       &dl.irq) == IRQLAB_LAPIC_HANDLED)
 			dl.cls = IRQLAB_MSG_DELIVERED;
 		count_delivery(p, irq->dev, irq->index, &dl);
 		if (irq->dev)

@@ -24,7 +24,7 @@ static void race_probe(struct irqlab_platform *p, struct irqlab_device *dev, uns
 		pt->dl.why = "masked: pending, sent at unmask";
 		pt->pending = true;
 	} else {
-		irqlab_fabric_route(p, dev, &msg, &pt->dl, false);
+		irqlab_fabric_route(p, dev, &msg, &pt->dl, IRQLAB_PROBE);
 		/* Another interrupt's handler returns "not mine": this one is lost. */
 		if (pt->dl.cls == IRQLAB_MSG_DELIVERED && pt->dl.irq && pt->dl.irq != race->irq) {
 			pt->dl.cls = IRQLAB_MSG_LOST;
