@@ -2,12 +2,11 @@
 /*
  * Devices, their message stores, and the MSI-like bus domains (PCI-MSI, PCI-MSI-X, IMS).
  * The three kinds share one set of domain ops, as Linux's MSI core does; what differs is
- * where the message is stored and how an entry is masked.
+ * the store the message goes to.
  */
 #include <errno.h>
 #include <stdio.h>
 #include <stdlib.h>
-#include <string.h>
 
 #include "irqlab/pci_rid.h"
 
@@ -28,73 +27,58 @@ const char *irqlab_device_kind_name(enum irqlab_dev_kind kind)
 	return "?";
 }
 
+static int store_new(struct irqlab_fault *fault, const struct irqlab_device_config *cfg,
+		     struct irqlab_store **out)
+{
+	switch (cfg->kind) {
+	case IRQLAB_DEV_MSI:
+		return irqlab_msi_cap_new(fault, cfg->nr, cfg->maskable, out);
+	case IRQLAB_DEV_MSIX:
+		return irqlab_msix_table_new(fault, cfg->nr, out);
+	case IRQLAB_DEV_IMS:
+		return irqlab_ims_store_new(fault, cfg->nr, cfg->queue_store, out);
+	case IRQLAB_DEV_INTX:
+		break;
+	}
+	*out = NULL;
+	return 0;
+}
+
 int irqlab_device_new(struct irqlab_kernel *k, const struct irqlab_device_config *cfg,
 		      struct irqlab_device **out)
 {
 	struct irqlab_device *dev = irqlab_fault_zalloc(k->fault, sizeof(*dev));
 	unsigned nr = cfg->kind == IRQLAB_DEV_INTX ? 1 : cfg->nr;
 	char bdf[8];
+	int err = -ENOMEM;
 
 	if (!dev)
-		goto out_nomem;
+		goto out_fail;
 	snprintf(dev->name, sizeof(dev->name), "%s", cfg->name);
 	irqlab_pci_rid_format(cfg->rid, bdf, sizeof(bdf));
 	snprintf(dev->bdf, sizeof(dev->bdf), "0000:%s", bdf);
 	dev->kind = cfg->kind;
 	dev->rid = cfg->rid;
 	dev->nr = nr;
-	dev->maskable = cfg->kind != IRQLAB_DEV_MSI || cfg->maskable;
-	dev->queue_store = cfg->queue_store;
 	dev->kernel = k;
-	dev->intx.gsi = cfg->gsi;
-	dev->intx.level = cfg->level;
-	dev->intx.active_low = cfg->active_low;
-	dev->intx.pin = cfg->intx_pin;
+	irqlab_intx_line_init(&dev->intx, cfg->intx_pin, cfg->gsi, cfg->level, cfg->active_low);
 	dev->entries = irqlab_fault_zalloc(k->fault, nr * sizeof(*dev->entries));
 	if (!dev->entries)
-		goto out_free;
-	switch (cfg->kind) {
-	case IRQLAB_DEV_MSIX: {
-		struct irqlab_msix_ctrl ctrl = {.table_size = nr};
-
-		dev->msix_table = irqlab_fault_zalloc(k->fault, nr * sizeof(*dev->msix_table));
-		dev->msix_pba = irqlab_fault_zalloc(k->fault, irqlab_msix_pba_size(nr));
-		if (!dev->msix_table || !dev->msix_pba)
-			goto out_free;
-		/* Reset state: every entry masked, the function enabled once allocated. */
-		for (unsigned i = 0; i < nr; i++)
-			irqlab_msix_entry_reset(&dev->msix_table[i]);
-		irqlab_msix_ctrl_encode(&ctrl, &dev->msix_ctrl);
-		break;
-	}
-	case IRQLAB_DEV_IMS:
-		dev->ims_slots = irqlab_fault_zalloc(k->fault, nr * sizeof(*dev->ims_slots));
-		dev->ims_masked = irqlab_fault_zalloc(k->fault, nr * sizeof(*dev->ims_masked));
-		if (!dev->ims_slots || !dev->ims_masked)
-			goto out_free;
-		for (unsigned i = 0; i < nr; i++)
-			dev->ims_masked[i] = true;
-		break;
-	case IRQLAB_DEV_MSI: {
-		struct irqlab_msi_ctrl ctrl = {
-			.mmc = (uint8_t)__builtin_ctz(nr),
-			.addr64 = true,
-			.per_vector_mask = dev->maskable,
-		};
-
-		irqlab_msi_ctrl_encode(&ctrl, &dev->msi.ctrl);
-		dev->msi.mask_bits = dev->maskable ? (nr == 32 ? ~0u : (1u << nr) - 1) : 0;
-		break;
-	}
-	case IRQLAB_DEV_INTX:
-		break;
-	}
+		goto out_free_dev;
+	err = store_new(k->fault, cfg, &dev->store);
+	if (err)
+		goto out_free_dev;
 	*out = dev;
 	return 0;
 
-out_free:
+out_free_dev:
 	irqlab_device_free(dev);
-out_nomem:
+out_fail:
+	if (err == -EINVAL)
+		return irqlab_kernel_fail(k, err, "device %s: %u %s is not a size its %s can have",
+					  cfg->name, cfg->nr,
+					  cfg->kind == IRQLAB_DEV_IMS ? "slots" : "entries",
+					  irqlab_device_kind_name(cfg->kind));
 	return irqlab_kernel_fail(k, -ENOMEM, "device %s: out of memory", cfg->name);
 }
 
@@ -105,209 +89,70 @@ void irqlab_device_free(struct irqlab_device *dev)
 	for (unsigned i = 0; dev->entries && i < dev->nr; i++)
 		free(dev->entries[i].by_cpu);
 	free(dev->entries);
-	free(dev->msix_table);
-	free(dev->msix_pba);
-	free(dev->ims_slots);
-	free(dev->ims_masked);
+	irqlab_store_destroy(dev->store);
 	free(dev);
 }
 
 bool irqlab_device_can_mask(const struct irqlab_device *dev)
 {
-	return dev->maskable;
+	/* An INTx pin is masked at its IO-APIC RTE. */
+	return !dev->store || irqlab_store_can_mask(dev->store);
 }
 
 bool irqlab_device_masked(const struct irqlab_device *dev, unsigned index)
 {
-	switch (dev->kind) {
-	case IRQLAB_DEV_MSIX:
-		return (dev->msix_ctrl & IRQLAB_MSIX_CTRL_FUNCTION_MASK) ||
-		       irqlab_msix_entry_masked(&dev->msix_table[index]);
-	case IRQLAB_DEV_IMS:
-		return dev->ims_masked[index];
-	case IRQLAB_DEV_MSI:
-		return dev->maskable && (dev->msi.mask_bits >> index) & 1;
-	case IRQLAB_DEV_INTX:
-		break;
-	}
-	return false;
+	return dev->store && irqlab_store_masked(dev->store, index);
 }
 
 void irqlab_device_mask(struct irqlab_device *dev, unsigned index)
 {
-	switch (dev->kind) {
-	case IRQLAB_DEV_MSIX:
-		irqlab_msix_entry_set_masked(&dev->msix_table[index], true);
-		break;
-	case IRQLAB_DEV_IMS:
-		dev->ims_masked[index] = true;
-		break;
-	case IRQLAB_DEV_MSI:
-		if (dev->maskable)
-			dev->msi.mask_bits |= 1u << index;
-		break;
-	case IRQLAB_DEV_INTX:
-		break;
-	}
-}
-
-bool irqlab_device_pending(const struct irqlab_device *dev, unsigned index)
-{
-	switch (dev->kind) {
-	case IRQLAB_DEV_MSIX:
-		return (dev->msix_pba[index / 8] >> (index % 8)) & 1;
-	case IRQLAB_DEV_MSI:
-		return (dev->msi.pending_bits >> index) & 1;
-	case IRQLAB_DEV_IMS:
-		return dev->entries[index].ims_pending;
-	case IRQLAB_DEV_INTX:
-		break;
-	}
-	return false;
-}
-
-void irqlab_device_set_pending(struct irqlab_device *dev, unsigned index, bool pending)
-{
-	switch (dev->kind) {
-	case IRQLAB_DEV_MSIX:
-		if (pending)
-			dev->msix_pba[index / 8] |= (uint8_t)(1u << (index % 8));
-		else
-			dev->msix_pba[index / 8] &= (uint8_t) ~(1u << (index % 8));
-		break;
-	case IRQLAB_DEV_MSI:
-		if (pending)
-			dev->msi.pending_bits |= 1u << index;
-		else
-			dev->msi.pending_bits &= ~(1u << index);
-		break;
-	case IRQLAB_DEV_IMS:
-		dev->entries[index].ims_pending = pending;
-		break;
-	case IRQLAB_DEV_INTX:
-		break;
-	}
+	if (dev->store)
+		irqlab_store_mask(dev->store, index);
 }
 
 bool irqlab_device_unmask(struct irqlab_device *dev, unsigned index)
 {
-	bool send;
+	return dev->store && irqlab_store_unmask(dev->store, index);
+}
 
-	switch (dev->kind) {
-	case IRQLAB_DEV_MSIX:
-		irqlab_msix_entry_set_masked(&dev->msix_table[index], false);
-		break;
-	case IRQLAB_DEV_IMS:
-		dev->ims_masked[index] = false;
-		break;
-	case IRQLAB_DEV_MSI:
-		dev->msi.mask_bits &= ~(1u << index);
-		break;
-	case IRQLAB_DEV_INTX:
-		break;
-	}
-	/* Hardware sends a pending message as soon as its entry is unmasked. */
-	send = irqlab_device_pending(dev, index) && !irqlab_device_masked(dev, index);
-	if (send)
-		irqlab_device_set_pending(dev, index, false);
-	return send;
+bool irqlab_device_pending(const struct irqlab_device *dev, unsigned index)
+{
+	return dev->store && irqlab_store_pending(dev->store, index);
+}
+
+void irqlab_device_set_pending(struct irqlab_device *dev, unsigned index, bool pending)
+{
+	if (dev->store)
+		irqlab_store_set_pending(dev->store, index, pending);
 }
 
 int irqlab_device_stored_msg(const struct irqlab_device *dev, unsigned index,
 			     struct irqlab_msi_msg *msg)
 {
-	struct irqlab_msi_ctrl ctrl;
-	unsigned nvec;
-	uint32_t data;
-
 	if (index >= dev->nr)
 		return -ERANGE;
-	switch (dev->kind) {
-	case IRQLAB_DEV_MSIX:
-		irqlab_msix_entry_get_msg(&dev->msix_table[index], msg);
-		return 0;
-	case IRQLAB_DEV_IMS:
-		*msg = dev->ims_slots[index];
-		return 0;
-	case IRQLAB_DEV_MSI:
-		/* One message; a multi-MSI device merges the vector number into the data. */
-		irqlab_msi_ctrl_decode(dev->msi.ctrl, &ctrl);
-		nvec = ctrl.enable ? 1u << ctrl.mme : 1;
-		if (index >= nvec)
-			return -ERANGE;
-		irqlab_msi_multi_data(dev->msi.data, nvec, index, &data);
-		msg->address_lo = dev->msi.address_lo;
-		msg->address_hi = dev->msi.address_hi;
-		msg->data = data;
-		return 0;
-	case IRQLAB_DEV_INTX:
-		break;
-	}
-	return -EOPNOTSUPP;
+	if (!dev->store)
+		return -EOPNOTSUPP;
+	return irqlab_store_read(dev->store, index, msg);
 }
 
 int irqlab_device_read_msg(const struct irqlab_device *dev, unsigned index,
 			   struct irqlab_msi_msg *msg)
 {
 	/* A function with MSI or MSI-X disabled signals INTx, never its message store. */
-	if (dev->kind == IRQLAB_DEV_MSI && !(dev->msi.ctrl & IRQLAB_MSI_CTRL_ENABLE))
-		return -EINVAL;
-	if (dev->kind == IRQLAB_DEV_MSIX && !(dev->msix_ctrl & IRQLAB_MSIX_CTRL_ENABLE))
+	if (dev->store && !irqlab_store_enabled(dev->store))
 		return -EINVAL;
 	return irqlab_device_stored_msg(dev, index, msg);
-}
-
-int irqlab_device_write_reg(struct irqlab_device *dev, unsigned index, enum irqlab_store_reg reg,
-			    uint32_t value)
-{
-	static const unsigned msix_offset[] = {
-		[IRQLAB_STORE_ADDR_LO] = IRQLAB_MSIX_ENTRY_ADDR_LO,
-		[IRQLAB_STORE_ADDR_HI] = IRQLAB_MSIX_ENTRY_ADDR_HI,
-		[IRQLAB_STORE_DATA] = IRQLAB_MSIX_ENTRY_DATA,
-	};
-	uint32_t *ims_reg[] = {NULL, NULL, NULL};
-
-	if (index >= dev->nr)
-		return -ERANGE;
-	switch (dev->kind) {
-	case IRQLAB_DEV_MSIX:
-		irqlab_msix_entry_write32(&dev->msix_table[index], msix_offset[reg], value);
-		break;
-	case IRQLAB_DEV_IMS:
-		ims_reg[IRQLAB_STORE_ADDR_LO] = &dev->ims_slots[index].address_lo;
-		ims_reg[IRQLAB_STORE_ADDR_HI] = &dev->ims_slots[index].address_hi;
-		ims_reg[IRQLAB_STORE_DATA] = &dev->ims_slots[index].data;
-		*ims_reg[reg] = value;
-		break;
-	case IRQLAB_DEV_MSI:
-		/* The capability holds one message; index selects nothing but must be 0. */
-		if (index != 0)
-			return -ERANGE;
-		if (reg == IRQLAB_STORE_ADDR_LO)
-			dev->msi.address_lo = value;
-		else if (reg == IRQLAB_STORE_ADDR_HI)
-			dev->msi.address_hi = value;
-		else
-			dev->msi.data = (uint16_t)value;
-		break;
-	case IRQLAB_DEV_INTX:
-		return -EOPNOTSUPP;
-	}
-	if (dev->observe)
-		dev->observe(dev->observe_ctx, dev, index);
-	return 0;
 }
 
 int irqlab_device_write_msg(struct irqlab_device *dev, unsigned index,
 			    const struct irqlab_msi_msg *msg)
 {
-	int err = irqlab_device_write_reg(dev, index, IRQLAB_STORE_ADDR_LO, msg->address_lo);
-
-	if (!err)
-		err = irqlab_device_write_reg(dev, index, IRQLAB_STORE_ADDR_HI, msg->address_hi);
-	if (!err)
-		err = irqlab_device_write_reg(dev, index, IRQLAB_STORE_DATA, msg->data);
-	return err;
+	if (index >= dev->nr)
+		return -ERANGE;
+	if (!dev->store)
+		return -EOPNOTSUPP;
+	return irqlab_store_write_msg(dev->store, index, msg);
 }
 
 static struct irqlab_device *dev_of(struct irqlab_domain *d)
@@ -322,7 +167,7 @@ static void msi_domain_write_msg(struct irqlab_irq_data *data, const struct irql
 	/* Multi-MSI: only the first vector's message is written; the device merges the rest. */
 	if (dev->kind == IRQLAB_DEV_MSI && data->hwirq != 0)
 		return;
-	irqlab_device_write_msg(dev, data->hwirq, msg);
+	irqlab_store_write_msg(dev->store, data->hwirq, msg);
 }
 
 /* Writes what the parents composed for this entry (Linux: irq_chip_write_msi_msg). */
@@ -368,7 +213,8 @@ static int msi_domain_activate(struct irqlab_domain *d, struct irqlab_irq_data *
 	if (err)
 		return err;
 	/* A requested interrupt coming back (CPU online) is unmasked again. */
-	if (!reserve && irq->started && dev->maskable && irqlab_device_unmask(dev, data->hwirq))
+	if (!reserve && irq->started && irqlab_store_can_mask(dev->store) &&
+	    irqlab_store_unmask(dev->store, data->hwirq))
 		dev->entries[data->hwirq].resend = true;
 	return 0;
 }
@@ -378,10 +224,10 @@ static void msi_domain_deactivate(struct irqlab_domain *d, struct irqlab_irq_dat
 	struct irqlab_device *dev = dev_of(d);
 	struct irqlab_msi_msg zero = {0};
 
-	irqlab_device_mask(dev, data->hwirq);
+	irqlab_store_mask(dev->store, data->hwirq);
 	/* As Linux's msi_domain_deactivate: the entry is left with an all-zero message. */
 	if (dev->kind != IRQLAB_DEV_MSI || data->hwirq == 0)
-		irqlab_device_write_msg(dev, data->hwirq, &zero);
+		irqlab_store_write_msg(dev->store, data->hwirq, &zero);
 }
 
 static int msi_domain_set_affinity(struct irqlab_irq_data *data, const struct irqlab_cpumask *mask,
@@ -407,14 +253,14 @@ static void msi_domain_dump(struct irqlab_domain *d, struct irqlab_strbuf *out)
 	for (unsigned i = 0; i < dev->nr; i++) {
 		struct irqlab_msi_msg msg;
 
-		if (!dev->entries[i].irq && !irqlab_device_pending(dev, i))
+		if (!dev->entries[i].irq && !irqlab_store_pending(dev->store, i))
 			continue;
-		if (irqlab_device_stored_msg(dev, i, &msg))
+		if (irqlab_store_read(dev->store, i, &msg))
 			continue;
 		irqlab_strbuf_printf(out, "  entry %u addr=0x%08x data=0x%08x%s%s\n", i,
 				     msg.address_lo, msg.data,
-				     irqlab_device_masked(dev, i) ? " masked" : "",
-				     irqlab_device_pending(dev, i) ? " pending" : "");
+				     irqlab_store_masked(dev->store, i) ? " masked" : "",
+				     irqlab_store_pending(dev->store, i) ? " pending" : "");
 	}
 }
 
@@ -478,7 +324,9 @@ static unsigned device_requirements(const struct irqlab_device *dev)
 	case IRQLAB_DEV_MSIX:
 		return IRQLAB_REQ_MSIX;
 	case IRQLAB_DEV_IMS:
-		return IRQLAB_REQ_IMS | (dev->queue_store ? IRQLAB_REQ_QUEUE_STORE : 0);
+		/* Queue memory is written by the device's queue, later: no store to trap. */
+		return IRQLAB_REQ_IMS |
+		       (irqlab_store_trappable(dev->store) ? 0 : IRQLAB_REQ_QUEUE_STORE);
 	case IRQLAB_DEV_INTX:
 		return IRQLAB_REQ_IOAPIC;
 	}
@@ -551,7 +399,7 @@ static int alloc_exact(struct irqlab_device *dev, unsigned n, bool managed)
 		.type = dev->kind == IRQLAB_DEV_MSI    ? IRQLAB_ALLOC_PCI_MSI
 			: dev->kind == IRQLAB_DEV_MSIX ? IRQLAB_ALLOC_PCI_MSIX
 						       : IRQLAB_ALLOC_IMS,
-		.flags = (dev->maskable ? IRQLAB_ALLOC_F_CAN_RESERVE : 0) |
+		.flags = (irqlab_store_can_mask(dev->store) ? IRQLAB_ALLOC_F_CAN_RESERVE : 0) |
 			 (managed ? IRQLAB_ALLOC_F_MANAGED : 0),
 		.requester_id = dev->rid,
 		.dev = dev,
@@ -599,7 +447,7 @@ static int alloc_exact(struct irqlab_device *dev, unsigned n, bool managed)
 	 * and stays masked until request; a non-maskable one gets its real vector now.
 	 */
 	for (i = 0; i < n; i++) {
-		bool reserve = dev->maskable;
+		bool reserve = irqlab_store_can_mask(dev->store);
 
 		err = irqlab_irq_activate(irqs[i], reserve);
 		if (err)
@@ -607,17 +455,8 @@ static int alloc_exact(struct irqlab_device *dev, unsigned n, bool managed)
 		if (reserve)
 			irqlab_irq_mark_inactive(irqs[i]);
 	}
-	if (dev->kind == IRQLAB_DEV_MSI) {
-		struct irqlab_msi_ctrl ctrl;
-
-		irqlab_msi_ctrl_decode(dev->msi.ctrl, &ctrl);
-		ctrl.enable = true;
-		/* The device is told the power of two that covers n (Linux: order_base_2). */
-		ctrl.mme = (uint8_t)(n > 1 ? 32 - __builtin_clz(n - 1) : 0);
-		irqlab_msi_ctrl_encode(&ctrl, &dev->msi.ctrl);
-	} else if (dev->kind == IRQLAB_DEV_MSIX) {
-		dev->msix_ctrl |= IRQLAB_MSIX_CTRL_ENABLE;
-	}
+	/* MSI: the n vectors the message covers; MSI-X: the function enable. */
+	irqlab_store_enable(dev->store, n);
 	goto out;
 
 out_release:
@@ -685,8 +524,5 @@ void irqlab_device_free_irqs(struct irqlab_device *dev)
 		irq->started = false;
 		entries_release(dev, &irq, 1);
 	}
-	if (dev->kind == IRQLAB_DEV_MSI)
-		dev->msi.ctrl &= (uint16_t) ~(IRQLAB_MSI_CTRL_ENABLE | IRQLAB_MSI_CTRL_MME_MASK);
-	else if (dev->kind == IRQLAB_DEV_MSIX)
-		dev->msix_ctrl &= (uint16_t)~IRQLAB_MSIX_CTRL_ENABLE;
+	irqlab_store_disable(dev->store);
 }

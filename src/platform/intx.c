@@ -153,7 +153,7 @@ int irqlab_intx_raise(struct irqlab_platform *p, struct irqlab_device *dev, unsi
 		return err;
 	if (dev->intx.level) {
 		/* Requests accumulate; the line stays asserted until the driver serves them all. */
-		dev->intx.conditions += count;
+		irqlab_intx_line_request(&dev->intx, count);
 		send(p, dev, irqlab_ioapic_set_line(io, dev->intx.gsi, true, &msg), &msg);
 		return 0;
 	}
@@ -178,7 +178,7 @@ int irqlab_intx_eoi(struct irqlab_platform *p, struct irqlab_device *dev)
 					  dev->name);
 	if (!dev->intx.level)
 		return 0; /* an edge interrupt's EOI never reaches the IO-APIC */
-	if (dev->intx.conditions && --dev->intx.conditions == 0)
+	if (irqlab_intx_line_serve(&dev->intx))
 		irqlab_ioapic_set_line(io, dev->intx.gsi, false, &msg);
 	/*
 	 * Without IR the local APIC broadcasts the vector to every IO-APIC; with IR the kernel

@@ -36,26 +36,31 @@ static void race_probe(struct irqlab_platform *p, struct irqlab_device *dev, uns
 
 struct race_ctx {
 	struct irqlab_platform *p;
+	struct irqlab_device *dev;
 	struct irqlab_race *race;
 	unsigned index;
-	unsigned writes;
 };
 
-static void race_observe(void *ctx, struct irqlab_device *dev, unsigned index)
+static void race_observe(struct irqlab_store_observer *obs, struct irqlab_store *s, unsigned index,
+			 enum irqlab_store_reg reg)
 {
-	static const char *const names[] = {"after the address-low write",
-					    "after the address-high write", "after the data write"};
-	struct race_ctx *rc = ctx;
+	static const char *const names[] = {
+		[IRQLAB_STORE_ADDR_LO] = "after the address-low write",
+		[IRQLAB_STORE_ADDR_HI] = "after the address-high write",
+		[IRQLAB_STORE_DATA] = "after the data write",
+	};
+	struct race_ctx *rc = obs->ctx;
 
 	if (index == rc->index)
-		race_probe(rc->p, dev, index, rc->race, names[rc->writes++ % 3]);
+		race_probe(rc->p, rc->dev, index, rc->race, names[reg]);
 }
 
 int irqlab_platform_race(struct irqlab_platform *p, struct irqlab_device *dev, unsigned index,
 			 const struct irqlab_cpumask *mask, enum irqlab_msi_update_style style,
 			 struct irqlab_race *race)
 {
-	struct race_ctx rc = {.p = p, .race = race, .index = index};
+	struct race_ctx rc = {.p = p, .dev = dev, .race = race, .index = index};
+	struct irqlab_store_observer obs = {.written = race_observe, .ctx = &rc};
 	struct irqlab_irq *irq;
 	struct irqlab_msi_msg old, final;
 	int err;
@@ -73,16 +78,15 @@ int irqlab_platform_race(struct irqlab_platform *p, struct irqlab_device *dev, u
 	irq = dev->entries[index].irq;
 	race->irq = irq;
 	/* Without IR an IMS store in queue memory is written later, by the queue: no protocol. */
-	if (style == IRQLAB_MSI_UPDATE_AUTO && dev->kind == IRQLAB_DEV_IMS && dev->queue_store &&
-	    !p->remap)
+	if (style == IRQLAB_MSI_UPDATE_AUTO && dev->kind == IRQLAB_DEV_IMS &&
+	    !irqlab_store_trappable(dev->store) && !p->remap)
 		style = IRQLAB_MSI_UPDATE_DEFERRED;
 	irqlab_device_read_msg(dev, index, &old);
 	race_probe(p, dev, index, race, "before the update");
 	irq->update_style = (unsigned char)style;
-	dev->observe = race_observe;
-	dev->observe_ctx = &rc;
+	irqlab_store_observe_add(dev->store, &obs);
 	err = irqlab_platform_affinity(p, dev, &index, 1, mask);
-	dev->observe = NULL;
+	irqlab_store_observe_remove(dev->store, &obs);
 	irq->update_style = IRQLAB_MSI_UPDATE_AUTO;
 	if (err)
 		return err;
