@@ -3,8 +3,8 @@
  * Devices: a PCI function (or a sub-device behind one) with its requester id, one message
  * store (MSI capability, MSI-X table or IMS slots, src/bus/store.h) or an INTx pin
  * (src/bus/intx_line.h), and the model's view of each entry: the interrupt the kernel
- * allocated to it and what became of its messages. The bus domain that allocates and writes
- * the store is still here, below the device.
+ * allocated to it and what became of its messages. The driver side, the bus domain that
+ * allocates and writes the store, is src/bus/msi_domain.c.
  */
 #ifndef IRQLAB_BUS_DEVICE_H
 #define IRQLAB_BUS_DEVICE_H
@@ -95,20 +95,5 @@ void irqlab_device_set_pending(struct irqlab_device *dev, unsigned index, bool p
 void irqlab_device_mask(struct irqlab_device *dev, unsigned index);
 /* Unmasks; returns true when a pending message must now be sent (and clears it). */
 bool irqlab_device_unmask(struct irqlab_device *dev, unsigned index);
-
-/*
- * Creates the bus domain under @parent if it does not exist yet. -EOPNOTSUPP names the
- * device, the requirement and the parent that refused.
- */
-int irqlab_device_domain(struct irqlab_device *dev, struct irqlab_domain *parent);
-
-/*
- * Allocates between @min and @max interrupts at the lowest free entries, all or nothing for
- * each count tried (the largest first). *@granted receives the count.
- */
-int irqlab_device_alloc(struct irqlab_device *dev, unsigned min, unsigned max, bool managed,
-			unsigned *granted);
-/* Frees every interrupt of the device and disables its store; its domain stays. */
-void irqlab_device_free_irqs(struct irqlab_device *dev);
 
 #endif
