@@ -358,13 +358,12 @@ int irqlab_msi_domain_alloc(struct irqlab_device *dev, unsigned min, unsigned ma
 		}
 		irqlab_kernel_clear_error(k);
 		err = alloc_exact(dev, n, managed);
+		/* What this allocation granted, not the device's total (a second alloc adds). */
+		if (!err)
+			*granted = n;
 		if (err != -ENOSPC || n == min)
 			break;
 	}
-	if (!err)
-		*granted = 0;
-	for (unsigned i = 0; !err && i < dev->nr; i++)
-		*granted += dev->entries[i].irq != NULL;
 	return err;
 }
 
