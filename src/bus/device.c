@@ -74,10 +74,11 @@ out_free_dev:
 	irqlab_device_free(dev);
 out_fail:
 	if (err == -EINVAL)
-		return irqlab_kernel_fail(k, err, "device %s: %u %s is not a size its %s can have",
-					  cfg->name, cfg->nr,
-					  cfg->kind == IRQLAB_DEV_IMS ? "slots" : "entries",
-					  irqlab_device_kind_name(cfg->kind));
+		return irqlab_kernel_fail(k, err, "device %s: %s cannot have %u %s", cfg->name,
+					  irqlab_device_kind_name(cfg->kind), cfg->nr,
+					  cfg->kind == IRQLAB_DEV_IMS	? "slots"
+					  : cfg->kind == IRQLAB_DEV_MSI ? "vectors"
+									: "entries");
 	return irqlab_kernel_fail(k, -ENOMEM, "device %s: out of memory", cfg->name);
 }
 
