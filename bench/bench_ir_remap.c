@@ -163,7 +163,7 @@ static unsigned long run(struct irqlab_ir_unit *u, const struct ring *ring, unsi
 		unsigned i = (unsigned)(n & (RING - 1));
 		struct irqlab_ir_result res;
 
-		irqlab_ir_unit_remap(u, &ring->msg[i], ring->sid[i], &res);
+		irqlab_ir_unit_remap(u, &ring->msg[i], ring->sid[i], IRQLAB_COMMIT, &res);
 		sum += res.vector + res.dest;
 		nblocked += res.blocked;
 		if (clear_log && i == RING - 1)

@@ -128,6 +128,8 @@ int irqlab_irte_encode_posted(const struct irqlab_irte_posted *f, struct irqlab_
 int irqlab_irte_decode_posted(const struct irqlab_irte *e, struct irqlab_irte_posted *f);
 
 bool irqlab_irte_is_posted(const struct irqlab_irte *e);
+/* P, bit 0, in either view. */
+bool irqlab_irte_present(const struct irqlab_irte *e);
 
 /*
  * True when @e has reserved bits set for its own view (IM selects it); the offending bits

@@ -124,6 +124,11 @@ struct irqlab_msi_remap {
 void irqlab_msi_remap_encode(const struct irqlab_msi_remap *f, struct irqlab_msi_msg *out);
 /* -EINVAL when @msg is not remappable or its base is not 0xFEE. */
 int irqlab_msi_remap_decode(const struct irqlab_msi_msg *msg, struct irqlab_msi_remap *f);
+/*
+ * Whether a write to @msg's address is an interrupt message at all: address_hi = 0 and the
+ * base 0xFEE (any other address is a memory write).
+ */
+bool irqlab_msi_addr_is_interrupt(const struct irqlab_msi_msg *msg);
 /* Address bit 4 only; the base is not checked. */
 bool irqlab_msi_is_remappable(const struct irqlab_msi_msg *msg);
 /*
@@ -160,6 +165,19 @@ struct irqlab_msi_ctrl {
 int irqlab_msi_ctrl_encode(const struct irqlab_msi_ctrl *f, uint16_t *ctrl);
 /* Reports mmc/mme as stored, reserved encodings included; bits 15:9 are ignored. */
 void irqlab_msi_ctrl_decode(uint16_t ctrl, struct irqlab_msi_ctrl *f);
+
+/*
+ * The capability's Mask Bits and Pending Bits registers (32 bits each): vector @i is bit i.
+ * @i must be below 32.
+ */
+bool irqlab_msi_vector_bit(uint32_t reg, unsigned i);
+uint32_t irqlab_msi_vector_bit_set(uint32_t reg, unsigned i, bool on);
+/* The Mask Bits value with the first @nvec vectors masked (1..32), the reset state. */
+uint32_t irqlab_msi_vector_bits_all(unsigned nvec);
+/* Message Control's MME for @nvec vectors: the power of two that covers it (order_base_2). */
+uint8_t irqlab_msi_mme_for(unsigned nvec);
+/* Message Control's MMC for a device of @nvec vectors, a power of two (its log2). */
+uint8_t irqlab_msi_mmc_for(unsigned nvec);
 
 /*
  * The data word a multi-MSI device emits for vector @i of @nvec: @base_data with its low

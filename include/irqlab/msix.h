@@ -79,5 +79,11 @@ void irqlab_msix_ctrl_decode(uint16_t ctrl, struct irqlab_msix_ctrl *f);
 
 /* Bytes of pending-bit array for @nvec entries: one bit each, in whole qwords. */
 unsigned irqlab_msix_pba_size(unsigned nvec);
+/*
+ * The Pending Bit Array as bytes: entry @i is bit i % 8 of byte i / 8 (little-endian qwords
+ * read bytewise). The caller keeps @i below the entries the array was sized for.
+ */
+bool irqlab_msix_pba_pending(const uint8_t *pba, unsigned i);
+void irqlab_msix_pba_set_pending(uint8_t *pba, unsigned i, bool pending);
 
 #endif

@@ -1,13 +1,13 @@
 // SPDX-License-Identifier: MIT
 /*
- * Devices, their message stores, and the MSI-like bus domains (PCI-MSI, PCI-MSI-X, IMS).
- * The three kinds share one set of domain ops, as Linux's MSI core does; what differs is
- * where the message is stored and how an entry is masked.
+ * Devices: the object that owns a message store or an INTx pin, and the model's per-entry
+ * view. The driver side (the bus domain and allocation) is src/bus/msi_domain.c.
  */
 #include <errno.h>
 #include <stdio.h>
 #include <stdlib.h>
-#include <string.h>
+
+#include "irqlab/pci_rid.h"
 
 #include "bus/device.h"
 
@@ -26,72 +26,59 @@ const char *irqlab_device_kind_name(enum irqlab_dev_kind kind)
 	return "?";
 }
 
+static int store_new(struct irqlab_fault *fault, const struct irqlab_device_config *cfg,
+		     struct irqlab_store **out)
+{
+	switch (cfg->kind) {
+	case IRQLAB_DEV_MSI:
+		return irqlab_msi_cap_new(fault, cfg->nr, cfg->maskable, out);
+	case IRQLAB_DEV_MSIX:
+		return irqlab_msix_table_new(fault, cfg->nr, out);
+	case IRQLAB_DEV_IMS:
+		return irqlab_ims_store_new(fault, cfg->nr, cfg->queue_store, out);
+	case IRQLAB_DEV_INTX:
+		break;
+	}
+	*out = NULL;
+	return 0;
+}
+
 int irqlab_device_new(struct irqlab_kernel *k, const struct irqlab_device_config *cfg,
 		      struct irqlab_device **out)
 {
 	struct irqlab_device *dev = irqlab_fault_zalloc(k->fault, sizeof(*dev));
 	unsigned nr = cfg->kind == IRQLAB_DEV_INTX ? 1 : cfg->nr;
+	char bdf[8];
+	int err = -ENOMEM;
 
 	if (!dev)
-		goto out_nomem;
+		goto out_fail;
 	snprintf(dev->name, sizeof(dev->name), "%s", cfg->name);
-	snprintf(dev->bdf, sizeof(dev->bdf), "0000:%02x:%02x.%u", cfg->rid >> 8,
-		 (cfg->rid >> 3) & 0x1f, cfg->rid & 7);
+	irqlab_pci_rid_format(cfg->rid, bdf, sizeof(bdf));
+	snprintf(dev->bdf, sizeof(dev->bdf), "0000:%s", bdf);
 	dev->kind = cfg->kind;
 	dev->rid = cfg->rid;
 	dev->nr = nr;
-	dev->maskable = cfg->kind != IRQLAB_DEV_MSI || cfg->maskable;
-	dev->queue_store = cfg->queue_store;
 	dev->kernel = k;
-	dev->intx.gsi = cfg->gsi;
-	dev->intx.level = cfg->level;
-	dev->intx.active_low = cfg->active_low;
-	dev->intx.pin = cfg->intx_pin;
+	irqlab_intx_line_init(&dev->intx, cfg->intx_pin, cfg->gsi, cfg->level, cfg->active_low);
 	dev->entries = irqlab_fault_zalloc(k->fault, nr * sizeof(*dev->entries));
 	if (!dev->entries)
-		goto out_free;
-	switch (cfg->kind) {
-	case IRQLAB_DEV_MSIX: {
-		struct irqlab_msix_ctrl ctrl = {.table_size = nr};
-
-		dev->msix_table = irqlab_fault_zalloc(k->fault, nr * sizeof(*dev->msix_table));
-		dev->msix_pba = irqlab_fault_zalloc(k->fault, irqlab_msix_pba_size(nr));
-		if (!dev->msix_table || !dev->msix_pba)
-			goto out_free;
-		/* Reset state: every entry masked, the function enabled once allocated. */
-		for (unsigned i = 0; i < nr; i++)
-			irqlab_msix_entry_reset(&dev->msix_table[i]);
-		irqlab_msix_ctrl_encode(&ctrl, &dev->msix_ctrl);
-		break;
-	}
-	case IRQLAB_DEV_IMS:
-		dev->ims_slots = irqlab_fault_zalloc(k->fault, nr * sizeof(*dev->ims_slots));
-		dev->ims_masked = irqlab_fault_zalloc(k->fault, nr * sizeof(*dev->ims_masked));
-		if (!dev->ims_slots || !dev->ims_masked)
-			goto out_free;
-		for (unsigned i = 0; i < nr; i++)
-			dev->ims_masked[i] = true;
-		break;
-	case IRQLAB_DEV_MSI: {
-		struct irqlab_msi_ctrl ctrl = {
-			.mmc = (uint8_t)__builtin_ctz(nr),
-			.addr64 = true,
-			.per_vector_mask = dev->maskable,
-		};
-
-		irqlab_msi_ctrl_encode(&ctrl, &dev->msi.ctrl);
-		dev->msi.mask_bits = dev->maskable ? (nr == 32 ? ~0u : (1u << nr) - 1) : 0;
-		break;
-	}
-	case IRQLAB_DEV_INTX:
-		break;
-	}
+		goto out_free_dev;
+	err = store_new(k->fault, cfg, &dev->store);
+	if (err)
+		goto out_free_dev;
 	*out = dev;
 	return 0;
 
-out_free:
+out_free_dev:
 	irqlab_device_free(dev);
-out_nomem:
+out_fail:
+	if (err == -EINVAL)
+		return irqlab_kernel_fail(k, err, "device %s: %s cannot have %u %s", cfg->name,
+					  irqlab_device_kind_name(cfg->kind), cfg->nr,
+					  cfg->kind == IRQLAB_DEV_IMS	? "slots"
+					  : cfg->kind == IRQLAB_DEV_MSI ? "vectors"
+									: "entries");
 	return irqlab_kernel_fail(k, -ENOMEM, "device %s: out of memory", cfg->name);
 }
 
@@ -102,582 +89,68 @@ void irqlab_device_free(struct irqlab_device *dev)
 	for (unsigned i = 0; dev->entries && i < dev->nr; i++)
 		free(dev->entries[i].by_cpu);
 	free(dev->entries);
-	free(dev->msix_table);
-	free(dev->msix_pba);
-	free(dev->ims_slots);
-	free(dev->ims_masked);
+	irqlab_store_destroy(dev->store);
 	free(dev);
 }
 
 bool irqlab_device_can_mask(const struct irqlab_device *dev)
 {
-	return dev->maskable;
+	/* An INTx pin is masked at its IO-APIC RTE. */
+	return !dev->store || irqlab_store_can_mask(dev->store);
 }
 
 bool irqlab_device_masked(const struct irqlab_device *dev, unsigned index)
 {
-	switch (dev->kind) {
-	case IRQLAB_DEV_MSIX:
-		return (dev->msix_ctrl & IRQLAB_MSIX_CTRL_FUNCTION_MASK) ||
-		       irqlab_msix_entry_masked(&dev->msix_table[index]);
-	case IRQLAB_DEV_IMS:
-		return dev->ims_masked[index];
-	case IRQLAB_DEV_MSI:
-		return dev->maskable && (dev->msi.mask_bits >> index) & 1;
-	case IRQLAB_DEV_INTX:
-		break;
-	}
-	return false;
+	return dev->store && irqlab_store_masked(dev->store, index);
 }
 
 void irqlab_device_mask(struct irqlab_device *dev, unsigned index)
 {
-	switch (dev->kind) {
-	case IRQLAB_DEV_MSIX:
-		irqlab_msix_entry_set_masked(&dev->msix_table[index], true);
-		break;
-	case IRQLAB_DEV_IMS:
-		dev->ims_masked[index] = true;
-		break;
-	case IRQLAB_DEV_MSI:
-		if (dev->maskable)
-			dev->msi.mask_bits |= 1u << index;
-		break;
-	case IRQLAB_DEV_INTX:
-		break;
-	}
-}
-
-bool irqlab_device_pending(const struct irqlab_device *dev, unsigned index)
-{
-	switch (dev->kind) {
-	case IRQLAB_DEV_MSIX:
-		return (dev->msix_pba[index / 8] >> (index % 8)) & 1;
-	case IRQLAB_DEV_MSI:
-		return (dev->msi.pending_bits >> index) & 1;
-	case IRQLAB_DEV_IMS:
-		return dev->entries[index].ims_pending;
-	case IRQLAB_DEV_INTX:
-		break;
-	}
-	return false;
-}
-
-void irqlab_device_set_pending(struct irqlab_device *dev, unsigned index, bool pending)
-{
-	switch (dev->kind) {
-	case IRQLAB_DEV_MSIX:
-		if (pending)
-			dev->msix_pba[index / 8] |= (uint8_t)(1u << (index % 8));
-		else
-			dev->msix_pba[index / 8] &= (uint8_t) ~(1u << (index % 8));
-		break;
-	case IRQLAB_DEV_MSI:
-		if (pending)
-			dev->msi.pending_bits |= 1u << index;
-		else
-			dev->msi.pending_bits &= ~(1u << index);
-		break;
-	case IRQLAB_DEV_IMS:
-		dev->entries[index].ims_pending = pending;
-		break;
-	case IRQLAB_DEV_INTX:
-		break;
-	}
+	if (dev->store)
+		irqlab_store_mask(dev->store, index);
 }
 
 bool irqlab_device_unmask(struct irqlab_device *dev, unsigned index)
 {
-	bool send;
+	return dev->store && irqlab_store_unmask(dev->store, index);
+}
 
-	switch (dev->kind) {
-	case IRQLAB_DEV_MSIX:
-		irqlab_msix_entry_set_masked(&dev->msix_table[index], false);
-		break;
-	case IRQLAB_DEV_IMS:
-		dev->ims_masked[index] = false;
-		break;
-	case IRQLAB_DEV_MSI:
-		dev->msi.mask_bits &= ~(1u << index);
-		break;
-	case IRQLAB_DEV_INTX:
-		break;
-	}
-	/* Hardware sends a pending message as soon as its entry is unmasked. */
-	send = irqlab_device_pending(dev, index) && !irqlab_device_masked(dev, index);
-	if (send)
-		irqlab_device_set_pending(dev, index, false);
-	return send;
+bool irqlab_device_pending(const struct irqlab_device *dev, unsigned index)
+{
+	return dev->store && irqlab_store_pending(dev->store, index);
+}
+
+void irqlab_device_set_pending(struct irqlab_device *dev, unsigned index, bool pending)
+{
+	if (dev->store)
+		irqlab_store_set_pending(dev->store, index, pending);
 }
 
 int irqlab_device_stored_msg(const struct irqlab_device *dev, unsigned index,
 			     struct irqlab_msi_msg *msg)
 {
-	struct irqlab_msi_ctrl ctrl;
-	unsigned nvec;
-	uint32_t data;
-
 	if (index >= dev->nr)
 		return -ERANGE;
-	switch (dev->kind) {
-	case IRQLAB_DEV_MSIX:
-		irqlab_msix_entry_get_msg(&dev->msix_table[index], msg);
-		return 0;
-	case IRQLAB_DEV_IMS:
-		*msg = dev->ims_slots[index];
-		return 0;
-	case IRQLAB_DEV_MSI:
-		/* One message; a multi-MSI device merges the vector number into the data. */
-		irqlab_msi_ctrl_decode(dev->msi.ctrl, &ctrl);
-		nvec = ctrl.enable ? 1u << ctrl.mme : 1;
-		if (index >= nvec)
-			return -ERANGE;
-		irqlab_msi_multi_data(dev->msi.data, nvec, index, &data);
-		msg->address_lo = dev->msi.address_lo;
-		msg->address_hi = dev->msi.address_hi;
-		msg->data = data;
-		return 0;
-	case IRQLAB_DEV_INTX:
-		break;
-	}
-	return -EOPNOTSUPP;
+	if (!dev->store)
+		return -EOPNOTSUPP;
+	return irqlab_store_read(dev->store, index, msg);
 }
 
 int irqlab_device_read_msg(const struct irqlab_device *dev, unsigned index,
 			   struct irqlab_msi_msg *msg)
 {
 	/* A function with MSI or MSI-X disabled signals INTx, never its message store. */
-	if (dev->kind == IRQLAB_DEV_MSI && !(dev->msi.ctrl & IRQLAB_MSI_CTRL_ENABLE))
-		return -EINVAL;
-	if (dev->kind == IRQLAB_DEV_MSIX && !(dev->msix_ctrl & IRQLAB_MSIX_CTRL_ENABLE))
+	if (dev->store && !irqlab_store_enabled(dev->store))
 		return -EINVAL;
 	return irqlab_device_stored_msg(dev, index, msg);
-}
-
-int irqlab_device_write_reg(struct irqlab_device *dev, unsigned index, enum irqlab_store_reg reg,
-			    uint32_t value)
-{
-	static const unsigned msix_offset[] = {
-		[IRQLAB_STORE_ADDR_LO] = IRQLAB_MSIX_ENTRY_ADDR_LO,
-		[IRQLAB_STORE_ADDR_HI] = IRQLAB_MSIX_ENTRY_ADDR_HI,
-		[IRQLAB_STORE_DATA] = IRQLAB_MSIX_ENTRY_DATA,
-	};
-	uint32_t *ims_reg[] = {NULL, NULL, NULL};
-
-	if (index >= dev->nr)
-		return -ERANGE;
-	switch (dev->kind) {
-	case IRQLAB_DEV_MSIX:
-		irqlab_msix_entry_write32(&dev->msix_table[index], msix_offset[reg], value);
-		break;
-	case IRQLAB_DEV_IMS:
-		ims_reg[IRQLAB_STORE_ADDR_LO] = &dev->ims_slots[index].address_lo;
-		ims_reg[IRQLAB_STORE_ADDR_HI] = &dev->ims_slots[index].address_hi;
-		ims_reg[IRQLAB_STORE_DATA] = &dev->ims_slots[index].data;
-		*ims_reg[reg] = value;
-		break;
-	case IRQLAB_DEV_MSI:
-		/* The capability holds one message; index selects nothing but must be 0. */
-		if (index != 0)
-			return -ERANGE;
-		if (reg == IRQLAB_STORE_ADDR_LO)
-			dev->msi.address_lo = value;
-		else if (reg == IRQLAB_STORE_ADDR_HI)
-			dev->msi.address_hi = value;
-		else
-			dev->msi.data = (uint16_t)value;
-		break;
-	case IRQLAB_DEV_INTX:
-		return -EOPNOTSUPP;
-	}
-	if (dev->observe)
-		dev->observe(dev->observe_ctx, dev, index);
-	return 0;
 }
 
 int irqlab_device_write_msg(struct irqlab_device *dev, unsigned index,
 			    const struct irqlab_msi_msg *msg)
 {
-	int err = irqlab_device_write_reg(dev, index, IRQLAB_STORE_ADDR_LO, msg->address_lo);
-
-	if (!err)
-		err = irqlab_device_write_reg(dev, index, IRQLAB_STORE_ADDR_HI, msg->address_hi);
-	if (!err)
-		err = irqlab_device_write_reg(dev, index, IRQLAB_STORE_DATA, msg->data);
-	return err;
-}
-
-static struct irqlab_device *dev_of(struct irqlab_domain *d)
-{
-	return d->priv;
-}
-
-static void msi_domain_write_msg(struct irqlab_irq_data *data, const struct irqlab_msi_msg *msg)
-{
-	struct irqlab_device *dev = dev_of(data->domain);
-
-	/* Multi-MSI: only the first vector's message is written; the device merges the rest. */
-	if (dev->kind == IRQLAB_DEV_MSI && data->hwirq != 0)
-		return;
-	irqlab_device_write_msg(dev, data->hwirq, msg);
-}
-
-/* Writes what the parents composed for this entry (Linux: irq_chip_write_msi_msg). */
-static int store_composed(struct irqlab_irq_data *data)
-{
-	struct irqlab_msi_msg msg;
-	int err = irqlab_irq_compose_msg(data->parent, &msg);
-
-	if (err)
-		return err;
-	msi_domain_write_msg(data, &msg);
-	return 0;
-}
-
-static int msi_domain_alloc(struct irqlab_domain *d, struct irqlab_irq **irqs, unsigned n,
-			    const struct irqlab_alloc_info *info)
-{
-	struct irqlab_device *dev = dev_of(d);
-	int err = irqlab_domain_alloc_parent(d, irqs, n, info);
-
-	if (err)
-		return err;
-	for (unsigned i = 0; i < n; i++) {
-		struct irqlab_irq_data *data = irqlab_irq_data_of(irqs[i], d);
-
-		data->hwirq = info->hwirq + i;
-		data->chip_data = dev;
-	}
-	return 0;
-}
-
-static void msi_domain_free(struct irqlab_domain *d, struct irqlab_irq **irqs, unsigned n)
-{
-	irqlab_domain_free_parent(d, irqs, n);
-}
-
-static int msi_domain_activate(struct irqlab_domain *d, struct irqlab_irq_data *data, bool reserve)
-{
-	struct irqlab_device *dev = dev_of(d);
-	struct irqlab_irq *irq = data->irq;
-	int err = store_composed(data);
-
-	if (err)
-		return err;
-	/* A requested interrupt coming back (CPU online) is unmasked again. */
-	if (!reserve && irq->started && dev->maskable && irqlab_device_unmask(dev, data->hwirq))
-		dev->entries[data->hwirq].resend = true;
-	return 0;
-}
-
-static void msi_domain_deactivate(struct irqlab_domain *d, struct irqlab_irq_data *data)
-{
-	struct irqlab_device *dev = dev_of(d);
-	struct irqlab_msi_msg zero = {0};
-
-	irqlab_device_mask(dev, data->hwirq);
-	/* As Linux's msi_domain_deactivate: the entry is left with an all-zero message. */
-	if (dev->kind != IRQLAB_DEV_MSI || data->hwirq == 0)
-		irqlab_device_write_msg(dev, data->hwirq, &zero);
-}
-
-static int msi_domain_set_affinity(struct irqlab_irq_data *data, const struct irqlab_cpumask *mask,
-				   bool force)
-{
-	struct irqlab_domain *parent = data->domain->parent;
-	int ret;
-
-	/* A parent that knows how its messages must change in flight does the whole update. */
-	if (parent->ops->child_msi_set_affinity)
-		return parent->ops->child_msi_set_affinity(data, mask, force);
-	ret = irqlab_irq_set_affinity_parent(data, mask, force);
-	if (ret < 0 || ret == IRQLAB_SET_AFFINITY_OK_DONE)
-		return ret;
-	store_composed(data);
-	return IRQLAB_SET_AFFINITY_OK;
-}
-
-static void msi_domain_dump(struct irqlab_domain *d, struct irqlab_strbuf *out)
-{
-	struct irqlab_device *dev = dev_of(d);
-
-	for (unsigned i = 0; i < dev->nr; i++) {
-		struct irqlab_msi_msg msg;
-
-		if (!dev->entries[i].irq && !irqlab_device_pending(dev, i))
-			continue;
-		if (irqlab_device_stored_msg(dev, i, &msg))
-			continue;
-		irqlab_strbuf_printf(out, "  entry %u addr=0x%08x data=0x%08x%s%s\n", i,
-				     msg.address_lo, msg.data,
-				     irqlab_device_masked(dev, i) ? " masked" : "",
-				     irqlab_device_pending(dev, i) ? " pending" : "");
-	}
-}
-
-static int msi_domain_check(struct irqlab_domain *d, struct irqlab_strbuf *why)
-{
-	struct irqlab_device *dev = dev_of(d);
-	unsigned allocated = 0;
-
-	for (unsigned i = 0; i < dev->nr; i++) {
-		struct irqlab_irq *irq = dev->entries[i].irq;
-
-		if (!irq)
-			continue;
-		allocated++;
-		if (irqlab_irq_find(d->kernel, irq->virq) != irq || irq->top->domain != d ||
-		    irq->top->hwirq != i) {
-			irqlab_strbuf_printf(why, "%s: entry %u names an interrupt it does not own",
-					     d->name, i);
-			return -EFAULT;
-		}
-	}
-	if (allocated != d->nr_irqs || allocated != dev->nr_allocated) {
-		irqlab_strbuf_printf(why,
-				     "%s: %u entries allocated, domain has %lu, device counts %u",
-				     d->name, allocated, d->nr_irqs, dev->nr_allocated);
-		return -EFAULT;
-	}
-	return 0;
-}
-
-static const struct irqlab_domain_ops msi_domain_ops = {
-	.alloc = msi_domain_alloc,
-	.free = msi_domain_free,
-	.activate = msi_domain_activate,
-	.deactivate = msi_domain_deactivate,
-	.set_affinity = msi_domain_set_affinity,
-	.write_msg = msi_domain_write_msg,
-	.check = msi_domain_check,
-	.dump = msi_domain_dump,
-};
-
-/*
- * IMS provides mask, unmask and write-message and no affinity setter of its own (the rule of
- * Linux's pci_create_ims_domain): a move reaches the store only through the parent chain.
- */
-static const struct irqlab_domain_ops ims_domain_ops = {
-	.alloc = msi_domain_alloc,
-	.free = msi_domain_free,
-	.activate = msi_domain_activate,
-	.deactivate = msi_domain_deactivate,
-	.write_msg = msi_domain_write_msg,
-	.check = msi_domain_check,
-	.dump = msi_domain_dump,
-};
-
-static unsigned device_requirements(const struct irqlab_device *dev)
-{
-	switch (dev->kind) {
-	case IRQLAB_DEV_MSI:
-		return IRQLAB_REQ_MSI;
-	case IRQLAB_DEV_MSIX:
-		return IRQLAB_REQ_MSIX;
-	case IRQLAB_DEV_IMS:
-		return IRQLAB_REQ_IMS | (dev->queue_store ? IRQLAB_REQ_QUEUE_STORE : 0);
-	case IRQLAB_DEV_INTX:
-		return IRQLAB_REQ_IOAPIC;
-	}
-	return 0;
-}
-
-int irqlab_device_domain(struct irqlab_device *dev, struct irqlab_domain *parent)
-{
-	struct irqlab_kernel *k = dev->kernel;
-	struct irqlab_strbuf why = IRQLAB_STRBUF_INIT;
-	char name[64];
-	int err;
-
-	if (dev->domain)
-		return 0;
-	snprintf(name, sizeof(name), "%s%s-%s", parent->child_prefix,
-		 irqlab_device_kind_name(dev->kind), dev->bdf);
-	err = irqlab_domain_create(k, parent,
-				   dev->kind == IRQLAB_DEV_IMS ? &ims_domain_ops : &msi_domain_ops,
-				   name, device_requirements(dev), dev, &dev->domain);
-	/* Name the device first: the domain's own sentence names the parent and the need. */
-	if (err)
-		return irqlab_error_prefix(k->error, "device %s", dev->name);
-	/*
-	 * Multi-MSI is a capability to ask for, not a requirement: without it the domain still
-	 * serves one vector (Linux drops MULTI_PCI_MSI from the child's flags).
-	 */
-	if (dev->kind == IRQLAB_DEV_MSI && parent->ops->accept_child)
-		dev->multi_msi = parent->ops->accept_child(parent, IRQLAB_REQ_MULTI_MSI, &why) == 0;
-	irqlab_strbuf_release(&why);
-	return 0;
-}
-
-static unsigned first_free_entry(const struct irqlab_device *dev, unsigned n)
-{
-	unsigned run = 0;
-
-	for (unsigned i = 0; i < dev->nr; i++) {
-		run = dev->entries[i].irq ? 0 : run + 1;
-		if (run == n)
-			return i + 1 - n;
-	}
-	return dev->nr;
-}
-
-static void entries_release(struct irqlab_device *dev, struct irqlab_irq **irqs, unsigned n)
-{
-	for (unsigned i = 0; i < n; i++) {
-		unsigned index = irqs[i]->top->hwirq;
-
-		irqlab_irqs_free(&irqs[i], 1);
-		dev->entries[index].irq = NULL;
-		dev->nr_allocated--;
-	}
-}
-
-/* Allocates exactly n interrupts, or nothing. */
-static int alloc_exact(struct irqlab_device *dev, unsigned n, bool managed)
-{
-	struct irqlab_kernel *k = dev->kernel;
-	struct irqlab_cpumask *masks = NULL;
-	struct irqlab_irq **irqs;
-	struct irqlab_alloc_info info = {
-		.type = dev->kind == IRQLAB_DEV_MSI    ? IRQLAB_ALLOC_PCI_MSI
-			: dev->kind == IRQLAB_DEV_MSIX ? IRQLAB_ALLOC_PCI_MSIX
-						       : IRQLAB_ALLOC_IMS,
-		.flags = (dev->maskable ? IRQLAB_ALLOC_F_CAN_RESERVE : 0) |
-			 (managed ? IRQLAB_ALLOC_F_MANAGED : 0),
-		.requester_id = dev->rid,
-		.dev = dev,
-	};
-	unsigned first = first_free_entry(dev, n), done = 0, i;
-	int err = 0;
-
-	if (first + n > dev->nr)
-		return irqlab_kernel_fail(k, -ENOSPC, "alloc %s: %u free %s left, %u asked",
-					  dev->name, dev->nr - dev->nr_allocated,
-					  dev->kind == IRQLAB_DEV_IMS ? "slots" : "entries", n);
-	irqs = irqlab_fault_zalloc(k->fault, n * sizeof(*irqs));
-	if (managed)
-		masks = irqlab_fault_zalloc(k->fault, n * sizeof(*masks));
-	if (!irqs || (managed && !masks)) {
-		err = irqlab_kernel_fail(k, -ENOMEM, "alloc %s: out of memory", dev->name);
-		goto out;
-	}
-	if (managed)
-		irqlab_irq_spread_affinity(k->ncpus, n, masks);
-	if (dev->kind == IRQLAB_DEV_MSI) {
-		/* One message for all n vectors: one allocation of a contiguous block. */
-		info.flags |= n > 1 ? IRQLAB_ALLOC_F_CONTIGUOUS : 0;
-		info.masks = masks;
-		info.hwirq = first;
-		err = irqlab_irqs_alloc(dev->domain, n, &info, irqs);
-		done = err ? 0 : n;
-	} else {
-		/* One descriptor per entry, as MSI-X and IMS allocate; all or nothing. */
-		for (i = 0; i < n && !err; i++) {
-			info.masks = masks ? &masks[i] : NULL;
-			info.hwirq = first + i;
-			err = irqlab_irqs_alloc(dev->domain, 1, &info, &irqs[i]);
-			done = err ? i : i + 1;
-		}
-	}
-	for (i = 0; i < done; i++) {
-		dev->entries[first + i].irq = irqs[i];
-		dev->nr_allocated++;
-	}
-	if (err)
-		goto out_release;
-	/*
-	 * Early activation (MSI_FLAG_ACTIVATE_EARLY): a maskable entry gets only the placeholder
-	 * and stays masked until request; a non-maskable one gets its real vector now.
-	 */
-	for (i = 0; i < n; i++) {
-		bool reserve = dev->maskable;
-
-		err = irqlab_irq_activate(irqs[i], reserve);
-		if (err)
-			goto out_release;
-		if (reserve)
-			irqlab_irq_mark_inactive(irqs[i]);
-	}
-	if (dev->kind == IRQLAB_DEV_MSI) {
-		struct irqlab_msi_ctrl ctrl;
-
-		irqlab_msi_ctrl_decode(dev->msi.ctrl, &ctrl);
-		ctrl.enable = true;
-		/* The device is told the power of two that covers n (Linux: order_base_2). */
-		ctrl.mme = (uint8_t)(n > 1 ? 32 - __builtin_clz(n - 1) : 0);
-		irqlab_msi_ctrl_encode(&ctrl, &dev->msi.ctrl);
-	} else if (dev->kind == IRQLAB_DEV_MSIX) {
-		dev->msix_ctrl |= IRQLAB_MSIX_CTRL_ENABLE;
-	}
-	goto out;
-
-out_release:
-	entries_release(dev, irqs, done);
-out:
-	free(irqs);
-	free(masks);
-	return err;
-}
-
-int irqlab_device_alloc(struct irqlab_device *dev, unsigned min, unsigned max, bool managed,
-			unsigned *granted)
-{
-	struct irqlab_kernel *k = dev->kernel;
-	int err = -ENOSPC;
-
-	if (dev->kind == IRQLAB_DEV_INTX)
-		return irqlab_kernel_fail(k, -EINVAL,
-					  "alloc %s: an INTx device has no vectors to allocate",
-					  dev->name);
-	if (min == 0 || min > max)
-		return irqlab_kernel_fail(k, -EINVAL, "alloc %s: bad count %u-%u", dev->name, min,
-					  max);
-	if (dev->kind == IRQLAB_DEV_MSI && dev->nr_allocated)
-		return irqlab_kernel_fail(k, -EBUSY, "alloc %s: MSI is already allocated",
-					  dev->name);
-	if (min > dev->nr)
-		return irqlab_kernel_fail(k, -ENOSPC, "alloc %s: the device has %u %s, %u asked",
-					  dev->name, dev->nr,
-					  dev->kind == IRQLAB_DEV_IMS	? "slots"
-					  : dev->kind == IRQLAB_DEV_MSI ? "MSI vectors"
-									: "entries",
-					  min);
-	for (unsigned n = max; n >= min; n--) {
-		if (dev->kind == IRQLAB_DEV_MSI && n > dev->nr)
-			continue;
-		if (dev->kind == IRQLAB_DEV_MSI && n > 1 && !dev->multi_msi) {
-			err = irqlab_kernel_fail(
-				k, -ENOSPC,
-				"alloc %s: %u vectors need one contiguous aligned block, which %s "
-				"cannot give without interrupt remapping",
-				dev->name, n, dev->domain->parent->name);
-			continue;
-		}
-		irqlab_kernel_clear_error(k);
-		err = alloc_exact(dev, n, managed);
-		if (err != -ENOSPC || n == min)
-			break;
-	}
-	if (!err)
-		*granted = 0;
-	for (unsigned i = 0; !err && i < dev->nr; i++)
-		*granted += dev->entries[i].irq != NULL;
-	return err;
-}
-
-void irqlab_device_free_irqs(struct irqlab_device *dev)
-{
-	/* Newest entries first, as a driver tears down. */
-	for (unsigned i = dev->nr; i-- > 0;) {
-		struct irqlab_irq *irq = dev->entries[i].irq;
-
-		if (!irq)
-			continue;
-		irq->started = false;
-		entries_release(dev, &irq, 1);
-	}
-	if (dev->kind == IRQLAB_DEV_MSI)
-		dev->msi.ctrl &= (uint16_t) ~(IRQLAB_MSI_CTRL_ENABLE | IRQLAB_MSI_CTRL_MME_MASK);
-	else if (dev->kind == IRQLAB_DEV_MSIX)
-		dev->msix_ctrl &= (uint16_t)~IRQLAB_MSIX_CTRL_ENABLE;
+	if (index >= dev->nr)
+		return -ERANGE;
+	if (!dev->store)
+		return -EOPNOTSUPP;
+	return irqlab_store_write_msg(dev->store, index, msg);
 }

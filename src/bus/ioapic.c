@@ -12,6 +12,7 @@
 #include <stdlib.h>
 
 #include "irqlab/ioapic_rte.h"
+#include "irqlab/pci_rid.h"
 #include "bus/ioapic.h"
 #include "iommu/remap_domain.h"
 #include "x86/vector_domain.h"
@@ -69,11 +70,6 @@ static void rte_status(uint64_t rte, struct rte_status *s)
 		s->dest = (unsigned)c.ext_dest << 8 | c.dest;
 		s->index = 0;
 	}
-}
-
-static void format_sid(char *buf, size_t len, uint16_t sid)
-{
-	snprintf(buf, len, "%02x:%02x.%u", sid >> 8, (sid >> 3) & 0x1f, sid & 7);
 }
 
 static bool gsi_to_pin(const struct irqlab_ioapic *io, unsigned gsi, unsigned *pin)
@@ -406,7 +402,7 @@ static void ioapic_domain_dump(struct irqlab_domain *d, struct irqlab_strbuf *ou
 	struct irqlab_ioapic *io = io_of(d);
 	char sid[16];
 
-	format_sid(sid, sizeof(sid), io->sid);
+	irqlab_pci_rid_format(io->sid, sid, sizeof(sid));
 	irqlab_strbuf_printf(out, "  ioapic %s gsi=%u-%u sid=%s allocated=%u\n", io->name,
 			     io->gsi_base, io->gsi_base + io->nr_pins - 1, sid, io->nr_allocated);
 	for (unsigned pin = 0; pin < io->nr_pins; pin++) {

@@ -22,6 +22,8 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "irqlab/pci_rid.h"
+
 #include "iommu/irte_alloc.h"
 #include "iommu/ir_unit.h"
 
@@ -54,7 +56,6 @@ struct irqlab_ir_unit {
 	char name[32];
 	unsigned nr_entries;
 	bool cfi, eime;
-	bool probing; /* translating for a what-if: record and count nothing */
 	/*
 	 * Groups of 64 entries written since the last check: the checker verifies only those
 	 * (a table of 65,536 entries is too large to decode after every statement).
@@ -270,13 +271,13 @@ unsigned irqlab_ir_unit_used(const struct irqlab_ir_unit *u)
 	return irqlab_irte_alloc_used(u->alloc);
 }
 
-static void block(struct irqlab_ir_unit *u, struct irqlab_ir_result *res, uint8_t reason,
-		  uint16_t sid, uint32_t index, bool report)
+static void block(struct irqlab_ir_unit *u, enum irqlab_mode mode, struct irqlab_ir_result *res,
+		  uint8_t reason, uint16_t sid, uint32_t index, bool report)
 {
 	res->blocked = true;
 	res->reason = reason;
 	res->index = index;
-	if (u->probing) {
+	if (mode == IRQLAB_PROBE) {
 		res->silenced = !report;
 		return;
 	}
@@ -316,13 +317,13 @@ static bool source_verified(const struct decoded_irte *f, uint16_t sid)
 }
 
 static void pass_compat(struct irqlab_ir_unit *u, const struct irqlab_msi_msg *msg, uint16_t sid,
-			struct irqlab_ir_result *res)
+			enum irqlab_mode mode, struct irqlab_ir_result *res)
 {
 	struct irqlab_msi_compat c;
 
 	/* EIME makes 8-bit compatibility destinations meaningless: blocked whatever CFI says. */
 	if (!u->cfi || u->eime || irqlab_msi_compat_decode(msg, false, &c)) {
-		block(u, res, IRQLAB_IR_FAULT_COMPAT, sid, 0, true);
+		block(u, mode, res, IRQLAB_IR_FAULT_COMPAT, sid, 0, true);
 		return;
 	}
 	res->passthrough = true;
@@ -334,7 +335,7 @@ static void pass_compat(struct irqlab_ir_unit *u, const struct irqlab_msi_msg *m
 }
 
 void irqlab_ir_unit_remap(struct irqlab_ir_unit *u, const struct irqlab_msi_msg *msg, uint16_t sid,
-			  struct irqlab_ir_result *res)
+			  enum irqlab_mode mode, struct irqlab_ir_result *res)
 {
 	const struct decoded_irte *d;
 	uint32_t index;
@@ -343,35 +344,35 @@ void irqlab_ir_unit_remap(struct irqlab_ir_unit *u, const struct irqlab_msi_msg 
 	memset(res, 0, sizeof(*res));
 	if (msg->address_hi ||
 	    (msg->address_lo & IRQLAB_MSI_ADDR_BASE_MASK) != IRQLAB_MSI_ADDR_BASE) {
-		block(u, res, IRQLAB_IR_FAULT_REQ_RSVD, sid, 0, true);
+		block(u, mode, res, IRQLAB_IR_FAULT_REQ_RSVD, sid, 0, true);
 		return;
 	}
 	if (!irqlab_msi_is_remappable(msg)) {
-		pass_compat(u, msg, sid, res);
+		pass_compat(u, msg, sid, mode, res);
 		return;
 	}
 	index = irqlab_msi_remap_index(msg);
 	if (index >= u->nr_entries) {
-		block(u, res, IRQLAB_IR_FAULT_INDEX_OVER, sid, index, true);
+		block(u, mode, res, IRQLAB_IR_FAULT_INDEX_OVER, sid, index, true);
 		return;
 	}
 	d = &u->cache[index];
 	/* From here on the entry decides whether a fault is reported. */
 	report = !d->fpd;
 	if (d->state != ENTRY_USABLE) {
-		block(u, res,
+		block(u, mode, res,
 		      d->state == ENTRY_NOT_PRESENT ? IRQLAB_IR_FAULT_NOT_PRESENT
 						    : IRQLAB_IR_FAULT_IRTE_RSVD,
 		      sid, index, report);
 		return;
 	}
 	if (!source_verified(d, sid)) {
-		block(u, res, IRQLAB_IR_FAULT_SID, sid, index, report);
+		block(u, mode, res, IRQLAB_IR_FAULT_SID, sid, index, report);
 		return;
 	}
 	/* address_hi is 0 by now: only a subhandle wider than 16 bits is left to refuse. */
 	if (irqlab_msi_remap_reserved(msg).data) {
-		block(u, res, IRQLAB_IR_FAULT_REQ_RSVD, sid, index, report);
+		block(u, mode, res, IRQLAB_IR_FAULT_REQ_RSVD, sid, index, report);
 		return;
 	}
 	res->index = index;
@@ -380,14 +381,6 @@ void irqlab_ir_unit_remap(struct irqlab_ir_unit *u, const struct irqlab_msi_msg 
 	res->dest_logical = d->dest_logical;
 	res->delivery_mode = d->delivery_mode;
 	res->trigger_level = d->trigger_level;
-}
-
-void irqlab_ir_unit_translate(struct irqlab_ir_unit *u, const struct irqlab_msi_msg *msg,
-			      uint16_t sid, struct irqlab_ir_result *res)
-{
-	u->probing = true;
-	irqlab_ir_unit_remap(u, msg, sid, res);
-	u->probing = false;
 }
 
 size_t irqlab_ir_unit_nr_faults(const struct irqlab_ir_unit *u)
@@ -488,11 +481,6 @@ int irqlab_ir_unit_check(struct irqlab_ir_unit *u, struct irqlab_strbuf *why)
 	return 0;
 }
 
-static void format_sid(char *buf, size_t len, uint16_t sid)
-{
-	snprintf(buf, len, "%02x:%02x.%u", sid >> 8, (sid >> 3) & 0x1f, sid & 7);
-}
-
 static void dump_entry(const struct irqlab_ir_unit *u, unsigned i, const struct irqlab_irte *e,
 		       struct irqlab_strbuf *out)
 {
@@ -503,7 +491,7 @@ static void dump_entry(const struct irqlab_ir_unit *u, unsigned i, const struct 
 	irqlab_strbuf_printf(out, "  irte 0x%04x %016llx:%016llx", i, (unsigned long long)e->hi,
 			     (unsigned long long)e->lo);
 	if (!irqlab_irte_decode_remapped(e, &f)) {
-		format_sid(sid, sizeof(sid), f.sid);
+		irqlab_pci_rid_format(f.sid, sid, sizeof(sid));
 		irqlab_strbuf_printf(out,
 				     " %s%s vector=0x%02x dest=%u %s%s dlm=%u %s svt=%u sq=%u "
 				     "sid=%s",
@@ -513,7 +501,7 @@ static void dump_entry(const struct irqlab_ir_unit *u, unsigned i, const struct 
 				     f.redirect_hint ? " rh" : "", f.delivery_mode,
 				     f.trigger_level ? "level" : "edge", f.svt, f.sq, sid);
 	} else if (!irqlab_irte_decode_posted(e, &p)) {
-		format_sid(sid, sizeof(sid), p.sid);
+		irqlab_pci_rid_format(p.sid, sid, sizeof(sid));
 		irqlab_strbuf_printf(out, " %s posted vector=0x%02x pda=0x%llx svt=%u sq=%u sid=%s",
 				     p.present ? "P" : "-", p.vector, (unsigned long long)p.pda,
 				     p.svt, p.sq, sid);

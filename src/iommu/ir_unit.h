@@ -20,6 +20,7 @@
 #include "irqlab/irte.h"
 #include "irqlab/msi.h"
 #include "core/fault.h"
+#include "core/mode.h"
 #include "core/strbuf.h"
 
 /* VT-d interrupt-remapping fault reasons. */
@@ -107,14 +108,11 @@ unsigned irqlab_ir_unit_used(const struct irqlab_ir_unit *u);
  * index 0); compatibility format (0x25, or through with CFI and no EIME); index = handle
  * (+ data 15:0 with SHV) beyond the table (0x21); then, with FPD = 1 in that entry silencing
  * each of them: P = 0 (0x22), reserved bits or posted mode (0x24), source id (0x26), and
- * data 31:16 set with SHV (0x20).
+ * data 31:16 set with SHV (0x20). With IRQLAB_PROBE (a what-if, the race explorer) the same
+ * checks fill @res and nothing is recorded or counted.
  */
 void irqlab_ir_unit_remap(struct irqlab_ir_unit *u, const struct irqlab_msi_msg *msg, uint16_t sid,
-			  struct irqlab_ir_result *res);
-
-/* The same checks for a what-if (the race explorer): nothing is recorded or counted. */
-void irqlab_ir_unit_translate(struct irqlab_ir_unit *u, const struct irqlab_msi_msg *msg,
-			      uint16_t sid, struct irqlab_ir_result *res);
+			  enum irqlab_mode mode, struct irqlab_ir_result *res);
 
 /*
  * Recorded faults, oldest first (NULL past the last); counts of reported faults (every fault

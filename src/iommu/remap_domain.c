@@ -8,6 +8,8 @@
 #include <stdio.h>
 #include <stdlib.h>
 
+#include "irqlab/pci_rid.h"
+
 #include "iommu/remap_domain.h"
 #include "x86/vector_domain.h"
 
@@ -57,11 +59,6 @@ static unsigned block_size(unsigned count)
 	while (size < count)
 		size <<= 1;
 	return size;
-}
-
-static void format_sid(char *buf, size_t len, uint16_t sid)
-{
-	snprintf(buf, len, "%02x:%02x.%u", sid >> 8, (sid >> 3) & 0x1f, sid & 7);
 }
 
 static void block_put(struct remap_domain *rd, struct remap_block *blk)
@@ -370,7 +367,7 @@ static void remap_dump_irq(struct irqlab_irq_data *data, struct irqlab_strbuf *o
 	struct remap_irq *ri = data->chip_data;
 	char sid[16];
 
-	format_sid(sid, sizeof(sid), ri->sid);
+	irqlab_pci_rid_format(ri->sid, sid, sizeof(sid));
 	irqlab_strbuf_printf(out, " irte=0x%04x block=0x%04x+%u subhandle=%u sid=%s",
 			     irte_index(ri), ri->block->base, ri->block->count, ri->subhandle, sid);
 }

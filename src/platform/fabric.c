@@ -100,7 +100,8 @@ static void trace_delivery(struct irqlab_platform *p, struct irqlab_device *dev,
 }
 
 void irqlab_fabric_route(struct irqlab_platform *p, struct irqlab_device *dev, unsigned index,
-			 const struct irqlab_msi_msg *msg, struct irqlab_delivery *dl, bool commit)
+			 const struct irqlab_msi_msg *msg, struct irqlab_delivery *dl,
+			 enum irqlab_mode mode)
 {
 	const struct irqlab_apic_slot *at;
 	struct irqlab_domain *vd;
@@ -116,10 +117,7 @@ void irqlab_fabric_route(struct irqlab_platform *p, struct irqlab_device *dev, u
 		/* The IO-APIC, not the PCI function, writes an INTx message. */
 		uint16_t sid = dev->kind == IRQLAB_DEV_INTX ? dev->intx.sid : dev->rid;
 
-		if (commit)
-			irqlab_ir_unit_remap(p->ir, msg, sid, &dl->ir);
-		else
-			irqlab_ir_unit_translate(p->ir, msg, sid, &dl->ir);
+		irqlab_ir_unit_remap(p->ir, msg, sid, mode, &dl->ir);
 		if (dl->ir.blocked) {
 			dl->cls = IRQLAB_MSG_BLOCKED;
 			dl->why = "blocked by the IR unit";
@@ -129,7 +127,7 @@ void irqlab_fabric_route(struct irqlab_platform *p, struct irqlab_device *dev, u
 		vector = dl->ir.vector;
 	} else {
 		/* Without IR the message goes to the local APICs as written, or nowhere. */
-		if (msg->address_hi || (msg->address_lo >> 20) != 0xfee) {
+		if (!irqlab_msi_addr_is_interrupt(msg)) {
 			dl->why = "not an interrupt address: a memory write";
 			return;
 		}
@@ -150,8 +148,7 @@ void irqlab_fabric_route(struct irqlab_platform *p, struct irqlab_device *dev, u
 	}
 	/* The kernel running on that CPU takes it, in its own vector table. */
 	vd = irqlab_kernel_env(at->kernel)->vector;
-	res = commit ? irqlab_vector_lapic_accept(vd, at->cpu, vector, &dl->irq)
-		     : irqlab_vector_lapic_peek(vd, at->cpu, vector, &dl->irq);
+	res = irqlab_vector_lapic_accept(vd, at->cpu, vector, mode, &dl->irq);
 	switch (res) {
 	case IRQLAB_LAPIC_HANDLED:
 		/* Reaching another owner's handler is the isolation breach, judged per entry. */
@@ -191,7 +188,7 @@ void irqlab_platform_deliver(struct irqlab_platform *p, struct irqlab_device *de
 {
 	struct irqlab_delivery dl;
 
-	irqlab_fabric_route(p, dev, index, msg, &dl, true);
+	irqlab_fabric_route(p, dev, index, msg, &dl, IRQLAB_COMMIT);
 	/* A latched message is counted when it is resent, not twice. */
 	if (!dl.retriggered)
 		count_delivery(p, dev, index, &dl);
@@ -218,8 +215,8 @@ void irqlab_fabric_flush_retriggers(struct irqlab_kernel *k)
 		dl.cpu = cfg.cpu;
 		dl.vector = cfg.vector;
 		dl.why = "resent after a move";
-		if (irqlab_vector_lapic_accept(env->vector, cfg.cpu, cfg.vector, &dl.irq) ==
-		    IRQLAB_LAPIC_HANDLED)
+		if (irqlab_vector_lapic_accept(env->vector, cfg.cpu, cfg.vector, IRQLAB_COMMIT,
+					       &dl.irq) == IRQLAB_LAPIC_HANDLED)
 			dl.cls = IRQLAB_MSG_DELIVERED;
 		count_delivery(p, irq->dev, irq->index, &dl);
 		if (irq->dev)

@@ -3,14 +3,17 @@
 #ifndef IRQLAB_PLATFORM_FABRIC_H
 #define IRQLAB_PLATFORM_FABRIC_H
 
+#include "core/mode.h"
 #include "platform/platform.h"
 
 /*
- * Where @msg from entry @index of @dev goes. With @commit the model changes as it does when a
- * message really arrives (faults recorded, moves completed); without, it is only looked at.
+ * Where @msg from entry @index of @dev goes. With IRQLAB_COMMIT the model changes as it does
+ * when a message really arrives (faults recorded, moves completed); with IRQLAB_PROBE it is
+ * only looked at.
  */
 void irqlab_fabric_route(struct irqlab_platform *p, struct irqlab_device *dev, unsigned index,
-			 const struct irqlab_msi_msg *msg, struct irqlab_delivery *dl, bool commit);
+			 const struct irqlab_msi_msg *msg, struct irqlab_delivery *dl,
+			 enum irqlab_mode mode);
 /*
  * Sends again what two-step moves in kernel @k latched (Linux: irq_retrigger, an IPI to the
  * new target).

@@ -4,6 +4,7 @@
 #include <string.h>
 
 #include "irqlab/ioapic_rte.h"
+#include "irqlab/pci_rid.h"
 
 #include "bus/ioapic.h"
 #include "platform/intx.h"
@@ -12,7 +13,11 @@
 /* IO-APIC n sits at 00:1f.n-like requester ids on bus 0xf0 + n/8, as a DMAR scope would say. */
 static uint16_t ioapic_sid(unsigned n)
 {
-	return (uint16_t)((0xf0u + n / 8) << 8 | 0x1fu << 3 | n % 8);
+	struct irqlab_pci_bdf f = {.bus = (uint8_t)(0xf0u + n / 8), .dev = 0x1f, .fn = n % 8};
+	uint16_t sid = 0;
+
+	irqlab_pci_rid_encode(&f, &sid);
+	return sid;
 }
 
 /* The IO-APIC serving @gsi, or NULL while there is none. */
@@ -172,7 +177,7 @@ int irqlab_intx_raise(struct irqlab_kernel *k, struct irqlab_device *dev, unsign
 		return err;
 	if (dev->intx.level) {
 		/* Requests accumulate; the line stays asserted until the driver serves them all. */
-		dev->intx.conditions += count;
+		irqlab_intx_line_request(&dev->intx, count);
 		send(p, dev, irqlab_ioapic_set_line(io, dev->intx.gsi, true, &msg), &msg);
 		return 0;
 	}
@@ -198,7 +203,7 @@ int irqlab_intx_eoi(struct irqlab_kernel *k, struct irqlab_device *dev)
 					  dev->name);
 	if (!dev->intx.level)
 		return 0; /* an edge interrupt's EOI never reaches the IO-APIC */
-	if (dev->intx.conditions && --dev->intx.conditions == 0)
+	if (irqlab_intx_line_serve(&dev->intx))
 		irqlab_ioapic_set_line(io, dev->intx.gsi, false, &msg);
 	/*
 	 * Without IR the local APIC broadcasts the vector to every IO-APIC; with IR the kernel

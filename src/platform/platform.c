@@ -10,6 +10,7 @@
 #include <string.h>
 
 #include "bus/ioapic.h"
+#include "bus/msi_domain.h"
 #include "iommu/irte_alloc.h"
 #include "iommu/remap_domain.h"
 #include "platform/fabric.h"
@@ -183,7 +184,7 @@ void irqlab_platform_free(struct irqlab_platform *p)
 		if (p->devices[i]->kind == IRQLAB_DEV_INTX)
 			irqlab_intx_free(p, p->devices[i]);
 		else
-			irqlab_device_free_irqs(p->devices[i]);
+			irqlab_msi_domain_free_irqs(p->devices[i]);
 	}
 	irqlab_intx_free_all(p);
 	/* Domains go with their kernel, guests before the host; devices own only their stores. */
@@ -295,10 +296,10 @@ int irqlab_platform_alloc(struct irqlab_kernel *k, struct irqlab_device *dev, un
 		*granted = err ? 0 : 1;
 		return err;
 	}
-	err = irqlab_device_domain(dev, env->msi_parent);
+	err = irqlab_msi_domain_create(dev, env->msi_parent);
 	if (err)
 		return err;
-	err = irqlab_device_alloc(dev, min, max, managed, granted);
+	err = irqlab_msi_domain_alloc(dev, min, max, managed, granted);
 	/* A first allocation that fails leaves no domain behind either. */
 	if (err && !had_domain) {
 		irqlab_domain_destroy(dev->domain);
@@ -318,7 +319,7 @@ int irqlab_platform_free_irqs(struct irqlab_kernel *k, struct irqlab_device *dev
 	if (dev->kind == IRQLAB_DEV_INTX)
 		irqlab_intx_free(irqlab_kernel_machine(k), dev);
 	else
-		irqlab_device_free_irqs(dev);
+		irqlab_msi_domain_free_irqs(dev);
 	return 0;
 }
 

@@ -24,7 +24,7 @@ static void race_probe(struct irqlab_platform *p, struct irqlab_device *dev, uns
 		pt->dl.why = "masked: pending, sent at unmask";
 		pt->pending = true;
 	} else {
-		irqlab_fabric_route(p, dev, index, &msg, &pt->dl, false);
+		irqlab_fabric_route(p, dev, index, &msg, &pt->dl, IRQLAB_PROBE);
 		/* Another interrupt's handler returns "not mine": this one is lost. */
 		if (pt->dl.cls == IRQLAB_MSG_DELIVERED && pt->dl.irq && pt->dl.irq != race->irq) {
 			pt->dl.cls = IRQLAB_MSG_LOST;
@@ -36,19 +36,23 @@ static void race_probe(struct irqlab_platform *p, struct irqlab_device *dev, uns
 
 struct race_ctx {
 	struct irqlab_platform *p;
+	struct irqlab_device *dev;
 	struct irqlab_race *race;
 	unsigned index;
-	unsigned writes;
 };
 
-static void race_observe(void *ctx, struct irqlab_device *dev, unsigned index)
+static void race_observe(struct irqlab_store_observer *obs, struct irqlab_store *s, unsigned index,
+			 enum irqlab_store_reg reg)
 {
-	static const char *const names[] = {"after the address-low write",
-					    "after the address-high write", "after the data write"};
-	struct race_ctx *rc = ctx;
+	static const char *const names[] = {
+		[IRQLAB_STORE_ADDR_LO] = "after the address-low write",
+		[IRQLAB_STORE_ADDR_HI] = "after the address-high write",
+		[IRQLAB_STORE_DATA] = "after the data write",
+	};
+	struct race_ctx *rc = obs->ctx;
 
 	if (index == rc->index)
-		race_probe(rc->p, dev, index, rc->race, names[rc->writes++ % 3]);
+		race_probe(rc->p, rc->dev, index, rc->race, names[reg]);
 }
 
 int irqlab_platform_race(struct irqlab_kernel *k, struct irqlab_device *dev, unsigned index,
@@ -57,7 +61,8 @@ int irqlab_platform_race(struct irqlab_kernel *k, struct irqlab_device *dev, uns
 {
 	struct irqlab_platform *p = irqlab_kernel_machine(k);
 	bool remapped = irqlab_kernel_remapped(k);
-	struct race_ctx rc = {.p = p, .race = race, .index = index};
+	struct race_ctx rc = {.p = p, .dev = dev, .race = race, .index = index};
+	struct irqlab_store_observer obs = {.written = race_observe, .ctx = &rc};
 	struct irqlab_irq *irq;
 	struct irqlab_msi_msg old, final;
 	int err;
@@ -75,16 +80,15 @@ int irqlab_platform_race(struct irqlab_kernel *k, struct irqlab_device *dev, uns
 	irq = dev->entries[index].irq;
 	race->irq = irq;
 	/* Without IR an IMS store in queue memory is written later, by the queue: no protocol. */
-	if (style == IRQLAB_MSI_UPDATE_AUTO && dev->kind == IRQLAB_DEV_IMS && dev->queue_store &&
-	    !remapped)
+	if (style == IRQLAB_MSI_UPDATE_AUTO && dev->kind == IRQLAB_DEV_IMS &&
+	    !irqlab_store_trappable(dev->store) && !remapped)
 		style = IRQLAB_MSI_UPDATE_DEFERRED;
 	irqlab_device_read_msg(dev, index, &old);
 	race_probe(p, dev, index, race, "before the update");
 	irq->update_style = (unsigned char)style;
-	dev->observe = race_observe;
-	dev->observe_ctx = &rc;
+	irqlab_store_observe_add(dev->store, &obs);
 	err = irqlab_platform_affinity(k, dev, &index, 1, mask);
-	dev->observe = NULL;
+	irqlab_store_observe_remove(dev->store, &obs);
 	irq->update_style = IRQLAB_MSI_UPDATE_AUTO;
 	if (err)
 		return err;

@@ -10,6 +10,7 @@
 #include <string.h>
 
 #include "irqlab/errname.h"
+#include "irqlab/pci_rid.h"
 #include "iommu/remap_domain.h"
 #include "scenario/run_internal.h"
 #include "scenario/show.h"
@@ -66,13 +67,16 @@ static int run_vm(struct runner *r, const struct scn_ctx *c)
 /* The first free 00:01.0, 00:02.0, ... for a device written without bdf=. */
 static uint16_t default_rid(const struct irqlab_platform *p)
 {
-	for (unsigned rid = 1 << 3;; rid += 1 << 3) {
+	for (unsigned n = 1;; n++) {
+		struct irqlab_pci_bdf f = {.bus = (uint8_t)(n / 32), .dev = n % 32};
+		uint16_t rid = 0;
 		bool taken = false;
 
+		irqlab_pci_rid_encode(&f, &rid);
 		for (unsigned i = 0; i < p->nr_devices && !taken; i++)
 			taken = p->devices[i]->rid == rid;
 		if (!taken)
-			return (uint16_t)rid;
+			return rid;
 	}
 }
 
@@ -110,7 +114,10 @@ static int run_device(struct runner *r, const struct scn_ctx *c)
 		cfg.queue_store = scn_value(st, "store")->choice == IRQLAB_SCN_STORE_QUEUE;
 	}
 	if (bdf && !bdf->implicit)
-		cfg.rid = (uint16_t)(bdf->v.bdf.bus << 8 | bdf->v.bdf.dev << 3 | bdf->v.bdf.fn);
+		irqlab_pci_rid_encode(&(struct irqlab_pci_bdf){.bus = bdf->v.bdf.bus,
+							       .dev = bdf->v.bdf.dev,
+							       .fn = bdf->v.bdf.fn},
+				      &cfg.rid);
 	else
 		cfg.rid = default_rid(c->p);
 	err = irqlab_platform_add_device(c->k, &cfg, &dev);

@@ -158,7 +158,7 @@ static void show_irtes(struct irqlab_out *o, const struct scn_ctx *ctx)
 		const struct irqlab_irte *e = irqlab_ir_unit_irte(p->ir, i);
 		struct irqlab_irte_remapped f;
 
-		if (!(e->lo & 1) || irqlab_irte_is_posted(e))
+		if (!irqlab_irte_present(e) || irqlab_irte_is_posted(e))
 			continue;
 		irqlab_irte_decode_remapped(e, &f);
 		irqlab_out_open_object(o, NULL);

@@ -124,6 +124,11 @@ bool irqlab_irte_is_posted(const struct irqlab_irte *e)
 	return e->lo & IRQLAB_IRTE_LO_IM;
 }
 
+bool irqlab_irte_present(const struct irqlab_irte *e)
+{
+	return e->lo & IRQLAB_IRTE_LO_P;
+}
+
 bool irqlab_irte_reserved(const struct irqlab_irte *e, uint64_t *lo_bits, uint64_t *hi_bits)
 {
 	uint64_t lo, hi;

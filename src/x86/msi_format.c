@@ -136,6 +136,11 @@ int irqlab_msi_remap_decode(const struct irqlab_msi_msg *msg, struct irqlab_msi_
 	return 0;
 }
 
+bool irqlab_msi_addr_is_interrupt(const struct irqlab_msi_msg *msg)
+{
+	return msg->address_hi == 0 && msi_base_ok(msg);
+}
+
 bool irqlab_msi_is_remappable(const struct irqlab_msi_msg *msg)
 {
 	return msg->address_lo & IRQLAB_MSI_ADDR_FORMAT;
@@ -203,4 +208,29 @@ int irqlab_msi_multi_data(uint32_t base_data, unsigned nvec, unsigned i, uint32_
 	/* nvec is a power of two, so nvec - 1 is exactly the low log2(nvec) bits. */
 	*data = (base_data & ~(nvec - 1)) | i;
 	return 0;
+}
+
+bool irqlab_msi_vector_bit(uint32_t reg, unsigned i)
+{
+	return (reg >> i) & 1u;
+}
+
+uint32_t irqlab_msi_vector_bit_set(uint32_t reg, unsigned i, bool on)
+{
+	return on ? reg | 1u << i : reg & ~(1u << i);
+}
+
+uint32_t irqlab_msi_vector_bits_all(unsigned nvec)
+{
+	return nvec >= 32 ? ~0u : (1u << nvec) - 1;
+}
+
+uint8_t irqlab_msi_mme_for(unsigned nvec)
+{
+	return (uint8_t)(nvec > 1 ? 32 - __builtin_clz(nvec - 1) : 0);
+}
+
+uint8_t irqlab_msi_mmc_for(unsigned nvec)
+{
+	return (uint8_t)(nvec ? __builtin_ctz(nvec) : 0);
 }

@@ -150,3 +150,18 @@ unsigned irqlab_msix_pba_size(unsigned nvec)
 	/* ALIGN_UP(nvec, 64) / 8, without overflowing near UINT_MAX. */
 	return (nvec / 64u + (nvec % 64u != 0)) * 8u;
 }
+
+bool irqlab_msix_pba_pending(const uint8_t *pba, unsigned i)
+{
+	return (pba[i / 8] >> (i % 8)) & 1u;
+}
+
+void irqlab_msix_pba_set_pending(uint8_t *pba, unsigned i, bool pending)
+{
+	uint8_t bit = (uint8_t)(1u << (i % 8));
+
+	if (pending)
+		pba[i / 8] |= bit;
+	else
+		pba[i / 8] &= (uint8_t)~bit;
+}

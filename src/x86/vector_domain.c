@@ -646,8 +646,9 @@ bool irqlab_vector_has_vector(struct irqlab_irq_data *data)
 	return apd && apd->vector && apd->cfg.vector == apd->vector;
 }
 
-enum irqlab_lapic_result irqlab_vector_lapic_peek(struct irqlab_domain *d, unsigned cpu,
-						  unsigned vector, struct irqlab_irq **irqp)
+/* What a message finds at (cpu, vector), with no effect on the model. */
+static enum irqlab_lapic_result lapic_lookup(struct irqlab_domain *d, unsigned cpu, unsigned vector,
+					     struct irqlab_irq **irqp)
 {
 	struct vector_domain *vd = vd_of(d);
 	struct irqlab_irq *irq;
@@ -679,11 +680,14 @@ enum irqlab_lapic_result irqlab_vector_lapic_peek(struct irqlab_domain *d, unsig
 }
 
 enum irqlab_lapic_result irqlab_vector_lapic_accept(struct irqlab_domain *d, unsigned cpu,
-						    unsigned vector, struct irqlab_irq **irqp)
+						    unsigned vector, enum irqlab_mode mode,
+						    struct irqlab_irq **irqp)
 {
-	enum irqlab_lapic_result res = irqlab_vector_lapic_peek(d, cpu, vector, irqp);
+	enum irqlab_lapic_result res = lapic_lookup(d, cpu, vector, irqp);
 	struct apic_data *apd;
 
+	if (mode == IRQLAB_PROBE)
+		return res;
 	if (res == IRQLAB_LAPIC_RETRIGGER) {
 		/* Latched in the local APIC's IRR: the mover sees it and resends. */
 		vd_of(d)->retrigger.irr = true;

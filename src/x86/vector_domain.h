@@ -14,6 +14,7 @@
 #include <stdbool.h>
 
 #include "core/irqdomain.h"
+#include "core/mode.h"
 #include "x86/vector_matrix.h"
 
 #define IRQLAB_FIRST_EXTERNAL_VECTOR 0x20u
@@ -66,10 +67,13 @@ bool irqlab_vector_has_vector(struct irqlab_irq_data *data);
 
 /*
  * A message arrives at @cpu's local APIC with @vector. Returns what it found; for HANDLED the
- * interrupt in *@irq. The first interrupt on a moved interrupt's new vector completes the move.
+ * interrupt in *@irq. With IRQLAB_COMMIT the first interrupt on a moved interrupt's new vector
+ * completes the move, and one caught by an armed retrigger is latched; with IRQLAB_PROBE the
+ * same answer has no effect on the model (what a message would find).
  */
 enum irqlab_lapic_result irqlab_vector_lapic_accept(struct irqlab_domain *vd, unsigned cpu,
-						    unsigned vector, struct irqlab_irq **irq);
+						    unsigned vector, enum irqlab_mode mode,
+						    struct irqlab_irq **irq);
 
 /*
  * Takes ahead the vector a move of @data to @mask will use, so that several moves can be made
@@ -85,10 +89,6 @@ void irqlab_vector_unprepare_move(struct irqlab_irq_data *data);
 /* What the LAPIC table holds at (cpu, vector): an interrupt, or NULL (*@legacy: an ISA one). */
 struct irqlab_irq *irqlab_vector_lookup(struct irqlab_domain *vd, unsigned cpu, unsigned vector,
 					bool *legacy);
-
-/* The same lookup with no effect on the model: what a message would find. */
-enum irqlab_lapic_result irqlab_vector_lapic_peek(struct irqlab_domain *vd, unsigned cpu,
-						  unsigned vector, struct irqlab_irq **irq);
 
 /*
  * The two-step move's safety net (Linux: VECTOR_RETRIGGERED and the IRR check): while armed,

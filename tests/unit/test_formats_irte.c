@@ -344,6 +344,18 @@ static void test_dest_conventions(void **state)
 	assert_int_equal(e.lo, UINT64_C(0x0000ff0000000000));
 }
 
+static void test_present(void **state)
+{
+	struct irqlab_irte e = {.lo = IRQLAB_IRTE_LO_P};
+
+	assert_true(irqlab_irte_present(&e));
+	e.lo |= IRQLAB_IRTE_LO_IM;
+	assert_true(irqlab_irte_present(&e));
+	e.lo = ~IRQLAB_IRTE_LO_P;
+	e.hi = ~UINT64_C(0);
+	assert_false(irqlab_irte_present(&e));
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -358,6 +370,7 @@ int main(void)
 		cmocka_unit_test(test_reserved_posted),
 		cmocka_unit_test(test_reserved_null_outputs),
 		cmocka_unit_test(test_dest_conventions),
+		cmocka_unit_test(test_present),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);

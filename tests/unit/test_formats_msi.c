@@ -413,6 +413,50 @@ static void test_delivery_mode_valid(void **state)
 				 m == 0 || m == 1 || m == 2 || m == 4 || m == 5 || m == 7);
 }
 
+static void test_vector_bits(void **state)
+{
+	uint32_t reg = 0;
+
+	reg = irqlab_msi_vector_bit_set(reg, 0, true);
+	reg = irqlab_msi_vector_bit_set(reg, 31, true);
+	assert_int_equal(reg, 0x80000001u);
+	assert_true(irqlab_msi_vector_bit(reg, 31));
+	assert_false(irqlab_msi_vector_bit(reg, 1));
+	assert_int_equal(irqlab_msi_vector_bit_set(reg, 0, false), 0x80000000u);
+	assert_int_equal(irqlab_msi_vector_bits_all(1), 0x1u);
+	assert_int_equal(irqlab_msi_vector_bits_all(8), 0xffu);
+	assert_int_equal(irqlab_msi_vector_bits_all(32), 0xffffffffu);
+}
+
+/* MME covers the count with a power of two; MMC is the log2 of a power of two. */
+static void test_mme_mmc_for(void **state)
+{
+	static const unsigned mme[] = {0, 0, 1, 2, 2, 3, 3, 3, 3, 4};
+
+	for (unsigned n = 1; n < 10; n++)
+		assert_int_equal(irqlab_msi_mme_for(n), mme[n]);
+	assert_int_equal(irqlab_msi_mme_for(32), 5);
+	assert_int_equal(irqlab_msi_mme_for(17), 5);
+	for (unsigned l = 0; l <= 5; l++)
+		assert_int_equal(irqlab_msi_mmc_for(1u << l), l);
+}
+
+static void test_addr_is_interrupt(void **state)
+{
+	struct irqlab_msi_msg m = {.address_lo = 0xfee00000u};
+
+	assert_true(irqlab_msi_addr_is_interrupt(&m));
+	m.address_lo = 0xfeefffffu;
+	assert_true(irqlab_msi_addr_is_interrupt(&m));
+	m.address_lo = 0xfef00000u;
+	assert_false(irqlab_msi_addr_is_interrupt(&m));
+	m.address_lo = 0xfed00000u;
+	assert_false(irqlab_msi_addr_is_interrupt(&m));
+	m.address_lo = 0xfee00000u;
+	m.address_hi = 1;
+	assert_false(irqlab_msi_addr_is_interrupt(&m));
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -430,6 +474,9 @@ int main(void)
 		cmocka_unit_test(test_msi_ctrl),
 		cmocka_unit_test(test_multi_data),
 		cmocka_unit_test(test_delivery_mode_valid),
+		cmocka_unit_test(test_vector_bits),
+		cmocka_unit_test(test_mme_mmc_for),
+		cmocka_unit_test(test_addr_is_interrupt),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);

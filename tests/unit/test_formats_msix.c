@@ -205,6 +205,27 @@ static void test_pba_size(void **state)
 	assert_int_equal(irqlab_msix_pba_size(0xffffffffu), 0x20000000u);
 }
 
+/* Entry i is bit i % 8 of byte i / 8; setting one bit leaves every other alone. */
+static void test_pba_bits(void **state)
+{
+	uint8_t pba[16];
+
+	memset(pba, 0, sizeof(pba));
+	irqlab_msix_pba_set_pending(pba, 0, true);
+	irqlab_msix_pba_set_pending(pba, 9, true);
+	irqlab_msix_pba_set_pending(pba, 127, true);
+	assert_int_equal(pba[0], 0x01);
+	assert_int_equal(pba[1], 0x02);
+	assert_int_equal(pba[15], 0x80);
+	for (unsigned i = 0; i < 128; i++)
+		assert_int_equal(irqlab_msix_pba_pending(pba, i), i == 0 || i == 9 || i == 127);
+	memset(pba, 0xff, sizeof(pba));
+	irqlab_msix_pba_set_pending(pba, 12, false);
+	assert_int_equal(pba[1], 0xef);
+	for (unsigned i = 0; i < 128; i++)
+		assert_int_equal(irqlab_msix_pba_pending(pba, i), i != 12);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -215,6 +236,7 @@ int main(void)
 		cmocka_unit_test(test_entry_mask_and_reserved),
 		cmocka_unit_test(test_ctrl),
 		cmocka_unit_test(test_pba_size),
+		cmocka_unit_test(test_pba_bits),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);

@@ -279,7 +279,7 @@ static void test_rte_remapped_index15(void **state)
 	/* 0xFEE | format (4) | handle[15] (2); handle[14:0] = 0. */
 	assert_int_equal(msg.address_lo, 0xfee00014u);
 	assert_int_equal(msg.data, 0x8004u);
-	irqlab_ir_unit_remap(f->unit, &msg, SID_IOAPIC, &res);
+	irqlab_ir_unit_remap(f->unit, &msg, SID_IOAPIC, IRQLAB_COMMIT, &res);
 	assert_false(res.blocked);
 	assert_int_equal(res.index, 0x8000);
 	assert_int_equal(res.vector, cfg_of(irq).vector);
@@ -450,13 +450,13 @@ static void test_ir_delivery(void **state)
 	assert_int_equal(irqlab_msi_remap_decode(&msg, &r), 0);
 	assert_int_equal(r.handle, 1);
 	assert_false(r.shv);
-	irqlab_ir_unit_remap(f->unit, &msg, SID_IOAPIC, &res);
+	irqlab_ir_unit_remap(f->unit, &msg, SID_IOAPIC, IRQLAB_COMMIT, &res);
 	assert_false(res.blocked);
 	assert_int_equal(res.index, 1);
 	assert_int_equal(res.vector, cfg.vector);
 	assert_int_equal(res.dest, cfg.cpu);
 	/* From another requester the IRTE's source-id check blocks it. */
-	irqlab_ir_unit_remap(f->unit, &msg, 0x0300, &res);
+	irqlab_ir_unit_remap(f->unit, &msg, 0x0300, IRQLAB_COMMIT, &res);
 	assert_true(res.blocked);
 	assert_int_equal(res.reason, IRQLAB_IR_FAULT_SID);
 
@@ -473,7 +473,7 @@ static void test_ir_delivery(void **state)
 	assert_int_equal(irqlab_ioapic_set_line(f->io, 2, true, &msg), 1);
 	assert_int_equal(msg.address_lo, 0xfee00010u);
 	assert_int_equal(msg.data, 2);
-	irqlab_ir_unit_remap(f->unit, &msg, SID_IOAPIC, &res);
+	irqlab_ir_unit_remap(f->unit, &msg, SID_IOAPIC, IRQLAB_COMMIT, &res);
 	assert_false(res.blocked);
 	assert_int_equal(res.vector, cfg_of(pad).vector);
 	assert_int_equal(res.dest, cfg_of(pad).cpu);
@@ -498,7 +498,8 @@ static void test_affinity_rewrites_rte(void **state)
 	assert_int_equal(irqlab_ioapic_set_line(f->io, 5, true, &msg), 1);
 	assert_compat_msg(&msg, 2, 0x20, true);
 	/* The first interrupt at the new vector completes the move. */
-	assert_int_equal(irqlab_vector_lapic_accept(f->vec, 2, 0x20, &got), IRQLAB_LAPIC_HANDLED);
+	assert_int_equal(irqlab_vector_lapic_accept(f->vec, 2, 0x20, IRQLAB_COMMIT, &got),
+			 IRQLAB_LAPIC_HANDLED);
 	assert_ptr_equal(got, irq);
 	assert_false(irqlab_vector_move_pending(irq->top));
 	assert_kernel_clean(f->k);
@@ -572,7 +573,7 @@ static void test_affinity_ir_leaves_rte(void **state)
 		before_irte = *irqlab_ir_unit_irte(f->unit, 0);
 		/* The same message now lands on the new CPU. */
 		assert_int_equal(irqlab_ioapic_set_line(f->io, 10, true, &msg), 1);
-		irqlab_ir_unit_remap(f->unit, &msg, SID_IOAPIC, &res);
+		irqlab_ir_unit_remap(f->unit, &msg, SID_IOAPIC, IRQLAB_COMMIT, &res);
 		assert_false(res.blocked);
 		assert_int_equal(res.dest, cpu);
 		assert_int_equal(res.vector, cfg_of(irq).vector);

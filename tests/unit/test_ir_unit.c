@@ -59,7 +59,7 @@ static struct irqlab_ir_result send(struct irqlab_ir_unit *u, struct irqlab_msi_
 	struct irqlab_ir_result res;
 
 	memset(&res, 0xa5, sizeof(res)); /* every field must be written */
-	irqlab_ir_unit_remap(u, &msg, sid, &res);
+	irqlab_ir_unit_remap(u, &msg, sid, IRQLAB_COMMIT, &res);
 	return res;
 }
 
@@ -634,6 +634,35 @@ static void test_check_and_dump(void **state)
 	irqlab_ir_unit_destroy(u);
 }
 
+/* A probe gives the answer a real message gets, and records and counts nothing. */
+static void test_probe_changes_nothing(void **state)
+{
+	struct irqlab_ir_unit *u = unit_new(256, false, false);
+	struct irqlab_msi_msg bad = remap_msg(7, false, 0), good = remap_msg(5, false, 0);
+	struct irqlab_ir_result probed, real;
+	unsigned index;
+
+	assert_int_equal(irqlab_ir_unit_alloc_irtes(u, 8, &index), 0);
+	assert_int_equal(index, 0);
+	put_irte(u, 5, GOOD_LO, GOOD_HI);
+	irqlab_ir_unit_remap(u, &bad, GOOD_SID, IRQLAB_PROBE, &probed);
+	assert_true(probed.blocked);
+	assert_int_equal(probed.reason, IRQLAB_IR_FAULT_NOT_PRESENT);
+	assert_false(probed.recorded);
+	assert_int_equal(irqlab_ir_unit_nr_faults(u), 0);
+	assert_int_equal(irqlab_ir_unit_blocked_count(u), 0);
+	assert_int_equal(irqlab_ir_unit_fault_count(u, -1), 0);
+	irqlab_ir_unit_remap(u, &good, GOOD_SID, IRQLAB_PROBE, &probed);
+	assert_delivered(&probed, 5, 0x41, 3);
+	real = send(u, good, GOOD_SID);
+	assert_delivered(&real, 5, 0x41, 3);
+	real = send(u, bad, GOOD_SID);
+	assert_true(real.recorded);
+	assert_int_equal(irqlab_ir_unit_blocked_count(u), 1);
+	assert_unit_clean(u);
+	irqlab_ir_unit_destroy(u);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -651,6 +680,7 @@ int main(void)
 		cmocka_unit_test(test_fpd_silences),
 		cmocka_unit_test(test_fault_log_order_and_bound),
 		cmocka_unit_test(test_check_and_dump),
+		cmocka_unit_test(test_probe_changes_nothing),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);

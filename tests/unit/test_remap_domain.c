@@ -136,7 +136,7 @@ static struct irqlab_ir_result send(struct fixture *f, struct irqlab_msi_msg msg
 {
 	struct irqlab_ir_result res;
 
-	irqlab_ir_unit_remap(f->unit, &msg, sid, &res);
+	irqlab_ir_unit_remap(f->unit, &msg, sid, IRQLAB_COMMIT, &res);
 	return res;
 }
 
@@ -154,8 +154,9 @@ static void assert_delivers(struct fixture *f, struct irqlab_msi_msg msg, uint16
 	assert_int_equal(res.dest, cfg.cpu);
 	assert_false(res.dest_logical);
 	assert_int_equal(res.delivery_mode, IRQLAB_DLM_FIXED);
-	assert_int_equal(irqlab_vector_lapic_accept(f->vec, res.dest, res.vector, &got),
-			 IRQLAB_LAPIC_HANDLED);
+	assert_int_equal(
+		irqlab_vector_lapic_accept(f->vec, res.dest, res.vector, IRQLAB_COMMIT, &got),
+		IRQLAB_LAPIC_HANDLED);
 	assert_ptr_equal(got, irq);
 }
 
@@ -380,8 +381,9 @@ static void test_reservation_targets_placeholder(void **state)
 	assert_false(res.blocked);
 	assert_int_equal(res.vector, IRQLAB_SHUTDOWN_VECTOR);
 	assert_int_equal(res.dest, 0);
-	assert_int_equal(irqlab_vector_lapic_accept(f->vec, res.dest, res.vector, &got),
-			 IRQLAB_LAPIC_SPURIOUS);
+	assert_int_equal(
+		irqlab_vector_lapic_accept(f->vec, res.dest, res.vector, IRQLAB_COMMIT, &got),
+		IRQLAB_LAPIC_SPURIOUS);
 	assert_kernel_clean(f->k);
 }
 
@@ -481,7 +483,8 @@ static void test_affinity_rewrites_irte_only(void **state)
 		assert_false(irqlab_vector_move_pending(irq->top));
 		assert_false(irqlab_matrix_vector_allocated(m, old.cpu, old.vector));
 		assert_true(irqlab_matrix_vector_allocated(m, now.cpu, now.vector));
-		assert_int_equal(irqlab_vector_lapic_accept(f->vec, old.cpu, old.vector, &got),
+		assert_int_equal(irqlab_vector_lapic_accept(f->vec, old.cpu, old.vector,
+							    IRQLAB_COMMIT, &got),
 				 IRQLAB_LAPIC_NO_HANDLER);
 		assert_delivers(f, after, RID_NIC, irq);
 		assert_kernel_clean(f->k);

@@ -854,15 +854,15 @@ static void test_affinity_move_and_cleanup(void **state)
 	dump_free(before);
 
 	/* An interrupt still arriving at the old vector is handled, and completes nothing. */
-	assert_int_equal(
-		irqlab_vector_lapic_accept(irqlab_kernel_env(p->host)->vector, 0, 0x20, &got),
-		IRQLAB_LAPIC_HANDLED);
+	assert_int_equal(irqlab_vector_lapic_accept(irqlab_kernel_env(p->host)->vector, 0, 0x20,
+						    IRQLAB_COMMIT, &got),
+			 IRQLAB_LAPIC_HANDLED);
 	assert_ptr_equal(got, irq);
 	assert_true(moving(nic, 0));
 	/* The first one at the new vector completes the move and frees the old one. */
-	assert_int_equal(
-		irqlab_vector_lapic_accept(irqlab_kernel_env(p->host)->vector, 2, 0x20, &got),
-		IRQLAB_LAPIC_HANDLED);
+	assert_int_equal(irqlab_vector_lapic_accept(irqlab_kernel_env(p->host)->vector, 2, 0x20,
+						    IRQLAB_COMMIT, &got),
+			 IRQLAB_LAPIC_HANDLED);
 	assert_ptr_equal(got, irq);
 	assert_false(moving(nic, 0));
 	expect_owner(p, 0, 0x20, NULL);
@@ -1106,7 +1106,7 @@ static void test_offline_cpu0_moves_isa(void **state)
 	EXPECT_GLOBAL(p, 185, 0, 16, 1);
 	assert_clean(p);
 	assert_int_equal(irqlab_vector_lapic_accept(irqlab_kernel_env(p->host)->vector, 1, 0x20,
-						    &(struct irqlab_irq *){0}),
+						    IRQLAB_COMMIT, &(struct irqlab_irq *){0}),
 			 IRQLAB_LAPIC_LEGACY);
 
 	OK(p, irqlab_platform_cpu(p->host, 0, true));
@@ -1187,46 +1187,46 @@ static void test_lapic_results(void **state)
 	struct irqlab_delivery dl;
 	struct irqlab_irq *got = (struct irqlab_irq *)1;
 
-	assert_int_equal(
-		irqlab_vector_lapic_accept(irqlab_kernel_env(p->host)->vector, 0, 0xef, &got),
-		IRQLAB_LAPIC_SPURIOUS);
+	assert_int_equal(irqlab_vector_lapic_accept(irqlab_kernel_env(p->host)->vector, 0, 0xef,
+						    IRQLAB_COMMIT, &got),
+			 IRQLAB_LAPIC_SPURIOUS);
 	assert_null(got);
-	assert_int_equal(
-		irqlab_vector_lapic_accept(irqlab_kernel_env(p->host)->vector, 1, 0x21, &got),
-		IRQLAB_LAPIC_NO_HANDLER);
-	assert_int_equal(
-		irqlab_vector_lapic_accept(irqlab_kernel_env(p->host)->vector, 0, 0x80, &got),
-		IRQLAB_LAPIC_BAD_VECTOR);
-	assert_int_equal(
-		irqlab_vector_lapic_accept(irqlab_kernel_env(p->host)->vector, 0, 0x32, &got),
-		IRQLAB_LAPIC_BAD_VECTOR);
-	assert_int_equal(
-		irqlab_vector_lapic_accept(irqlab_kernel_env(p->host)->vector, 0, 0xec, &got),
-		IRQLAB_LAPIC_BAD_VECTOR);
-	assert_int_equal(
-		irqlab_vector_lapic_accept(irqlab_kernel_env(p->host)->vector, 0, 0x02, &got),
-		IRQLAB_LAPIC_BAD_VECTOR);
-	assert_int_equal(
-		irqlab_vector_lapic_accept(irqlab_kernel_env(p->host)->vector, 0, 0x1f, &got),
-		IRQLAB_LAPIC_BAD_VECTOR);
-	assert_int_equal(
-		irqlab_vector_lapic_accept(irqlab_kernel_env(p->host)->vector, 0, 0x33, &got),
-		IRQLAB_LAPIC_LEGACY);
-	assert_int_equal(
-		irqlab_vector_lapic_accept(irqlab_kernel_env(p->host)->vector, 0, 0xea, &got),
-		IRQLAB_LAPIC_NO_HANDLER);
+	assert_int_equal(irqlab_vector_lapic_accept(irqlab_kernel_env(p->host)->vector, 1, 0x21,
+						    IRQLAB_COMMIT, &got),
+			 IRQLAB_LAPIC_NO_HANDLER);
+	assert_int_equal(irqlab_vector_lapic_accept(irqlab_kernel_env(p->host)->vector, 0, 0x80,
+						    IRQLAB_COMMIT, &got),
+			 IRQLAB_LAPIC_BAD_VECTOR);
+	assert_int_equal(irqlab_vector_lapic_accept(irqlab_kernel_env(p->host)->vector, 0, 0x32,
+						    IRQLAB_COMMIT, &got),
+			 IRQLAB_LAPIC_BAD_VECTOR);
+	assert_int_equal(irqlab_vector_lapic_accept(irqlab_kernel_env(p->host)->vector, 0, 0xec,
+						    IRQLAB_COMMIT, &got),
+			 IRQLAB_LAPIC_BAD_VECTOR);
+	assert_int_equal(irqlab_vector_lapic_accept(irqlab_kernel_env(p->host)->vector, 0, 0x02,
+						    IRQLAB_COMMIT, &got),
+			 IRQLAB_LAPIC_BAD_VECTOR);
+	assert_int_equal(irqlab_vector_lapic_accept(irqlab_kernel_env(p->host)->vector, 0, 0x1f,
+						    IRQLAB_COMMIT, &got),
+			 IRQLAB_LAPIC_BAD_VECTOR);
+	assert_int_equal(irqlab_vector_lapic_accept(irqlab_kernel_env(p->host)->vector, 0, 0x33,
+						    IRQLAB_COMMIT, &got),
+			 IRQLAB_LAPIC_LEGACY);
+	assert_int_equal(irqlab_vector_lapic_accept(irqlab_kernel_env(p->host)->vector, 0, 0xea,
+						    IRQLAB_COMMIT, &got),
+			 IRQLAB_LAPIC_NO_HANDLER);
 
 	alloc_n(p, nic, 1, false);
 	OK(p, request_range(p, nic, 0, 1));
 	EXPECT_TARGET(nic, 0, 1, 0x20);
-	assert_int_equal(
-		irqlab_vector_lapic_accept(irqlab_kernel_env(p->host)->vector, 1, 0x20, &got),
-		IRQLAB_LAPIC_HANDLED);
+	assert_int_equal(irqlab_vector_lapic_accept(irqlab_kernel_env(p->host)->vector, 1, 0x20,
+						    IRQLAB_COMMIT, &got),
+			 IRQLAB_LAPIC_HANDLED);
 	assert_ptr_equal(got, irq_of(nic, 0));
 	/* The same vector on the other CPU is nobody's. */
-	assert_int_equal(
-		irqlab_vector_lapic_accept(irqlab_kernel_env(p->host)->vector, 0, 0x20, &got),
-		IRQLAB_LAPIC_NO_HANDLER);
+	assert_int_equal(irqlab_vector_lapic_accept(irqlab_kernel_env(p->host)->vector, 0, 0x20,
+						    IRQLAB_COMMIT, &got),
+			 IRQLAB_LAPIC_NO_HANDLER);
 
 	/* Through the fabric: the placeholder on CPU 1 is spurious. */
 	irqlab_platform_deliver(p, nic, 0, &msg, &dl);
@@ -1235,18 +1235,48 @@ static void test_lapic_results(void **state)
 	assert_int_equal(dl.vector, 0xef);
 
 	OK(p, irqlab_platform_cpu(p->host, 1, false));
-	assert_int_equal(
-		irqlab_vector_lapic_accept(irqlab_kernel_env(p->host)->vector, 1, 0x20, &got),
-		IRQLAB_LAPIC_CPU_OFFLINE);
-	assert_int_equal(
-		irqlab_vector_lapic_accept(irqlab_kernel_env(p->host)->vector, 1, 0xef, &got),
-		IRQLAB_LAPIC_CPU_OFFLINE);
-	assert_int_equal(
-		irqlab_vector_lapic_accept(irqlab_kernel_env(p->host)->vector, 7, 0x20, &got),
-		IRQLAB_LAPIC_CPU_OFFLINE);
+	assert_int_equal(irqlab_vector_lapic_accept(irqlab_kernel_env(p->host)->vector, 1, 0x20,
+						    IRQLAB_COMMIT, &got),
+			 IRQLAB_LAPIC_CPU_OFFLINE);
+	assert_int_equal(irqlab_vector_lapic_accept(irqlab_kernel_env(p->host)->vector, 1, 0xef,
+						    IRQLAB_COMMIT, &got),
+			 IRQLAB_LAPIC_CPU_OFFLINE);
+	assert_int_equal(irqlab_vector_lapic_accept(irqlab_kernel_env(p->host)->vector, 7, 0x20,
+						    IRQLAB_COMMIT, &got),
+			 IRQLAB_LAPIC_CPU_OFFLINE);
 	irqlab_platform_deliver(p, nic, 0, &msg, &dl);
 	assert_int_equal(dl.cls, IRQLAB_MSG_LOST);
 	assert_string_equal(dl.why, "the CPU is offline");
+	assert_clean(p);
+	plat_free(p);
+}
+
+/* A probe finds what a message would, and leaves a pending move pending; a commit completes it. */
+static void test_lapic_probe(void **state)
+{
+	struct irqlab_platform *p = plat(2, false, 0, false);
+	struct irqlab_device *nic = msix(p, "nic", 0x0300, 1);
+	struct irqlab_irq *got = NULL;
+	char *before, *after;
+
+	alloc_n(p, nic, 1, false);
+	OK(p, request_range(p, nic, 0, 1));
+	OK(p, affinity(p, nic, 0, 1, "1"));
+	assert_true(moving(nic, 0));
+	before = dump(p);
+	assert_int_equal(irqlab_vector_lapic_accept(irqlab_kernel_env(p->host)->vector, 1, 0x20,
+						    IRQLAB_PROBE, &got),
+			 IRQLAB_LAPIC_HANDLED);
+	assert_ptr_equal(got, irq_of(nic, 0));
+	assert_true(moving(nic, 0));
+	after = dump(p);
+	assert_dump_equal(before, after, "probe");
+	dump_free(after);
+	assert_int_equal(irqlab_vector_lapic_accept(irqlab_kernel_env(p->host)->vector, 1, 0x20,
+						    IRQLAB_COMMIT, &got),
+			 IRQLAB_LAPIC_HANDLED);
+	assert_false(moving(nic, 0));
+	dump_free(before);
 	assert_clean(p);
 	plat_free(p);
 }
@@ -1773,6 +1803,7 @@ int main(void)
 		cmocka_unit_test_teardown(test_offline_online_refusals, teardown),
 		cmocka_unit_test_teardown(test_offline_completes_pending_move_first, teardown),
 		cmocka_unit_test_teardown(test_lapic_results, teardown),
+		cmocka_unit_test_teardown(test_lapic_probe, teardown),
 		cmocka_unit_test_teardown(test_walk_alloc, teardown),
 		cmocka_unit_test_teardown(test_walk_alloc_managed, teardown),
 		cmocka_unit_test_teardown(test_walk_request, teardown),
