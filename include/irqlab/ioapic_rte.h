@@ -41,7 +41,8 @@
 #define IRQLAB_RTE_INDEX_LO_SHIFT 49
 #define IRQLAB_RTE_REMAPPED_RSVD  (IRQLAB_RTE_IR_ZERO_MASK | UINT64_C(0x0000fffffffe0000))
 
-#define IRQLAB_RTE_EXT_DEST_MAX	  0x7fu
+/* The destination the two compatibility fields hold together: dest[14:0]. */
+#define IRQLAB_RTE_DEST_MAX 0x7fffu
 
 /* Compatibility-view fields. */
 struct irqlab_ioapic_rte_compat {
@@ -53,8 +54,8 @@ struct irqlab_ioapic_rte_compat {
 	bool remote_irr;
 	bool level;
 	bool masked;
-	uint8_t dest;	  /* 63:56: APIC id bits 7:0 */
-	uint8_t ext_dest; /* 55:49: APIC id bits 14:8 (extended destination id), 7 bits */
+	/* APIC id, 15 bits: dest[7:0] in 63:56, dest[14:8] (extended destination id) in 55:49. */
+	uint16_t dest;
 };
 
 /* Remapped-view fields. */
@@ -68,7 +69,7 @@ struct irqlab_ioapic_rte_remapped {
 	bool masked;
 };
 
-/* -ERANGE when ext_dest exceeds 7 bits, -EINVAL for a reserved delivery mode. */
+/* -ERANGE when dest exceeds 15 bits, -EINVAL for a reserved delivery mode. */
 int irqlab_ioapic_rte_encode_compat(const struct irqlab_ioapic_rte_compat *f, uint64_t *rte);
 /* -EINVAL for a remapped-format entry. Reserved bits are not looked at. */
 int irqlab_ioapic_rte_decode_compat(uint64_t rte, struct irqlab_ioapic_rte_compat *f);

@@ -66,7 +66,7 @@ static void rte_status(uint64_t rte, struct rte_status *s)
 		s->active_low = c.active_low;
 		s->masked = c.masked;
 		s->remote_irr = c.remote_irr;
-		s->dest = (unsigned)c.ext_dest << 8 | c.dest;
+		s->dest = c.dest;
 		s->index = 0;
 	}
 }
@@ -165,9 +165,7 @@ static int rte_compose_compat(struct irqlab_ioapic *io, struct irqlab_irq_data *
 					  "(15 bits at most)",
 					  data->irq->virq, cfg.cpu, io->name, pin);
 	f.vector = (uint8_t)cfg.vector;
-	/* dest[14:8] in 55:49 (the extended destination id): 0 for an id that fits 8 bits. */
-	f.dest = (uint8_t)(cfg.cpu & 0xff);
-	f.ext_dest = (uint8_t)(cfg.cpu >> 8);
+	f.dest = (uint16_t)cfg.cpu;
 	err = irqlab_ioapic_rte_encode_compat(&f, rte);
 	if (err)
 		return irqlab_kernel_fail(io->kernel, err,

@@ -34,7 +34,6 @@ static void compat_roundtrip(const struct irqlab_ioapic_rte_compat *f, uint64_t 
 	assert_int_equal(b.level, f->level);
 	assert_int_equal(b.masked, f->masked);
 	assert_int_equal(b.dest, f->dest);
-	assert_int_equal(b.ext_dest, f->ext_dest);
 }
 
 static void remapped_roundtrip(const struct irqlab_ioapic_rte_remapped *f, uint64_t want)
@@ -77,9 +76,12 @@ static void test_compat_known_values(void **state)
 	f = (struct irqlab_ioapic_rte_compat){.masked = true};
 	compat_roundtrip(&f, UINT64_C(0x0000000000010000));
 
-	/* Destination 0x7fff: dest 0xff in 63:56, ext 0x7f in 55:49. */
-	f = (struct irqlab_ioapic_rte_compat){.dest = 0xff, .ext_dest = 0x7f};
+	/* Destination 0x7fff: dest[7:0] = 0xff in 63:56, dest[14:8] = 0x7f in 55:49. */
+	f = (struct irqlab_ioapic_rte_compat){.dest = 0x7fff};
 	compat_roundtrip(&f, UINT64_C(0xfffe000000000000));
+	/* Destination 0x123: 0x23 in 63:56, 0x01 in 55:49 (bit 49). */
+	f = (struct irqlab_ioapic_rte_compat){.dest = 0x123};
+	compat_roundtrip(&f, UINT64_C(0x2302000000000000));
 }
 
 static void test_compat_walk_fields(void **state)
@@ -97,8 +99,9 @@ static void test_compat_walk_fields(void **state)
 		f = (struct irqlab_ioapic_rte_compat){.delivery_mode = modes[i]};
 		compat_roundtrip(&f, (uint64_t)modes[i] << 8);
 	}
+	/* dest[14:8], the extended destination id, lands in 55:49. */
 	for (unsigned x = 0; x < 128; x++) {
-		f = (struct irqlab_ioapic_rte_compat){.ext_dest = (uint8_t)x};
+		f = (struct irqlab_ioapic_rte_compat){.dest = (uint16_t)(x << 8)};
 		compat_roundtrip(&f, (uint64_t)x << 49);
 	}
 	f = (struct irqlab_ioapic_rte_compat){.dest_logical = true};
@@ -117,11 +120,12 @@ static void test_compat_walk_fields(void **state)
 
 static void test_compat_encode_errors(void **state)
 {
-	struct irqlab_ioapic_rte_compat f = {.ext_dest = 0x80};
+	/* A 16th destination bit has no field. */
+	struct irqlab_ioapic_rte_compat f = {.dest = 0x8000};
 	uint64_t rte = SENTINEL;
 
 	assert_int_equal(irqlab_ioapic_rte_encode_compat(&f, &rte), -ERANGE);
-	f.ext_dest = 0xff;
+	f.dest = 0xff00;
 	assert_int_equal(irqlab_ioapic_rte_encode_compat(&f, &rte), -ERANGE);
 	f = (struct irqlab_ioapic_rte_compat){.delivery_mode = 3};
 	assert_int_equal(irqlab_ioapic_rte_encode_compat(&f, &rte), -EINVAL);
