@@ -95,4 +95,28 @@ uint64_t irqlab_ioapic_rte_reserved(uint64_t rte);
  */
 void irqlab_ioapic_rte_to_msi(uint64_t rte, struct irqlab_msi_msg *out);
 
+/* What an RTE says of its pin rather than of its target (Linux presets these in the entry). */
+struct irqlab_ioapic_rte_pin {
+	bool level;
+	bool active_low;
+	bool masked;
+};
+
+/*
+ * The RTE that makes the IO-APIC send @msg, the message its parent chain composed (Linux's
+ * ioapic_setup_msg_from_msi): the inverse of irqlab_ioapic_rte_to_msi(). From the message it
+ * takes data 7:0 (the vector, or with IR the subhandle: the pin), data 10:8 (the delivery
+ * mode), address bit 2 (DM, or handle[15]) and address 19:4 (format bit, then dest[7:0] and
+ * the extended dest[14:8], or handle[14:0]); trigger, polarity and mask come from @pin. The
+ * rest has no place in an RTE and is not looked at: address 3 (RH or SHV: the IO-APIC never
+ * sends SHV, so its entry is the handle's own) and 1:0, data 31:11 (trigger and level assert
+ * included). Remote IRR and delivery status come out clear: they are the IO-APIC's.
+ * -EINVAL for a base other than 0xFEE, a reserved delivery mode (compatibility), or data bits
+ * 10:8 set in a remappable message (a subhandle wider than the 8-bit vector field: those RTE
+ * bits must be zero); -ERANGE for address_hi set (a destination above 15 bits). @rte is
+ * untouched on error.
+ */
+int irqlab_ioapic_rte_from_msi(const struct irqlab_msi_msg *msg,
+			       const struct irqlab_ioapic_rte_pin *pin, uint64_t *rte);
+
 #endif

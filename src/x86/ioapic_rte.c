@@ -132,3 +132,55 @@ void irqlab_ioapic_rte_to_msi(uint64_t rte, struct irqlab_msi_msg *out)
 		    (dlm << IRQLAB_MSI_DATA_DLM_SHIFT & IRQLAB_MSI_DATA_DLM_MASK) |
 		    (rte & IRQLAB_RTE_LEVEL ? IRQLAB_MSI_DATA_TRIGGER : 0);
 }
+
+/* A compatibility message: its target, with the extended destination the RTE always has. */
+static int rte_from_compat_msi(const struct irqlab_msi_msg *msg,
+			       const struct irqlab_ioapic_rte_pin *pin, uint64_t *rte)
+{
+	struct irqlab_ioapic_rte_compat f = {
+		.active_low = pin->active_low,
+		.level = pin->level,
+		.masked = pin->masked,
+	};
+	struct irqlab_msi_compat c;
+
+	if (irqlab_msi_compat_decode(msg, true, &c))
+		return -EINVAL;
+	f.vector = c.vector;
+	f.delivery_mode = c.delivery_mode;
+	f.dest_logical = c.dest_logical;
+	f.dest = (uint16_t)c.dest; /* 15 bits at most: 19:12 and 11:5 */
+	return irqlab_ioapic_rte_encode_compat(&f, rte);
+}
+
+/* A remappable message: its handle, and the subhandle's low byte in the vector field. */
+static int rte_from_remap_msi(const struct irqlab_msi_msg *msg,
+			      const struct irqlab_ioapic_rte_pin *pin, uint64_t *rte)
+{
+	struct irqlab_ioapic_rte_remapped f = {
+		.active_low = pin->active_low,
+		.level = pin->level,
+		.masked = pin->masked,
+	};
+	struct irqlab_msi_remap r;
+
+	if (irqlab_msi_remap_decode(msg, &r))
+		return -EINVAL;
+	/* Data 10:8 would land in the remapped view's must-be-zero bits 10:8. */
+	if (field_get(msg->data, IRQLAB_MSI_DATA_DLM_MASK, IRQLAB_MSI_DATA_DLM_SHIFT))
+		return -EINVAL;
+	f.vector = field_get(msg->data, IRQLAB_MSI_DATA_VECTOR_MASK, IRQLAB_MSI_DATA_VECTOR_SHIFT);
+	f.index = r.handle;
+	irqlab_ioapic_rte_encode_remapped(&f, rte);
+	return 0;
+}
+
+int irqlab_ioapic_rte_from_msi(const struct irqlab_msi_msg *msg,
+			       const struct irqlab_ioapic_rte_pin *pin, uint64_t *rte)
+{
+	if (msg->address_hi)
+		return -ERANGE;
+	if (irqlab_msi_is_remappable(msg))
+		return rte_from_remap_msi(msg, pin, rte);
+	return rte_from_compat_msi(msg, pin, rte);
+}
