@@ -41,7 +41,8 @@
 #define IRQLAB_RTE_INDEX_LO_SHIFT 49
 #define IRQLAB_RTE_REMAPPED_RSVD  (IRQLAB_RTE_IR_ZERO_MASK | UINT64_C(0x0000fffffffe0000))
 
-#define IRQLAB_RTE_EXT_DEST_MAX	  0x7fu
+/* The destination the two compatibility fields hold together: dest[14:0]. */
+#define IRQLAB_RTE_DEST_MAX 0x7fffu
 
 /* Compatibility-view fields. */
 struct irqlab_ioapic_rte_compat {
@@ -53,8 +54,8 @@ struct irqlab_ioapic_rte_compat {
 	bool remote_irr;
 	bool level;
 	bool masked;
-	uint8_t dest;	  /* 63:56: APIC id bits 7:0 */
-	uint8_t ext_dest; /* 55:49: APIC id bits 14:8 (extended destination id), 7 bits */
+	/* APIC id, 15 bits: dest[7:0] in 63:56, dest[14:8] (extended destination id) in 55:49. */
+	uint16_t dest;
 };
 
 /* Remapped-view fields. */
@@ -68,7 +69,7 @@ struct irqlab_ioapic_rte_remapped {
 	bool masked;
 };
 
-/* -ERANGE when ext_dest exceeds 7 bits, -EINVAL for a reserved delivery mode. */
+/* -ERANGE when dest exceeds 15 bits, -EINVAL for a reserved delivery mode. */
 int irqlab_ioapic_rte_encode_compat(const struct irqlab_ioapic_rte_compat *f, uint64_t *rte);
 /* -EINVAL for a remapped-format entry. Reserved bits are not looked at. */
 int irqlab_ioapic_rte_decode_compat(uint64_t rte, struct irqlab_ioapic_rte_compat *f);
@@ -93,5 +94,29 @@ uint64_t irqlab_ioapic_rte_reserved(uint64_t rte);
  * Bits are carried as stored, reserved values included; checking them is the receiver's job.
  */
 void irqlab_ioapic_rte_to_msi(uint64_t rte, struct irqlab_msi_msg *out);
+
+/* What an RTE says of its pin rather than of its target (Linux presets these in the entry). */
+struct irqlab_ioapic_rte_pin {
+	bool level;
+	bool active_low;
+	bool masked;
+};
+
+/*
+ * The RTE that makes the IO-APIC send @msg, the message its parent chain composed (Linux's
+ * ioapic_setup_msg_from_msi): the inverse of irqlab_ioapic_rte_to_msi(). From the message it
+ * takes data 7:0 (the vector, or with IR the subhandle: the pin), data 10:8 (the delivery
+ * mode), address bit 2 (DM, or handle[15]) and address 19:4 (format bit, then dest[7:0] and
+ * the extended dest[14:8], or handle[14:0]); trigger, polarity and mask come from @pin. The
+ * rest has no place in an RTE and is not looked at: address 3 (RH or SHV: the IO-APIC never
+ * sends SHV, so its entry is the handle's own) and 1:0, data 31:11 (trigger and level assert
+ * included). Remote IRR and delivery status come out clear: they are the IO-APIC's.
+ * -EINVAL for a base other than 0xFEE, a reserved delivery mode (compatibility), or data bits
+ * 10:8 set in a remappable message (a subhandle wider than the 8-bit vector field: those RTE
+ * bits must be zero); -ERANGE for address_hi set (a destination above 15 bits). @rte is
+ * untouched on error.
+ */
+int irqlab_ioapic_rte_from_msi(const struct irqlab_msi_msg *msg,
+			       const struct irqlab_ioapic_rte_pin *pin, uint64_t *rte);
 
 #endif

@@ -14,8 +14,6 @@
 #include "irqlab/ioapic_rte.h"
 #include "irqlab/pci_rid.h"
 #include "bus/ioapic.h"
-#include "iommu/remap_domain.h"
-#include "x86/vector_domain.h"
 
 /* What the IO-APIC and the kernel know of one pin beyond its RTE. */
 struct ioapic_pin {
@@ -67,7 +65,7 @@ static void rte_status(uint64_t rte, struct rte_status *s)
 		s->active_low = c.active_low;
 		s->masked = c.masked;
 		s->remote_irr = c.remote_irr;
-		s->dest = (unsigned)c.ext_dest << 8 | c.dest;
+		s->dest = c.dest;
 		s->index = 0;
 	}
 }
@@ -137,62 +135,35 @@ static struct irqlab_ioapic *io_of(struct irqlab_domain *d)
 	return d->priv;
 }
 
-/* Without IR: the vector level's vector and APIC id, in the compatibility view. */
-static int rte_compose_compat(struct irqlab_ioapic *io, struct irqlab_irq_data *data, bool masked,
-			      uint64_t *rte)
-{
-	unsigned pin = data->hwirq;
-	struct irqlab_ioapic_rte_compat f = {
-		.delivery_mode = IRQLAB_DLM_FIXED,
-		.active_low = io->pins[pin].active_low,
-		.level = io->pins[pin].level,
-		.masked = masked,
-	};
-	struct irqlab_irq_cfg cfg;
-	int err = irqlab_vector_irq_cfg(data, &cfg);
-
-	if (err)
-		return irqlab_kernel_fail(io->kernel, err,
-					  "irq %u: %s pin %u has no vector level below it",
-					  data->irq->virq, io->name, pin);
-	if (cfg.cpu > IRQLAB_MSI_EXT_DEST_MAX)
-		return irqlab_kernel_fail(io->kernel, -ERANGE,
-					  "irq %u: APIC id %u does not fit the RTE of %s pin %u "
-					  "(15 bits at most)",
-					  data->irq->virq, cfg.cpu, io->name, pin);
-	f.vector = (uint8_t)cfg.vector;
-	/* dest[14:8] in 55:49 (the extended destination id): 0 for an id that fits 8 bits. */
-	f.dest = (uint8_t)(cfg.cpu & 0xff);
-	f.ext_dest = (uint8_t)(cfg.cpu >> 8);
-	err = irqlab_ioapic_rte_encode_compat(&f, rte);
-	if (err)
-		return irqlab_kernel_fail(io->kernel, err,
-					  "irq %u: cannot encode the RTE of %s pin %u",
-					  data->irq->virq, io->name, pin);
-	return 0;
-}
-
 /*
- * The RTE for @data's current target, mask bit as it is now (Linux: ioapic_setup_msg_from_msi
- * and the entry's own masked flag). Under a remap level the remapped view: the IRTE index, and
- * the pin in the vector field, which only EOI matching reads (Linux writes it there).
+ * The RTE for @data's current target, mask bit as it is now: the parent chain composes the
+ * message and the RTE takes its fields (Linux: ioapic_setup_msg_from_msi), whatever the parent
+ * is. From the vector level that is the compatibility view; from a remap level the remapped
+ * view, the IRTE handle and, in the vector field, the subhandle it composed for an IO-APIC: the
+ * pin, which only EOI matching reads.
  */
 static int rte_compose(struct irqlab_ioapic *io, struct irqlab_irq_data *data, uint64_t *rte)
 {
 	unsigned pin = data->hwirq;
-	bool masked = io->rte[pin] & IRQLAB_RTE_MASKED;
-	int index = irqlab_remap_irq_index(data);
-	struct irqlab_ioapic_rte_remapped f = {
-		.vector = (uint8_t)pin,
-		.active_low = io->pins[pin].active_low,
+	const struct irqlab_ioapic_rte_pin cfg = {
 		.level = io->pins[pin].level,
-		.masked = masked,
+		.active_low = io->pins[pin].active_low,
+		.masked = io->rte[pin] & IRQLAB_RTE_MASKED,
 	};
+	struct irqlab_msi_msg msg;
+	int err = irqlab_irq_compose_msg(data->parent, &msg);
 
-	if (index < 0)
-		return rte_compose_compat(io, data, masked, rte);
-	f.index = (uint16_t)index;
-	irqlab_ioapic_rte_encode_remapped(&f, rte);
+	if (err)
+		return irqlab_kernel_fail(io->kernel, err,
+					  "irq %u: the levels below %s pin %u compose no message",
+					  data->irq->virq, io->name, pin);
+	err = irqlab_ioapic_rte_from_msi(&msg, &cfg, rte);
+	if (err)
+		return irqlab_kernel_fail(io->kernel, err,
+					  "irq %u: the message composed for %s pin %u (address "
+					  "0x%08x%08x data 0x%08x) does not fit its RTE",
+					  data->irq->virq, io->name, pin, msg.address_hi,
+					  msg.address_lo, msg.data);
 	return 0;
 }
 
@@ -247,8 +218,9 @@ static void ioapic_domain_free(struct irqlab_domain *d, struct irqlab_irq **irqs
 }
 
 /*
- * Writes the RTE. The vector level below is fixed for an IO-APIC interrupt (flags 0): a
- * reservation-only activation still gets a real vector, so @reserve changes nothing here.
+ * Writes the RTE. An IO-APIC interrupt (flags 0) has no reservation mode: even a
+ * reservation-only activation leaves the parents with a real target, so @reserve changes
+ * nothing here.
  */
 static int ioapic_domain_activate(struct irqlab_domain *d, struct irqlab_irq_data *data,
 				  bool reserve)
@@ -275,13 +247,14 @@ static void ioapic_domain_deactivate(struct irqlab_domain *d, struct irqlab_irq_
 }
 
 /*
- * Without IR the parent moved the vector and the RTE must name the new one: it is rewritten
- * at once, as one 64-bit store, mask bit kept. Linux instead moves a level pin only from its
- * ack path, masked and with remote IRR clear (ioapic_ack_level), because the two 32-bit halves
- * can be seen torn and an EOI for the old vector no longer matches; the model neither tears
- * the entry nor defers the move, so a level pin moved while remote IRR is set waits for an EOI
- * of its new vector. With IR the parent rewrote the IRTE and says OK_DONE: the RTE, which
- * names only the IRTE and the pin, stays as it is.
+ * When the parent says OK (without IR: it moved the vector) the message changed and the RTE
+ * must say the new one: it is recomposed and rewritten at once, as one 64-bit store, mask bit
+ * kept. Linux instead moves a level pin only from its ack path, masked and with remote IRR
+ * clear (ioapic_ack_level), because the two 32-bit halves can be seen torn and an EOI for the
+ * old vector no longer matches; the model neither tears the entry nor defers the move, so a
+ * level pin moved while remote IRR is set waits for an EOI of its new vector. With IR the
+ * parent rewrote the IRTE and says OK_DONE: the RTE, which names only the IRTE and the pin,
+ * stays as it is.
  */
 static int ioapic_domain_set_affinity(struct irqlab_irq_data *data,
 				      const struct irqlab_cpumask *mask, bool force)
@@ -302,39 +275,60 @@ static int ioapic_domain_set_affinity(struct irqlab_irq_data *data,
 	return IRQLAB_SET_AFFINITY_OK;
 }
 
-/* An activated pin's RTE says what the levels below say. */
+/*
+ * The RTE the levels below would give @data now. A check must leave the kernel as it found it,
+ * so a failure here (itself a broken invariant) does not become the kernel's error.
+ */
+static int rte_expected(struct irqlab_ioapic *io, struct irqlab_irq_data *data, uint64_t *rte)
+{
+	struct irqlab_error *error = io->kernel->error;
+	struct irqlab_error saved = *error;
+	int err = rte_compose(io, data, rte);
+
+	*error = saved;
+	return err;
+}
+
+/* An activated pin's RTE is what the levels below compose now, with its own pin bits. */
 static int check_target(struct irqlab_domain *d, struct irqlab_irq_data *data, unsigned pin,
 			const struct rte_status *s, struct irqlab_strbuf *why)
 {
 	struct irqlab_ioapic *io = io_of(d);
 	const struct ioapic_pin *p = &io->pins[pin];
-	int index = irqlab_remap_irq_index(data);
-	struct irqlab_irq_cfg cfg;
+	struct rte_status want;
+	uint64_t rte;
 
 	if (s->level != p->level || s->active_low != p->active_low)
 		return irqlab_check_fail(
 			why, "%s: pin %u: RTE says %s %s, allocated %s %s", d->name, pin,
 			s->level ? "level" : "edge", s->active_low ? "low" : "high",
 			p->level ? "level" : "edge", p->active_low ? "low" : "high");
-	if (index >= 0) {
-		if (!s->remapped || s->index != (unsigned)index || s->vector != pin)
+	if (rte_expected(io, data, &rte))
+		return irqlab_check_fail(why, "%s: pin %u: the levels below compose no RTE",
+					 d->name, pin);
+	rte_status(rte, &want);
+	if (want.remapped) {
+		if (!s->remapped || s->index != want.index || s->vector != want.vector)
 			return irqlab_check_fail(
 				why,
 				"%s: pin %u: RTE is %s index 0x%04x vector field %u, "
 				"expected remapped index 0x%04x vector field %u",
 				d->name, pin, s->remapped ? "remapped" : "compatibility", s->index,
-				s->vector, index, pin);
-		return 0;
-	}
-	if (irqlab_vector_irq_cfg(data, &cfg))
-		return irqlab_check_fail(why, "%s: pin %u has no vector level", d->name, pin);
-	if (s->remapped || s->vector != cfg.vector || s->dest != cfg.cpu)
+				s->vector, want.index, want.vector);
+	} else if (s->remapped || s->vector != want.vector || s->dest != want.dest) {
+		/* A compatibility message names the vector level's target. */
 		return irqlab_check_fail(
 			why,
 			"%s: pin %u: RTE targets APIC %u vector 0x%x%s, the vector level "
 			"CPU %u vector 0x%x",
-			d->name, pin, s->dest, s->vector, s->remapped ? " (remapped)" : "", cfg.cpu,
-			cfg.vector);
+			d->name, pin, s->dest, s->vector, s->remapped ? " (remapped)" : "",
+			want.dest, want.vector);
+	}
+	/* Anything else the message sets (delivery and destination mode) agrees too. */
+	if ((io->rte[pin] & ~IRQLAB_RTE_RO_BITS) != rte)
+		return irqlab_check_fail(why,
+					 "%s: pin %u: RTE 0x%016" PRIx64 ", composed 0x%016" PRIx64,
+					 d->name, pin, io->rte[pin], rte);
 	return 0;
 }
 

@@ -26,20 +26,59 @@
 #define SID_IOAPIC 0x00f8u /* 00:1f.0 */
 #define NR_PINS	   24u
 
+/*
+ * A parent the IO-APIC knows nothing of, as an hcall, vIR or Xen parent will be: a level
+ * between the IO-APIC and the vector domain that composes what the test says, or fails.
+ */
+struct standin {
+	struct irqlab_msi_msg msg;
+	int err;
+};
+
 struct fixture {
 	struct irqlab_fault fault;
 	struct irqlab_kernel *k;
 	struct irqlab_ir_unit *unit; /* NULL without IR */
 	struct irqlab_domain *vec, *ir;
+	struct irqlab_domain *mid; /* the stand-in parent's domain, or NULL */
+	struct standin standin;
 	struct irqlab_ioapic *io;
 	int owner; /* a stand-in for the INTx device that owns the pins */
 };
 
 struct fixture_cfg {
 	bool ir;
+	bool standin; /* the IO-APIC under a stand-in parent instead */
 	unsigned ncpus;
 	bool extdest;
 	unsigned irtes; /* 0: 256 */
+};
+
+static int standin_compose(struct irqlab_irq_data *data, struct irqlab_msi_msg *msg)
+{
+	struct standin *st = data->domain->priv;
+
+	if (st->err)
+		return irqlab_kernel_fail(data->domain->kernel, st->err, "%s: the hypercall failed",
+					  data->domain->name);
+	*msg = st->msg;
+	/* Its hwirq is the pin (alloc_pin's owner index): the subhandle, as the remap domain's. */
+	if (irqlab_msi_is_remappable(msg))
+		msg->data = data->hwirq;
+	return 0;
+}
+
+static int standin_accept_child(struct irqlab_domain *d, unsigned required,
+				struct irqlab_strbuf *why)
+{
+	return 0;
+}
+
+static const struct irqlab_domain_ops standin_ops = {
+	.alloc = passthrough_alloc,
+	.free = passthrough_free,
+	.compose_msg = standin_compose,
+	.accept_child = standin_accept_child,
 };
 
 static struct fixture *fixture_new(const struct fixture_cfg *c)
@@ -59,8 +98,15 @@ static struct fixture *fixture_new(const struct fixture_cfg *c)
 		assert_int_equal(irqlab_remap_domain_create(f->k, f->vec, f->unit, false, &f->ir),
 				 0);
 	}
+	if (c->standin)
+		assert_int_equal(irqlab_domain_create(f->k, f->vec, &standin_ops, "STANDIN", 0,
+						      &f->standin, &f->mid),
+				 0);
 	assert_int_equal(irqlab_ioapic_new(f->k, 0, 0, NR_PINS, SID_IOAPIC, &f->io), 0);
-	assert_int_equal(irqlab_ioapic_domain(f->io, c->ir ? f->ir : f->vec), 0);
+	assert_int_equal(irqlab_ioapic_domain(f->io, c->ir	  ? f->ir
+						     : c->standin ? f->mid
+								  : f->vec),
+			 0);
 	return f;
 }
 
@@ -87,6 +133,22 @@ static int setup_ir(void **state)
 	struct fixture_cfg c = {.ir = true, .ncpus = 4};
 
 	*state = fixture_new(&c);
+	return 0;
+}
+
+/*
+ * The stand-in composes what the remap domain would behind IRTE 0x1234: handle 0x1234 in
+ * address 19:5 (0x24680), format (4), SHV (3); the pin as the subhandle (pin 7 here).
+ */
+static const struct irqlab_msi_msg standin_remappable = {0xfee24698u, 0, 7};
+
+static int setup_standin(void **state)
+{
+	struct fixture_cfg c = {.standin = true, .ncpus = 4};
+	struct fixture *f = fixture_new(&c);
+
+	f->standin.msg = standin_remappable;
+	*state = f;
 	return 0;
 }
 
@@ -583,6 +645,100 @@ static void test_affinity_ir_leaves_rte(void **state)
 	}
 }
 
+/*
+ * Under a parent that is neither the vector nor the remap domain, the RTE comes from the
+ * composed message alone: both views, delivery and destination mode, and errors.
+ */
+static void test_standin_parent(void **state)
+{
+	struct fixture *f = *state;
+	struct irqlab_msi_msg msg, msgs[NR_PINS];
+	struct irqlab_cpumask mask = cpu_mask(1);
+	struct irqlab_irq *irq = alloc_pin(f, 7, true, true);
+	char why[512], *before, *after;
+
+	assert_string_equal(irqlab_ioapic_get_domain(f->io)->name, "IO-APIC-0");
+	assert_ptr_equal(irqlab_ioapic_get_domain(f->io)->parent, f->mid);
+	assert_int_equal(irqlab_irq_activate(irq, false), 0);
+	/* Index 0x1234 in 63:49 (0x2468 << 48) | format 48 | masked, level, low | pin 7. */
+	assert_int_equal(irqlab_ioapic_rte(f->io, 7), 0x246900000001a007ull);
+	assert_kernel_clean(f->k);
+	assert_int_equal(irqlab_ioapic_mask(f->io, 7, false, &msg), 0);
+	/* RTE 63:48 in address 19:4, no SHV; the pin and the trigger in the data word. */
+	assert_int_equal(irqlab_ioapic_set_line(f->io, 7, true, &msg), 1);
+	assert_int_equal(msg.address_lo, 0xfee24690u);
+	assert_int_equal(msg.address_hi, 0);
+	assert_int_equal(msg.data, 0x8007u);
+	assert_int_equal(irqlab_ioapic_set_line(f->io, 7, false, &msg), 0);
+	assert_int_equal(irqlab_ioapic_eoi(f->io, 7, msgs, NULL), 0);
+
+	/*
+	 * The parent now composes APIC id 0x4321 (0x21 in 19:12, 0x43 in 11:5), logical (2),
+	 * vector 0x66, lowest priority (data 10:8 = 1). Until the RTE is rewritten the check
+	 * sees it stale.
+	 */
+	f->standin.msg = (struct irqlab_msi_msg){0xfee21864u, 0, 0x166};
+	assert_int_equal(irqlab_kernel_check(f->k, why, sizeof(why)), -EFAULT);
+	/* A move: the vector level moves and says OK, so the IO-APIC composes again. */
+	assert_int_equal(irqlab_irq_set_affinity(irq, &mask, false), IRQLAB_SET_AFFINITY_OK);
+	/* 0x21 in 63:56, 0x43 in 55:49 | DM 11 | lowest 10:8 | level, low | vector 0x66. */
+	assert_int_equal(irqlab_ioapic_rte(f->io, 7), 0x218600000000a966ull);
+	assert_kernel_clean(f->k);
+	assert_int_equal(irqlab_ioapic_set_line(f->io, 7, true, &msg), 1);
+	assert_int_equal(msg.address_lo, 0xfee21864u);
+	assert_int_equal(msg.data, 0x8166u);
+	assert_int_equal(irqlab_ioapic_set_line(f->io, 7, false, &msg), 0);
+	assert_int_equal(irqlab_ioapic_eoi(f->io, 0x66, msgs, NULL), 0);
+	assert_false(irqlab_ioapic_remote_irr(f->io, 7));
+
+	/* Only the delivery mode differs: the whole-entry comparison sees it. */
+	f->standin.msg.data = 0x66;
+	assert_int_equal(irqlab_kernel_check(f->k, why, sizeof(why)), -EFAULT);
+	assert_string_equal(why, "IO-APIC-0: pin 7: RTE 0x218600000000a966, composed "
+				 "0x218600000000a866");
+	f->standin.msg.data = 0x166;
+	assert_kernel_clean(f->k);
+
+	/* A parent that fails to compose: the check says so and leaves no error behind. */
+	f->standin.err = -EIO;
+	irqlab_kernel_clear_error(f->k);
+	assert_int_equal(irqlab_kernel_check(f->k, why, sizeof(why)), -EFAULT);
+	assert_string_equal(why, "IO-APIC-0: pin 7: the levels below compose no RTE");
+	assert_int_equal(f->k->error->code, 0);
+	assert_string_equal(irqlab_kernel_error(f->k), "");
+	/* Activation fails with the parent's error, and leaves the pin as it was. */
+	irqlab_irq_deactivate(irq);
+	before = kernel_dump(f->k);
+	assert_int_equal(irqlab_irq_activate(irq, false), -EIO);
+	assert_string_equal(irqlab_kernel_error(f->k), "STANDIN: the hypercall failed");
+	assert_int_equal(irqlab_ioapic_rte(f->io, 7), 0x0000000000010000ull);
+	assert_false(irqlab_irq_activated(irq));
+	assert_kernel_clean(f->k);
+	after = kernel_dump(f->k);
+	assert_string_equal(before, after);
+	free(after);
+
+	/* A message the RTE cannot hold: a destination in address_hi. */
+	f->standin.err = 0;
+	f->standin.msg.address_hi = 1;
+	irqlab_kernel_clear_error(f->k);
+	assert_int_equal(irqlab_irq_activate(irq, false), -ERANGE);
+	assert_string_equal(irqlab_kernel_error(f->k),
+			    "irq 1: the message composed for IO-APIC-0 pin 7 (address "
+			    "0x00000001fee21864 data 0x00000166) does not fit its RTE");
+	assert_int_equal(irqlab_ioapic_rte(f->io, 7), 0x0000000000010000ull);
+	assert_kernel_clean(f->k);
+	after = kernel_dump(f->k);
+	assert_string_equal(before, after);
+	free(after);
+	free(before);
+
+	f->standin.msg = standin_remappable;
+	assert_int_equal(irqlab_irq_activate(irq, false), 0);
+	assert_int_equal(irqlab_ioapic_rte(f->io, 7), 0x246900000001a007ull);
+	assert_kernel_clean(f->k);
+}
+
 struct walk_sites {
 	unsigned memory, vector, irte, total;
 };
@@ -683,6 +839,83 @@ static void test_fault_walk_ir(void **state)
 	fault_walk(f, 5, true, &s);
 	assert_int_equal(s.vector, 1);
 	assert_kernel_clean(f->k);
+}
+
+static void test_fault_walk_standin(void **state)
+{
+	struct fixture *f = *state;
+	struct walk_sites s;
+
+	start_pin(f, 1, false, false);
+	/* A descriptor + 3 levels (the stand-in's too), the vector level's data. */
+	fault_walk(f, 5, false, &s);
+	assert_int_equal(s.memory, 5);
+	assert_int_equal(s.total, 5);
+	fault_walk(f, 5, true, &s);
+	assert_int_equal(s.vector, 1);
+	assert_int_equal(s.total, 6);
+	assert_kernel_clean(f->k);
+}
+
+/*
+ * Fails every allocation point of an affinity change of @irq to @cpu in turn: each failure
+ * reports the injected error and leaves the RTE, the books and the dump as they were. Then
+ * lets it through. Returns how many points it failed.
+ */
+static unsigned affinity_fault_walk(struct fixture *f, struct irqlab_irq *irq, unsigned gsi,
+				    unsigned cpu)
+{
+	struct irqlab_cpumask mask = cpu_mask(cpu);
+	uint64_t rte = irqlab_ioapic_rte(f->io, gsi);
+	char *before = kernel_dump(f->k);
+	unsigned failed = 0;
+	int ret;
+
+	for (unsigned long nth = 1;; nth++) {
+		char *after;
+
+		irqlab_kernel_clear_error(f->k);
+		irqlab_fault_arm(&f->fault, nth);
+		ret = irqlab_irq_set_affinity(irq, &mask, false);
+		if (!f->fault.failed_site)
+			break;
+		failed++;
+		assert_int_equal(ret, f->fault.failed_err);
+		assert_true(irqlab_kernel_error(f->k)[0] != '\0');
+		assert_int_equal(irqlab_ioapic_rte(f->io, gsi), rte);
+		assert_kernel_clean(f->k);
+		after = kernel_dump(f->k);
+		assert_string_equal(before, after);
+		free(after);
+	}
+	irqlab_fault_arm(&f->fault, 0);
+	assert_true(ret >= 0);
+	assert_int_equal(cfg_of(irq).cpu, cpu);
+	assert_kernel_clean(f->k);
+	free(before);
+	return failed;
+}
+
+/* The affinity path recomposes through the parent: its one point is the new vector. */
+static void test_fault_walk_affinity(void **state)
+{
+	struct fixture *f = *state;
+	struct irqlab_irq *irq = start_pin(f, 5, true, false);
+
+	assert_int_equal(affinity_fault_walk(f, irq, 5, 2), 1);
+	/* Dest 2 in 63:56, vector 0x20, level. */
+	assert_int_equal(irqlab_ioapic_rte(f->io, 5), 0x0200000000008020ull);
+}
+
+static void test_fault_walk_affinity_ir(void **state)
+{
+	struct fixture *f = *state;
+	struct irqlab_irq *irq = start_pin(f, 5, true, false);
+	uint64_t rte = irqlab_ioapic_rte(f->io, 5);
+
+	assert_int_equal(affinity_fault_walk(f, irq, 5, 2), 1);
+	/* OK_DONE from the remap level: the RTE names the IRTE, and stays. */
+	assert_int_equal(irqlab_ioapic_rte(f->io, 5), rte);
 }
 
 static void test_errors(void **state)
@@ -870,6 +1103,10 @@ int main(void)
 		cmocka_unit_test_setup_teardown(test_affinity_ir_leaves_rte, setup_ir, teardown),
 		cmocka_unit_test_setup_teardown(test_fault_walk, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_fault_walk_ir, setup_ir, teardown),
+		cmocka_unit_test_setup_teardown(test_standin_parent, setup_standin, teardown),
+		cmocka_unit_test_setup_teardown(test_fault_walk_standin, setup_standin, teardown),
+		cmocka_unit_test_setup_teardown(test_fault_walk_affinity, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_fault_walk_affinity_ir, setup_ir, teardown),
 		cmocka_unit_test_setup_teardown(test_errors, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_new_fault_walk, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_free_pin_resets, setup, teardown),
