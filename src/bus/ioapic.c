@@ -14,6 +14,7 @@
 #include "irqlab/ioapic_rte.h"
 #include "irqlab/pci_rid.h"
 #include "bus/ioapic.h"
+#include "x86/irq_alloc.h"
 
 /* What the IO-APIC and the kernel know of one pin beyond its RTE. */
 struct ioapic_pin {
@@ -170,13 +171,14 @@ static int rte_compose(struct irqlab_ioapic *io, struct irqlab_irq_data *data, u
 static int ioapic_domain_alloc(struct irqlab_domain *d, struct irqlab_irq **irqs, unsigned n,
 			       const struct irqlab_alloc_info *info)
 {
+	const struct irqlab_x86_alloc *x86 = irqlab_x86_alloc_of(info->arch);
 	struct irqlab_ioapic *io = io_of(d);
-	unsigned pin = info->ioapic_pin;
+	unsigned pin = x86 ? x86->ioapic_pin : UINT_MAX;
 	struct irqlab_irq_data *data;
 	int err;
 
 	/* One RTE sends one vector: an allocation is one interrupt for one pin. */
-	if (n != 1 || info->type != IRQLAB_ALLOC_IOAPIC || pin >= io->nr_pins)
+	if (n != 1 || !x86 || x86->type != IRQLAB_ALLOC_IOAPIC || pin >= io->nr_pins)
 		return irqlab_kernel_fail(
 			d->kernel, -EINVAL,
 			"%s: an allocation is one interrupt for one of its %u pins", d->name,
@@ -516,12 +518,12 @@ int irqlab_ioapic_domain(struct irqlab_ioapic *io, struct irqlab_domain *parent)
 int irqlab_ioapic_alloc_pin(struct irqlab_ioapic *io, unsigned gsi, bool level, bool active_low,
 			    void *owner, unsigned owner_index, struct irqlab_irq **out)
 {
+	struct irqlab_x86_alloc x86 = {.type = IRQLAB_ALLOC_IOAPIC, .requester_id = io->sid};
 	struct irqlab_alloc_info info = {
-		.type = IRQLAB_ALLOC_IOAPIC,
 		.flags = 0,
 		.hwirq = owner_index,
-		.requester_id = io->sid,
 		.dev = owner,
+		.arch = &x86,
 	};
 	struct irqlab_irq *irq;
 	unsigned pin;
@@ -536,7 +538,7 @@ int irqlab_ioapic_alloc_pin(struct irqlab_ioapic *io, unsigned gsi, bool level, 
 		return irqlab_kernel_fail(io->kernel, -EBUSY,
 					  "%s pin %u (GSI %u): already allocated to irq %u",
 					  io->name, pin, gsi, io->pins[pin].irq->virq);
-	info.ioapic_pin = pin;
+	x86.ioapic_pin = pin;
 	err = irqlab_irqs_alloc(io->domain, 1, &info, &irq);
 	if (err)
 		return err;

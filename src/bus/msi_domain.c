@@ -9,6 +9,7 @@
 #include <stdlib.h>
 
 #include "bus/msi_domain.h"
+#include "x86/irq_alloc.h"
 
 static struct irqlab_device *dev_of(struct irqlab_domain *d)
 {
@@ -245,14 +246,17 @@ static int alloc_exact(struct irqlab_device *dev, unsigned n, bool managed)
 	struct irqlab_kernel *k = dev->kernel;
 	struct irqlab_cpumask *masks = NULL;
 	struct irqlab_irq **irqs;
-	struct irqlab_alloc_info info = {
+	const struct irqlab_x86_alloc x86 = {
 		.type = dev->kind == IRQLAB_DEV_MSI    ? IRQLAB_ALLOC_PCI_MSI
 			: dev->kind == IRQLAB_DEV_MSIX ? IRQLAB_ALLOC_PCI_MSIX
 						       : IRQLAB_ALLOC_IMS,
+		.requester_id = dev->rid,
+	};
+	struct irqlab_alloc_info info = {
 		.flags = (irqlab_store_can_mask(dev->store) ? IRQLAB_ALLOC_F_CAN_RESERVE : 0) |
 			 (managed ? IRQLAB_ALLOC_F_MANAGED : 0),
-		.requester_id = dev->rid,
 		.dev = dev,
+		.arch = &x86,
 	};
 	unsigned first = first_free_entry(dev, n), done = 0, i;
 	int err = 0;

@@ -87,25 +87,6 @@ const char *irqlab_kernel_error(const struct irqlab_kernel *k)
 	return k->error->msg;
 }
 
-const char *irqlab_req_name(unsigned bit)
-{
-	switch (bit) {
-	case IRQLAB_REQ_MULTI_MSI:
-		return "multi-MSI (a contiguous aligned vector block)";
-	case IRQLAB_REQ_MSIX:
-		return "MSI-X";
-	case IRQLAB_REQ_IMS:
-		return "IMS (a device-specific message store)";
-	case IRQLAB_REQ_QUEUE_STORE:
-		return "a message store in queue memory";
-	case IRQLAB_REQ_MSI:
-		return "PCI MSI";
-	case IRQLAB_REQ_IOAPIC:
-		return "IO-APIC pins";
-	}
-	return "an unknown requirement";
-}
-
 int irqlab_domain_create(struct irqlab_kernel *k, struct irqlab_domain *parent,
 			 const struct irqlab_domain_ops *ops, const char *name, unsigned required,
 			 void *priv, struct irqlab_domain **out)
@@ -476,27 +457,45 @@ int irqlab_irq_set_affinity_parent(struct irqlab_irq_data *data, const struct ir
 	return -ENOSYS;
 }
 
+int irqlab_irq_write_composed(struct irqlab_irq *irq)
+{
+	struct irqlab_irq_data *top = irq->top;
+	struct irqlab_msi_msg msg;
+	int err;
+
+	if (!top->domain->ops->write_msg)
+		return 0;
+	err = irqlab_irq_compose_msg(top->parent, &msg);
+	if (!err)
+		top->domain->ops->write_msg(top, &msg);
+	return err;
+}
+
+int irqlab_irq_move_below(struct irqlab_irq *irq, const struct irqlab_cpumask *mask, bool force)
+{
+	int ret = irqlab_irq_set_affinity_parent(irq->top, mask, force);
+
+	if (ret >= 0)
+		irq->affinity = *mask;
+	return ret;
+}
+
 int irqlab_irq_set_affinity(struct irqlab_irq *irq, const struct irqlab_cpumask *mask, bool force)
 {
 	struct irqlab_irq_data *top = irq->top;
 	int ret;
 
-	if (top->domain->ops->set_affinity) {
-		ret = top->domain->ops->set_affinity(top, mask, force);
-	} else {
+	if (!top->domain->ops->set_affinity) {
 		/*
-		 * No setter of its own (IMS): the parents move it, then the new message is written
-		 * as Linux's msi_domain_set_affinity does, unless the store is written later.
+		 * No setter of its own: the parents move it, then the new message is written, as
+		 * Linux's msi_domain_set_affinity does.
 		 */
-		ret = irqlab_irq_set_affinity_parent(top, mask, force);
-		if (ret == IRQLAB_SET_AFFINITY_OK && top->domain->ops->write_msg &&
-		    irq->update_style != IRQLAB_MSI_UPDATE_DEFERRED) {
-			struct irqlab_msi_msg msg;
-
-			if (irqlab_irq_compose_msg(top->parent, &msg) == 0)
-				top->domain->ops->write_msg(top, &msg);
-		}
+		ret = irqlab_irq_move_below(irq, mask, force);
+		if (ret == IRQLAB_SET_AFFINITY_OK)
+			irqlab_irq_write_composed(irq);
+		return ret;
 	}
+	ret = top->domain->ops->set_affinity(top, mask, force);
 	if (ret >= 0)
 		irq->affinity = *mask;
 	return ret;

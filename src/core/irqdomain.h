@@ -26,52 +26,18 @@ struct irqlab_kernel;
 struct irqlab_domain;
 struct irqlab_irq;
 
-/* What kind of bus entry an allocation is for (Linux: X86_IRQ_ALLOC_TYPE_*). */
-enum irqlab_alloc_type {
-	IRQLAB_ALLOC_GENERIC,
-	IRQLAB_ALLOC_PCI_MSI,
-	IRQLAB_ALLOC_PCI_MSIX,
-	IRQLAB_ALLOC_IMS,
-	IRQLAB_ALLOC_IOAPIC,
-};
-
 #define IRQLAB_ALLOC_F_CONTIGUOUS  (1u << 0) /* n vectors behind one message (multi-MSI) */
 #define IRQLAB_ALLOC_F_MANAGED	   (1u << 1) /* kernel-managed affinity */
 #define IRQLAB_ALLOC_F_CAN_RESERVE (1u << 2) /* maskable: reservation mode applies */
 
 struct irqlab_alloc_info {
-	enum irqlab_alloc_type type;
 	unsigned flags;
 	/* Per-interrupt affinity, n of them, or NULL for "any online CPU". */
 	const struct irqlab_cpumask *masks;
-	uint32_t hwirq;	       /* first hwirq in the allocating (top) domain */
-	uint16_t requester_id; /* bus<<8 | dev<<3 | fn, for source-id validation */
-	unsigned ioapic_pin;
+	uint32_t hwirq; /* first hwirq in the allocating (top) domain */
 	void *dev;
-};
-
-/*
- * Requirements a child domain states to its parent chain at creation. The parent accepts or
- * refuses them (Linux: init_dev_msi_info restricting the child's flags); a refusal makes the
- * creation fail with EOPNOTSUPP.
- */
-#define IRQLAB_REQ_MULTI_MSI   (1u << 0) /* contiguous aligned blocks behind one message */
-#define IRQLAB_REQ_MSIX	       (1u << 1)
-#define IRQLAB_REQ_IMS	       (1u << 2) /* device-specific message store */
-#define IRQLAB_REQ_QUEUE_STORE (1u << 3) /* store in queue memory: writes are deferred */
-#define IRQLAB_REQ_MSI	       (1u << 4)
-#define IRQLAB_REQ_IOAPIC      (1u << 5)
-
-/*
- * How an affinity change without IR rewrites a stored message. AUTO is Linux's rule (direct
- * when that is safe, else the two-step update through the old CPU); the others exist for the
- * race explorer: NAIVE writes the final message directly; DEFERRED models a store in queue
- * memory written later with no protocol (IMS without IR).
- */
-enum irqlab_msi_update_style {
-	IRQLAB_MSI_UPDATE_AUTO,
-	IRQLAB_MSI_UPDATE_NAIVE,
-	IRQLAB_MSI_UPDATE_DEFERRED,
+	/* What the bus tells the architecture's domains; core never reads it (x86/irq_alloc.h). */
+	const void *arch;
 };
 
 /* Return values of set_affinity beyond errors (Linux: IRQ_SET_MASK_OK*). */
@@ -158,13 +124,12 @@ struct irqlab_irq {
 	unsigned depth;
 	struct irqlab_cpumask affinity; /* what was asked for */
 	bool managed;
-	bool managed_shutdown;	    /* managed, and no CPU of its mask is online */
-	bool started;		    /* requested (request_irq) and not released */
-	bool maskable;		    /* the bus entry can be masked (reservation mode applies) */
-	bool retrigger;		    /* a message caught during a move must be sent again */
-	unsigned char update_style; /* enum irqlab_msi_update_style: how a move rewrites it */
-	void *dev;		    /* the bus entry that owns it */
-	unsigned index;		    /* its index in that bus entry */
+	bool managed_shutdown; /* managed, and no CPU of its mask is online */
+	bool started;	       /* requested (request_irq) and not released */
+	bool maskable;	       /* the bus entry can be masked (reservation mode applies) */
+	bool retrigger;	       /* a message caught during a move must be sent again */
+	void *dev;	       /* the bus entry that owns it */
+	unsigned index;	       /* its index in that bus entry */
 };
 
 struct irqlab_kernel {
@@ -203,8 +168,9 @@ void irqlab_kernel_clear_error(struct irqlab_kernel *k);
 const char *irqlab_kernel_error(const struct irqlab_kernel *k);
 
 /*
- * Creates a domain under @parent (NULL: the root). A child states its @required capabilities;
- * the parent's accept_child decides. -EOPNOTSUPP names the domain, the requirement and the
+ * Creates a domain under @parent (NULL: the root). A child states its @required capabilities
+ * (bits the bus and its parents agree on; core does not read them); the parent's accept_child
+ * decides. -EOPNOTSUPP names the domain, the requirement and the
  * parent that refused; -ENOMEM; nothing is left behind on failure.
  */
 int irqlab_domain_create(struct irqlab_kernel *k, struct irqlab_domain *parent,
@@ -213,8 +179,6 @@ int irqlab_domain_create(struct irqlab_kernel *k, struct irqlab_domain *parent,
 /* -EBUSY while it still has interrupts or children. */
 int irqlab_domain_destroy(struct irqlab_domain *d);
 struct irqlab_domain *irqlab_domain_find(struct irqlab_kernel *k, const char *name);
-/* The names of the requirement bits, for messages ("multi-MSI", "IMS", ...). */
-const char *irqlab_req_name(unsigned bit);
 
 /*
  * Allocates n interrupts in domain @d and every level below it, all or nothing. @out receives
@@ -258,6 +222,17 @@ int irqlab_irq_compose_msg(struct irqlab_irq_data *data, struct irqlab_msi_msg *
 /* Asks the level below @data to move the interrupt (for a set_affinity op). */
 int irqlab_irq_set_affinity_parent(struct irqlab_irq_data *data, const struct irqlab_cpumask *mask,
 				   bool force);
+/*
+ * Stores the message the levels below the top compose, through the top level's write_msg (a
+ * bus level): Linux's irq_chip_write_msi_msg after a compose.
+ */
+int irqlab_irq_write_composed(struct irqlab_irq *irq);
+/*
+ * Moves @irq in the levels below its top only, leaving the stored message to the caller:
+ * IRQLAB_SET_AFFINITY_OK when it must be recomposed and stored, _OK_DONE when nothing changed
+ * for the device, or a negative errno. For what-ifs that store it some other way.
+ */
+int irqlab_irq_move_below(struct irqlab_irq *irq, const struct irqlab_cpumask *mask, bool force);
 /* Moves @irq: the top level's set_affinity, or the parent chain's when it has none. */
 int irqlab_irq_set_affinity(struct irqlab_irq *irq, const struct irqlab_cpumask *mask, bool force);
 

@@ -11,6 +11,7 @@
 #include "irqlab/pci_rid.h"
 
 #include "iommu/remap_domain.h"
+#include "x86/irq_alloc.h"
 #include "x86/vector_domain.h"
 
 /* The largest APIC id an xAPIC-mode IRTE can name (DST bits 15:8). */
@@ -87,6 +88,7 @@ static void remap_free(struct irqlab_domain *d, struct irqlab_irq **irqs, unsign
 static int remap_alloc(struct irqlab_domain *d, struct irqlab_irq **irqs, unsigned n,
 		       const struct irqlab_alloc_info *info)
 {
+	const struct irqlab_x86_alloc *x86 = irqlab_x86_alloc_of(info->arch);
 	struct remap_domain *rd = rd_of(d);
 	struct irqlab_kernel *k = d->kernel;
 	struct irqlab_alloc_info parent_info = *info;
@@ -94,9 +96,13 @@ static int remap_alloc(struct irqlab_domain *d, struct irqlab_irq **irqs, unsign
 	unsigned base, i = 0;
 	int err;
 
+	/* Every IRTE validates a source id: the bus must say whose messages these are. */
+	if (!x86)
+		return irqlab_kernel_fail(k, -EINVAL, "%s: an allocation must name its source id",
+					  d->name);
 	/* Only multi-MSI puts several vectors behind one message (one handle). */
 	if (n > 1 &&
-	    (info->type != IRQLAB_ALLOC_PCI_MSI || !(info->flags & IRQLAB_ALLOC_F_CONTIGUOUS)))
+	    (x86->type != IRQLAB_ALLOC_PCI_MSI || !(info->flags & IRQLAB_ALLOC_F_CONTIGUOUS)))
 		return irqlab_kernel_fail(k, -EINVAL,
 					  "%s: %u interrupts in one allocation are only possible "
 					  "for multi-MSI",
@@ -136,9 +142,8 @@ static int remap_alloc(struct irqlab_domain *d, struct irqlab_irq **irqs, unsign
 		 * Multi-MSI vector i carries subhandle i; an IO-APIC puts its pin there (the RTE's
 		 * vector field, for EOI matching) but sends no SHV, so its entry is the handle's.
 		 */
-		ri->subhandle =
-			(uint16_t)(info->type == IRQLAB_ALLOC_IOAPIC ? info->ioapic_pin : i);
-		ri->sid = info->requester_id;
+		ri->subhandle = (uint16_t)(x86->type == IRQLAB_ALLOC_IOAPIC ? x86->ioapic_pin : i);
+		ri->sid = x86->requester_id;
 		data->chip_data = ri;
 		data->hwirq = (base << 16) + ri->subhandle;
 	}

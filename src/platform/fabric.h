@@ -19,6 +19,13 @@ void irqlab_fabric_route(struct irqlab_platform *p, struct irqlab_device *dev, u
  * new target).
  */
 void irqlab_fabric_flush_retriggers(struct irqlab_kernel *k);
+/*
+ * The first half of an affinity statement: the checks, then every level of every entry takes
+ * ahead what the move needs. On success the moves cannot fail for want of a resource.
+ */
+int irqlab_platform_affinity_prepare(struct irqlab_kernel *k, struct irqlab_device *dev,
+				     const unsigned *idx, unsigned n,
+				     const struct irqlab_cpumask *mask);
 /* -ERANGE / -EINVAL with a sentence unless every index names an allocated entry of @dev. */
 int irqlab_platform_check_allocated(struct irqlab_kernel *k, const char *op,
 				    struct irqlab_device *dev, const unsigned *idx, unsigned n);

@@ -439,8 +439,9 @@ int irqlab_platform_release(struct irqlab_kernel *k, struct irqlab_device *dev, 
 	return 0;
 }
 
-int irqlab_platform_affinity(struct irqlab_kernel *k, struct irqlab_device *dev,
-			     const unsigned *idx, unsigned n, const struct irqlab_cpumask *mask)
+int irqlab_platform_affinity_prepare(struct irqlab_kernel *k, struct irqlab_device *dev,
+				     const unsigned *idx, unsigned n,
+				     const struct irqlab_cpumask *mask)
 {
 	unsigned i, failed;
 	int err = op_begin(k, "affinity", dev);
@@ -457,7 +458,6 @@ int irqlab_platform_affinity(struct irqlab_kernel *k, struct irqlab_device *dev,
 				k, -EIO,
 				"affinity %s: index %u is managed: the kernel owns its affinity",
 				dev->name, idx[i]);
-	/* Everything ahead: then no move below can fail, and a failure moved nothing. */
 	err = prepare_all(dev, idx, n, mask, &failed);
 	if (err == -EBUSY)
 		return irqlab_kernel_fail(k, err,
@@ -471,7 +471,18 @@ int irqlab_platform_affinity(struct irqlab_kernel *k, struct irqlab_device *dev,
 		return irqlab_kernel_fail(k, err,
 					  "affinity %s: index %u: no free vector on those CPUs",
 					  dev->name, idx[failed]);
-	for (i = 0; i < n; i++)
+	return 0;
+}
+
+int irqlab_platform_affinity(struct irqlab_kernel *k, struct irqlab_device *dev,
+			     const unsigned *idx, unsigned n, const struct irqlab_cpumask *mask)
+{
+	/* Everything ahead: then no move below can fail, and a failure moved nothing. */
+	int err = irqlab_platform_affinity_prepare(k, dev, idx, n, mask);
+
+	if (err)
+		return err;
+	for (unsigned i = 0; i < n; i++)
 		irqlab_irq_set_affinity(dev->entries[idx[i]].irq, mask, false);
 	irqlab_fabric_flush_retriggers(k);
 	return 0;

@@ -71,6 +71,18 @@ struct irqlab_delivery {
 	const char *why;  /* for lost and blocked: what happened */
 };
 
+/*
+ * How the race explorer's affinity change rewrites a stored message without IR. AUTO is
+ * Linux's rule (direct when that is safe, else the two-step update through the old CPU); the
+ * others are what-ifs: NAIVE writes the final message directly; DEFERRED models a store in
+ * queue memory written later with no protocol (IMS without IR).
+ */
+enum irqlab_msi_update_style {
+	IRQLAB_MSI_UPDATE_AUTO,
+	IRQLAB_MSI_UPDATE_NAIVE,
+	IRQLAB_MSI_UPDATE_DEFERRED,
+};
+
 /* The race explorer: where the device's message goes at each point of one update. */
 #define IRQLAB_RACE_MAX_POINTS 16
 

@@ -55,6 +55,22 @@ static void race_observe(struct irqlab_store_observer *obs, struct irqlab_store 
 		race_probe(rc->p, rc->dev, index, rc->race, names[reg]);
 }
 
+/*
+ * The move itself, in @style: Linux's, or a what-if that moves the levels below the store and
+ * then writes the final message directly (NAIVE) or leaves it to be written later (DEFERRED).
+ */
+static void move(struct irqlab_irq *irq, const struct irqlab_cpumask *mask,
+		 enum irqlab_msi_update_style style)
+{
+	if (style == IRQLAB_MSI_UPDATE_AUTO) {
+		irqlab_irq_set_affinity(irq, mask, false);
+		return;
+	}
+	if (irqlab_irq_move_below(irq, mask, false) == IRQLAB_SET_AFFINITY_OK &&
+	    style == IRQLAB_MSI_UPDATE_NAIVE)
+		irqlab_irq_write_composed(irq);
+}
+
 int irqlab_platform_race(struct irqlab_kernel *k, struct irqlab_device *dev, unsigned index,
 			 const struct irqlab_cpumask *mask, enum irqlab_msi_update_style style,
 			 struct irqlab_race *race)
@@ -85,13 +101,14 @@ int irqlab_platform_race(struct irqlab_kernel *k, struct irqlab_device *dev, uns
 		style = IRQLAB_MSI_UPDATE_DEFERRED;
 	irqlab_device_read_msg(dev, index, &old);
 	race_probe(p, dev, index, race, "before the update");
-	irq->update_style = (unsigned char)style;
 	irqlab_store_observe_add(dev->store, &obs);
-	err = irqlab_platform_affinity(k, dev, &index, 1, mask);
+	err = irqlab_platform_affinity_prepare(k, dev, &index, 1, mask);
+	if (!err)
+		move(irq, mask, style);
 	irqlab_store_observe_remove(dev->store, &obs);
-	irq->update_style = IRQLAB_MSI_UPDATE_AUTO;
 	if (err)
 		return err;
+	irqlab_fabric_flush_retriggers(k);
 	if (style == IRQLAB_MSI_UPDATE_DEFERRED && !remapped) {
 		/*
 		 * The store is written later, by whatever drains the queue, in either order and

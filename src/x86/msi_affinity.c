@@ -39,14 +39,6 @@ int irqlab_x86_msi_set_affinity(struct irqlab_irq_data *data, const struct irqla
 	ret = irqlab_irq_compose_msg(data->parent, &msg);
 	if (ret)
 		return ret;
-	switch (data->irq->update_style) {
-	case IRQLAB_MSI_UPDATE_DEFERRED:
-		/* A queue-memory store: the write happens later, outside this function. */
-		return IRQLAB_SET_AFFINITY_OK_DONE;
-	case IRQLAB_MSI_UPDATE_NAIVE:
-		data->domain->ops->write_msg(data, &msg);
-		return IRQLAB_SET_AFFINITY_OK_DONE;
-	}
 	if (direct_update_is_safe(data, &old, &new)) {
 		data->domain->ops->write_msg(data, &msg);
 		return IRQLAB_SET_AFFINITY_OK_DONE;

@@ -14,8 +14,7 @@
  * entry, an unchanged vector or CPU, or an interrupt not started is written directly; a
  * non-maskable MSI whose vector and CPU both change goes through the old CPU: first (old CPU,
  * new vector), with that vector marked so a message caught there is resent, then the final
- * message. irq->update_style may ask for the naive or deferred update instead (the race
- * explorer). Returns IRQLAB_SET_AFFINITY_OK_DONE (the message is written) or an error.
+ * message. Returns IRQLAB_SET_AFFINITY_OK_DONE (the message is written) or an error.
  */
 int irqlab_x86_msi_set_affinity(struct irqlab_irq_data *data, const struct irqlab_cpumask *mask,
 				bool force);

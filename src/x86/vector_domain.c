@@ -10,6 +10,7 @@
 
 #include "irqlab/msi.h"
 #include "x86/msi_affinity.h"
+#include "x86/irq_alloc.h"
 #include "x86/vector_domain.h"
 
 /* The local-APIC table entry of an ISA vector: a handler the model has no device for. */

@@ -16,6 +16,7 @@
 #include <cmocka.h>
 
 #include "core/irqdomain.h"
+#include "x86/irq_alloc.h"
 #include "helpers/kernel_helpers.h"
 
 #define POOL_SLOTS 8

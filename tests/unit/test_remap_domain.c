@@ -19,6 +19,7 @@
 
 #include "irqlab/ioapic_rte.h"
 #include "iommu/remap_domain.h"
+#include "x86/irq_alloc.h"
 #include "x86/vector_domain.h"
 
 #define RID_NIC 0x0300u /* 03:00.0 */
@@ -111,7 +112,8 @@ static int teardown(void **state)
 static int alloc_irqs(struct fixture *f, enum irqlab_alloc_type type, unsigned n, unsigned flags,
 		      struct irqlab_irq **out)
 {
-	struct irqlab_alloc_info info = {.type = type, .flags = flags, .requester_id = RID_NIC};
+	struct irqlab_x86_alloc x86 = {.type = type, .requester_id = RID_NIC};
+	struct irqlab_alloc_info info = {.flags = flags, .arch = &x86};
 
 	return irqlab_irqs_alloc(f->bus, n, &info, out);
 }
@@ -497,11 +499,27 @@ static void test_affinity_rewrites_irte_only(void **state)
 	assert_kernel_clean(f->k);
 }
 
+/* An IRTE validates a source id: an allocation that names none is refused, nothing taken. */
+static void test_alloc_needs_source_id(void **state)
+{
+	struct fixture *f = *state;
+	struct irqlab_alloc_info info = {.flags = IRQLAB_ALLOC_F_CAN_RESERVE};
+	struct irqlab_irq *irq;
+	unsigned used = irqlab_ir_unit_used(f->unit);
+
+	assert_int_equal(irqlab_irqs_alloc(f->bus, 1, &info, &irq), -EINVAL);
+	assert_non_null(strstr(irqlab_kernel_error(f->k), "must name its source id"));
+	assert_int_equal(irqlab_ir_unit_used(f->unit), used);
+	assert_int_equal(f->k->nr_irqs, 0);
+	assert_kernel_clean(f->k);
+}
+
 static void test_ioapic_pin(void **state)
 {
 	struct fixture *f = *state;
-	struct irqlab_alloc_info info = {
+	struct irqlab_x86_alloc x86 = {
 		.type = IRQLAB_ALLOC_IOAPIC, .requester_id = 0x00f8, .ioapic_pin = 9};
+	struct irqlab_alloc_info info = {.arch = &x86};
 	struct irqlab_ioapic_rte_remapped rf = {0};
 	struct irqlab_irq *pad, *irq;
 	struct irqlab_msi_msg msg;
@@ -644,10 +662,9 @@ static void test_fault_walk(void **state)
 {
 	struct fixture *f = *state;
 	struct irqlab_cpumask masks[3];
-	struct irqlab_alloc_info info = {.type = IRQLAB_ALLOC_PCI_MSI,
-					 .flags = IRQLAB_ALLOC_F_CONTIGUOUS |
-						  IRQLAB_ALLOC_F_CAN_RESERVE,
-					 .requester_id = RID_NIC};
+	struct irqlab_x86_alloc x86 = {.type = IRQLAB_ALLOC_PCI_MSI, .requester_id = RID_NIC};
+	struct irqlab_alloc_info info = {
+		.arch = &x86, .flags = IRQLAB_ALLOC_F_CONTIGUOUS | IRQLAB_ALLOC_F_CAN_RESERVE};
 	struct irqlab_irq *first;
 	struct walk_sites s;
 
@@ -671,7 +688,7 @@ static void test_fault_walk(void **state)
 	assert_int_equal(s.vector, 3);
 
 	/* Allocation and activation: the real vector and the IRTE write fail and roll back. */
-	info.type = IRQLAB_ALLOC_PCI_MSIX;
+	x86.type = IRQLAB_ALLOC_PCI_MSIX;
 	info.flags = IRQLAB_ALLOC_F_CAN_RESERVE;
 	info.masks = NULL;
 	fault_walk(f, &info, 1, true, &s);
@@ -687,11 +704,11 @@ static void test_irte_exhaustion_rolls_back(void **state)
 	struct irqlab_matrix *m = irqlab_vector_domain_matrix(f->vec);
 	struct irqlab_matrix_stats before_stats, after_stats;
 	struct irqlab_cpumask masks[3];
-	struct irqlab_alloc_info info = {.type = IRQLAB_ALLOC_PCI_MSI,
+	struct irqlab_x86_alloc x86 = {.type = IRQLAB_ALLOC_PCI_MSI, .requester_id = RID_NIC};
+	struct irqlab_alloc_info info = {.arch = &x86,
 					 .flags =
 						 IRQLAB_ALLOC_F_CONTIGUOUS | IRQLAB_ALLOC_F_MANAGED,
-					 .masks = masks,
-					 .requester_id = RID_NIC};
+					 .masks = masks};
 	struct irqlab_irq *first, *irqs[4];
 	char *before, *after;
 
@@ -883,6 +900,7 @@ int main(void)
 		cmocka_unit_test_setup_teardown(test_early_activation, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_faults_through_the_domain, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_affinity_rewrites_irte_only, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_alloc_needs_source_id, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_ioapic_pin, setup, teardown),
 		cmocka_unit_test(test_xapic_destination_limit),
 		cmocka_unit_test_setup_teardown(test_fault_walk, setup, teardown),
