@@ -11,6 +11,7 @@
 #include <stdbool.h>
 #include <stdint.h>
 
+#include "irqlab/export.h"
 #include "irqlab/msi.h"
 
 /* Both views. */
@@ -69,19 +70,22 @@ struct irqlab_ioapic_rte_remapped {
 };
 
 /* -ERANGE when ext_dest exceeds 7 bits, -EINVAL for a reserved delivery mode. */
-int irqlab_ioapic_rte_encode_compat(const struct irqlab_ioapic_rte_compat *f, uint64_t *rte);
+IRQLAB_EXPORT int irqlab_ioapic_rte_encode_compat(const struct irqlab_ioapic_rte_compat *f,
+						  uint64_t *rte);
 /* -EINVAL for a remapped-format entry. Reserved bits are not looked at. */
-int irqlab_ioapic_rte_decode_compat(uint64_t rte, struct irqlab_ioapic_rte_compat *f);
+IRQLAB_EXPORT int irqlab_ioapic_rte_decode_compat(uint64_t rte, struct irqlab_ioapic_rte_compat *f);
 
 /* Sets the format bit; every input fits. */
-void irqlab_ioapic_rte_encode_remapped(const struct irqlab_ioapic_rte_remapped *f, uint64_t *rte);
+IRQLAB_EXPORT void irqlab_ioapic_rte_encode_remapped(const struct irqlab_ioapic_rte_remapped *f,
+						     uint64_t *rte);
 /* -EINVAL for a compatibility-format entry. Reserved bits are not looked at. */
-int irqlab_ioapic_rte_decode_remapped(uint64_t rte, struct irqlab_ioapic_rte_remapped *f);
+IRQLAB_EXPORT int irqlab_ioapic_rte_decode_remapped(uint64_t rte,
+						    struct irqlab_ioapic_rte_remapped *f);
 
-bool irqlab_ioapic_rte_is_remapped(uint64_t rte);
+IRQLAB_EXPORT bool irqlab_ioapic_rte_is_remapped(uint64_t rte);
 
 /* The reserved bits set in @rte for its own view (bit 48 selects); 0 when clean. */
-uint64_t irqlab_ioapic_rte_reserved(uint64_t rte);
+IRQLAB_EXPORT uint64_t irqlab_ioapic_rte_reserved(uint64_t rte);
 
 /*
  * The message the IO-APIC writes for this pin, as QEMU's IO-APIC composes it:
@@ -92,6 +96,6 @@ uint64_t irqlab_ioapic_rte_reserved(uint64_t rte);
  *   status and remote IRR are not sent.
  * Bits are carried as stored, reserved values included; checking them is the receiver's job.
  */
-void irqlab_ioapic_rte_to_msi(uint64_t rte, struct irqlab_msi_msg *out);
+IRQLAB_EXPORT void irqlab_ioapic_rte_to_msi(uint64_t rte, struct irqlab_msi_msg *out);
 
 #endif
