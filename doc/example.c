@@ -41,8 +41,8 @@ int main(void)
 		irqlab_machine_free(m);
 		return 1;
 	}
-	printf("nic0 index 1: CPU %u vector 0x%02x, delivered %llu times there, %llu in all\n", cpu,
-	       vector, (unsigned long long)there, (unsigned long long)total);
+	printf("nic0 index 1: CPU %u vector 0x%02x; %llu of its %llu deliveries arrived there\n",
+	       cpu, vector, (unsigned long long)there, (unsigned long long)total);
 	printf("stored addr=0x%08x data=0x%x (%s), %u IRTEs in use\n", msg.address_lo, msg.data,
 	       irqlab_msi_is_remappable(&msg) ? "remappable" : "compatibility", irtes);
 

@@ -52,5 +52,6 @@ for prog in use example; do
 	"$prefix/$prog-static"
 done
 test -f "$prefix/share/man/man1/irqlab.1"
+test -f "$prefix/share/man/man3/irqlab.3"
 test -x "$prefix/bin/irqlab"
 echo "install ok"
