@@ -10,6 +10,8 @@
 #include <stdio.h>
 #include <string.h>
 
+#include "irqlab/msix.h"
+
 #include "api/api.h"
 #include "x86/vector_domain.h"
 
