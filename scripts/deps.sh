@@ -20,4 +20,4 @@ irqlab_need_packages() {
 
 IRQLAB_BUILD_PACKAGES=(gcc make cmake ninja-build pkg-config)
 IRQLAB_TEST_PACKAGES=(libcmocka-dev clang clang-format libclang-rt-14-dev scdoc groff-base git
-	faketime)
+	faketime abigail-tools)

@@ -11,6 +11,8 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#include "irqlab/export.h"
+
 #define IRQLAB_MAX_CPUS	     8192u
 #define IRQLAB_CPUMASK_WORDS (IRQLAB_MAX_CPUS / 64u)
 
@@ -18,9 +20,10 @@ struct irqlab_cpumask {
 	uint64_t bits[IRQLAB_CPUMASK_WORDS];
 };
 
-void irqlab_cpumask_zero(struct irqlab_cpumask *m);
+IRQLAB_EXPORT void irqlab_cpumask_zero(struct irqlab_cpumask *m);
 /* Sets CPUs [first, last], both inclusive. */
-void irqlab_cpumask_set_range(struct irqlab_cpumask *m, unsigned first, unsigned last);
+IRQLAB_EXPORT void irqlab_cpumask_set_range(struct irqlab_cpumask *m, unsigned first,
+					    unsigned last);
 
 static inline void irqlab_cpumask_set(struct irqlab_cpumask *m, unsigned cpu)
 {
@@ -38,22 +41,25 @@ static inline bool irqlab_cpumask_test(const struct irqlab_cpumask *m, unsigned 
 }
 
 /* dst may alias either operand. Return true when the result is not empty. */
-bool irqlab_cpumask_and(struct irqlab_cpumask *dst, const struct irqlab_cpumask *a,
-			const struct irqlab_cpumask *b);
-void irqlab_cpumask_or(struct irqlab_cpumask *dst, const struct irqlab_cpumask *a,
-		       const struct irqlab_cpumask *b);
-bool irqlab_cpumask_intersects(const struct irqlab_cpumask *a, const struct irqlab_cpumask *b);
-bool irqlab_cpumask_subset(const struct irqlab_cpumask *sub, const struct irqlab_cpumask *super);
-bool irqlab_cpumask_equal(const struct irqlab_cpumask *a, const struct irqlab_cpumask *b);
-bool irqlab_cpumask_empty(const struct irqlab_cpumask *m);
-unsigned irqlab_cpumask_weight(const struct irqlab_cpumask *m);
+IRQLAB_EXPORT bool irqlab_cpumask_and(struct irqlab_cpumask *dst, const struct irqlab_cpumask *a,
+				      const struct irqlab_cpumask *b);
+IRQLAB_EXPORT void irqlab_cpumask_or(struct irqlab_cpumask *dst, const struct irqlab_cpumask *a,
+				     const struct irqlab_cpumask *b);
+IRQLAB_EXPORT bool irqlab_cpumask_intersects(const struct irqlab_cpumask *a,
+					     const struct irqlab_cpumask *b);
+IRQLAB_EXPORT bool irqlab_cpumask_subset(const struct irqlab_cpumask *sub,
+					 const struct irqlab_cpumask *super);
+IRQLAB_EXPORT bool irqlab_cpumask_equal(const struct irqlab_cpumask *a,
+					const struct irqlab_cpumask *b);
+IRQLAB_EXPORT bool irqlab_cpumask_empty(const struct irqlab_cpumask *m);
+IRQLAB_EXPORT unsigned irqlab_cpumask_weight(const struct irqlab_cpumask *m);
 
 /* First set CPU at or after @cpu, or IRQLAB_MAX_CPUS when there is none. */
-unsigned irqlab_cpumask_next(const struct irqlab_cpumask *m, unsigned cpu);
+IRQLAB_EXPORT unsigned irqlab_cpumask_next(const struct irqlab_cpumask *m, unsigned cpu);
 /* First clear CPU at or after @cpu, or IRQLAB_MAX_CPUS when there is none. */
-unsigned irqlab_cpumask_next_zero(const struct irqlab_cpumask *m, unsigned cpu);
+IRQLAB_EXPORT unsigned irqlab_cpumask_next_zero(const struct irqlab_cpumask *m, unsigned cpu);
 /* Last set CPU, or IRQLAB_MAX_CPUS when the mask is empty. */
-unsigned irqlab_cpumask_last(const struct irqlab_cpumask *m);
+IRQLAB_EXPORT unsigned irqlab_cpumask_last(const struct irqlab_cpumask *m);
 
 #define irqlab_cpumask_first(m) irqlab_cpumask_next((m), 0)
 #define irqlab_for_each_cpu(cpu, m)                                        \
@@ -65,12 +71,12 @@ unsigned irqlab_cpumask_last(const struct irqlab_cpumask *m);
  * Returns 0, or -EINVAL (malformed, or a range that runs backwards) or -ERANGE (a CPU at or
  * beyond @ncpus); *@bad_pos then holds the offset of the offending character.
  */
-int irqlab_cpumask_parse(struct irqlab_cpumask *m, const char *list, unsigned ncpus,
-			 size_t *bad_pos);
+IRQLAB_EXPORT int irqlab_cpumask_parse(struct irqlab_cpumask *m, const char *list, unsigned ncpus,
+				       size_t *bad_pos);
 /*
  * Formats as a compact list ("0-3,8"), or "(none)" for an empty mask. Returns the length the
  * full text needs, like snprintf.
  */
-size_t irqlab_cpumask_format(const struct irqlab_cpumask *m, char *buf, size_t len);
+IRQLAB_EXPORT size_t irqlab_cpumask_format(const struct irqlab_cpumask *m, char *buf, size_t len);
 
 #endif

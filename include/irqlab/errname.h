@@ -3,9 +3,11 @@
 #ifndef IRQLAB_ERRNAME_H
 #define IRQLAB_ERRNAME_H
 
+#include "irqlab/export.h"
+
 /* "ENOSPC" for ENOSPC or -ENOSPC; NULL for a code the model never returns. */
-const char *irqlab_errno_name(int err);
+IRQLAB_EXPORT const char *irqlab_errno_name(int err);
 /* The positive errno for a name, or 0 when the name is not one irqlab knows. */
-int irqlab_errno_from_name(const char *name);
+IRQLAB_EXPORT int irqlab_errno_from_name(const char *name);
 
 #endif

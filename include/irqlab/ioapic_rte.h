@@ -11,6 +11,7 @@
 #include <stdbool.h>
 #include <stdint.h>
 
+#include "irqlab/export.h"
 #include "irqlab/msi.h"
 
 /* Both views. */
@@ -70,19 +71,22 @@ struct irqlab_ioapic_rte_remapped {
 };
 
 /* -ERANGE when dest exceeds 15 bits, -EINVAL for a reserved delivery mode. */
-int irqlab_ioapic_rte_encode_compat(const struct irqlab_ioapic_rte_compat *f, uint64_t *rte);
+IRQLAB_EXPORT int irqlab_ioapic_rte_encode_compat(const struct irqlab_ioapic_rte_compat *f,
+						  uint64_t *rte);
 /* -EINVAL for a remapped-format entry. Reserved bits are not looked at. */
-int irqlab_ioapic_rte_decode_compat(uint64_t rte, struct irqlab_ioapic_rte_compat *f);
+IRQLAB_EXPORT int irqlab_ioapic_rte_decode_compat(uint64_t rte, struct irqlab_ioapic_rte_compat *f);
 
 /* Sets the format bit; every input fits. */
-void irqlab_ioapic_rte_encode_remapped(const struct irqlab_ioapic_rte_remapped *f, uint64_t *rte);
+IRQLAB_EXPORT void irqlab_ioapic_rte_encode_remapped(const struct irqlab_ioapic_rte_remapped *f,
+						     uint64_t *rte);
 /* -EINVAL for a compatibility-format entry. Reserved bits are not looked at. */
-int irqlab_ioapic_rte_decode_remapped(uint64_t rte, struct irqlab_ioapic_rte_remapped *f);
+IRQLAB_EXPORT int irqlab_ioapic_rte_decode_remapped(uint64_t rte,
+						    struct irqlab_ioapic_rte_remapped *f);
 
-bool irqlab_ioapic_rte_is_remapped(uint64_t rte);
+IRQLAB_EXPORT bool irqlab_ioapic_rte_is_remapped(uint64_t rte);
 
 /* The reserved bits set in @rte for its own view (bit 48 selects); 0 when clean. */
-uint64_t irqlab_ioapic_rte_reserved(uint64_t rte);
+IRQLAB_EXPORT uint64_t irqlab_ioapic_rte_reserved(uint64_t rte);
 
 /*
  * The message the IO-APIC writes for this pin, as QEMU's IO-APIC composes it:
@@ -93,7 +97,7 @@ uint64_t irqlab_ioapic_rte_reserved(uint64_t rte);
  *   status and remote IRR are not sent.
  * Bits are carried as stored, reserved values included; checking them is the receiver's job.
  */
-void irqlab_ioapic_rte_to_msi(uint64_t rte, struct irqlab_msi_msg *out);
+IRQLAB_EXPORT void irqlab_ioapic_rte_to_msi(uint64_t rte, struct irqlab_msi_msg *out);
 
 /* What an RTE says of its pin rather than of its target (Linux presets these in the entry). */
 struct irqlab_ioapic_rte_pin {
@@ -116,7 +120,8 @@ struct irqlab_ioapic_rte_pin {
  * bits must be zero); -ERANGE for address_hi set (a destination above 15 bits). @rte is
  * untouched on error.
  */
-int irqlab_ioapic_rte_from_msi(const struct irqlab_msi_msg *msg,
-			       const struct irqlab_ioapic_rte_pin *pin, uint64_t *rte);
+IRQLAB_EXPORT int irqlab_ioapic_rte_from_msi(const struct irqlab_msi_msg *msg,
+					     const struct irqlab_ioapic_rte_pin *pin,
+					     uint64_t *rte);
 
 #endif

@@ -13,6 +13,7 @@
 #include <stdbool.h>
 #include <stdint.h>
 
+#include "irqlab/export.h"
 #include "irqlab/msi.h" /* enum irqlab_delivery_mode */
 
 /* One IRTE as it sits in the table: lo = bits 63:0, hi = bits 127:64. */
@@ -118,37 +119,42 @@ struct irqlab_irte_posted {
  * -ERANGE when avail, sq or svt is wider than its field, -EINVAL for a reserved delivery
  * mode. Reserved bits come out zero. @out is untouched on error.
  */
-int irqlab_irte_encode_remapped(const struct irqlab_irte_remapped *f, struct irqlab_irte *out);
+IRQLAB_EXPORT int irqlab_irte_encode_remapped(const struct irqlab_irte_remapped *f,
+					      struct irqlab_irte *out);
 /* -EINVAL for a posted entry. Reserved bits are not looked at. */
-int irqlab_irte_decode_remapped(const struct irqlab_irte *e, struct irqlab_irte_remapped *f);
+IRQLAB_EXPORT int irqlab_irte_decode_remapped(const struct irqlab_irte *e,
+					      struct irqlab_irte_remapped *f);
 
 /* -EINVAL when pda is not 64-byte aligned, -ERANGE when avail, sq or svt does not fit. */
-int irqlab_irte_encode_posted(const struct irqlab_irte_posted *f, struct irqlab_irte *out);
+IRQLAB_EXPORT int irqlab_irte_encode_posted(const struct irqlab_irte_posted *f,
+					    struct irqlab_irte *out);
 /* -EINVAL for an entry that is not posted. Reserved bits are not looked at. */
-int irqlab_irte_decode_posted(const struct irqlab_irte *e, struct irqlab_irte_posted *f);
+IRQLAB_EXPORT int irqlab_irte_decode_posted(const struct irqlab_irte *e,
+					    struct irqlab_irte_posted *f);
 
-bool irqlab_irte_is_posted(const struct irqlab_irte *e);
+IRQLAB_EXPORT bool irqlab_irte_is_posted(const struct irqlab_irte *e);
 /* P, bit 0, in either view. */
-bool irqlab_irte_present(const struct irqlab_irte *e);
+IRQLAB_EXPORT bool irqlab_irte_present(const struct irqlab_irte *e);
 
 /*
  * True when @e has reserved bits set for its own view (IM selects it); the offending bits
  * go to @lo_bits and @hi_bits (both set to 0 otherwise; either may be NULL).
  */
-bool irqlab_irte_reserved(const struct irqlab_irte *e, uint64_t *lo_bits, uint64_t *hi_bits);
+IRQLAB_EXPORT bool irqlab_irte_reserved(const struct irqlab_irte *e, uint64_t *lo_bits,
+					uint64_t *hi_bits);
 
 /*
  * Destination conventions. xAPIC (EIME = 0): the 8-bit APIC id sits in DST bits 15:8.
  * x2APIC (EIME = 1): DST is the 32-bit APIC id.
  */
-uint32_t irqlab_irte_dest_xapic(uint8_t apicid);
+IRQLAB_EXPORT uint32_t irqlab_irte_dest_xapic(uint8_t apicid);
 /* The APIC id an xAPIC-mode remapping unit reads from DST: (DST & 0xff00) >> 8. */
-uint8_t irqlab_irte_xapic_apicid(uint32_t dest);
-uint32_t irqlab_irte_dest_x2apic(uint32_t apicid);
-uint32_t irqlab_irte_x2apic_apicid(uint32_t dest);
+IRQLAB_EXPORT uint8_t irqlab_irte_xapic_apicid(uint32_t dest);
+IRQLAB_EXPORT uint32_t irqlab_irte_dest_x2apic(uint32_t apicid);
+IRQLAB_EXPORT uint32_t irqlab_irte_x2apic_apicid(uint32_t dest);
 /* DST for @apicid in the mode @eim selects; -ERANGE when @apicid > 0xff without EIM. */
-int irqlab_irte_dest_encode(uint32_t apicid, bool eim, uint32_t *dest);
+IRQLAB_EXPORT int irqlab_irte_dest_encode(uint32_t apicid, bool eim, uint32_t *dest);
 /* The APIC id a remapping unit in the mode @eim selects reads from @dest. */
-uint32_t irqlab_irte_dest_decode(uint32_t dest, bool eim);
+IRQLAB_EXPORT uint32_t irqlab_irte_dest_decode(uint32_t dest, bool eim);
 
 #endif

@@ -15,6 +15,8 @@
 #include <stdbool.h>
 #include <stdint.h>
 
+#include "irqlab/export.h"
+
 /* One MSI write: 64-bit address (lo/hi) and a 32-bit data word. */
 struct irqlab_msi_msg {
 	uint32_t address_lo;
@@ -78,7 +80,7 @@ enum irqlab_delivery_mode {
 };
 
 /* True for the six architectural delivery modes; false for 3, 6 and anything above 7. */
-bool irqlab_delivery_mode_valid(unsigned dlm);
+IRQLAB_EXPORT bool irqlab_delivery_mode_valid(unsigned dlm);
 
 /* Compatibility-format message fields. */
 struct irqlab_msi_compat {
@@ -97,21 +99,21 @@ struct irqlab_msi_compat {
  * is allowed, dest[14:8] in 11:5; address_hi = 0. -ERANGE when dest does not fit,
  * -EINVAL for a reserved delivery mode. @out is untouched on error.
  */
-int irqlab_msi_compat_encode(const struct irqlab_msi_compat *f, bool ext_dest,
-			     struct irqlab_msi_msg *out);
+IRQLAB_EXPORT int irqlab_msi_compat_encode(const struct irqlab_msi_compat *f, bool ext_dest,
+					   struct irqlab_msi_msg *out);
 /*
  * -EINVAL when @msg is remappable (address bit 4) or its base is not 0xFEE. Without
  * @ext_dest, address bits 11:5 are ignored, as by a decoder unaware of the extension.
  * address_hi and reserved bits are not looked at; see irqlab_msi_compat_reserved().
  */
-int irqlab_msi_compat_decode(const struct irqlab_msi_msg *msg, bool ext_dest,
-			     struct irqlab_msi_compat *f);
+IRQLAB_EXPORT int irqlab_msi_compat_decode(const struct irqlab_msi_msg *msg, bool ext_dest,
+					   struct irqlab_msi_compat *f);
 /*
  * The reserved bits set in a compatibility-format message, as a message-shaped mask:
  * address 1:0 and 4, data 13:12 and 31:16. address_hi carries destination bits in the
  * x2APIC/DMAR conventions, so it is never reported (always 0 in the result).
  */
-struct irqlab_msi_msg irqlab_msi_compat_reserved(const struct irqlab_msi_msg *msg);
+IRQLAB_EXPORT struct irqlab_msi_msg irqlab_msi_compat_reserved(const struct irqlab_msi_msg *msg);
 
 /* Remappable-format message fields. */
 struct irqlab_msi_remap {
@@ -121,26 +123,28 @@ struct irqlab_msi_remap {
 };
 
 /* Base 0xFEE, format bit 4 = 1, address_hi = 0, data = subhandle. Every input fits. */
-void irqlab_msi_remap_encode(const struct irqlab_msi_remap *f, struct irqlab_msi_msg *out);
+IRQLAB_EXPORT void irqlab_msi_remap_encode(const struct irqlab_msi_remap *f,
+					   struct irqlab_msi_msg *out);
 /* -EINVAL when @msg is not remappable or its base is not 0xFEE. */
-int irqlab_msi_remap_decode(const struct irqlab_msi_msg *msg, struct irqlab_msi_remap *f);
+IRQLAB_EXPORT int irqlab_msi_remap_decode(const struct irqlab_msi_msg *msg,
+					  struct irqlab_msi_remap *f);
 /*
  * Whether a write to @msg's address is an interrupt message at all: address_hi = 0 and the
  * base 0xFEE (any other address is a memory write).
  */
-bool irqlab_msi_addr_is_interrupt(const struct irqlab_msi_msg *msg);
+IRQLAB_EXPORT bool irqlab_msi_addr_is_interrupt(const struct irqlab_msi_msg *msg);
 /* Address bit 4 only; the base is not checked. */
-bool irqlab_msi_is_remappable(const struct irqlab_msi_msg *msg);
+IRQLAB_EXPORT bool irqlab_msi_is_remappable(const struct irqlab_msi_msg *msg);
 /*
  * The interrupt index a remapping unit computes: SHV ? handle + data[15:0] : handle.
  * The sum can reach 0x1fffe, beyond 16 bits; the caller checks it against its table size.
  */
-uint32_t irqlab_msi_remap_index(const struct irqlab_msi_msg *msg);
+IRQLAB_EXPORT uint32_t irqlab_msi_remap_index(const struct irqlab_msi_msg *msg);
 /*
  * The bits of a remappable message a remapping unit faults on (reason 0x20): all of
  * address_hi, and data 31:16 when SHV = 1. Address bits 1:0 are don't-care.
  */
-struct irqlab_msi_msg irqlab_msi_remap_reserved(const struct irqlab_msi_msg *msg);
+IRQLAB_EXPORT struct irqlab_msi_msg irqlab_msi_remap_reserved(const struct irqlab_msi_msg *msg);
 
 /* PCI MSI capability, Message Control (16 bits). */
 #define IRQLAB_MSI_CTRL_ENABLE	    0x0001u /* 0 */
@@ -162,28 +166,29 @@ struct irqlab_msi_ctrl {
 };
 
 /* -EINVAL when mmc or mme is above 5 (reserved encodings 6, 7, or wider than 3 bits). */
-int irqlab_msi_ctrl_encode(const struct irqlab_msi_ctrl *f, uint16_t *ctrl);
+IRQLAB_EXPORT int irqlab_msi_ctrl_encode(const struct irqlab_msi_ctrl *f, uint16_t *ctrl);
 /* Reports mmc/mme as stored, reserved encodings included; bits 15:9 are ignored. */
-void irqlab_msi_ctrl_decode(uint16_t ctrl, struct irqlab_msi_ctrl *f);
+IRQLAB_EXPORT void irqlab_msi_ctrl_decode(uint16_t ctrl, struct irqlab_msi_ctrl *f);
 
 /*
  * The capability's Mask Bits and Pending Bits registers (32 bits each): vector @i is bit i.
  * @i must be below 32.
  */
-bool irqlab_msi_vector_bit(uint32_t reg, unsigned i);
-uint32_t irqlab_msi_vector_bit_set(uint32_t reg, unsigned i, bool on);
+IRQLAB_EXPORT bool irqlab_msi_vector_bit(uint32_t reg, unsigned i);
+IRQLAB_EXPORT uint32_t irqlab_msi_vector_bit_set(uint32_t reg, unsigned i, bool on);
 /* The Mask Bits value with the first @nvec vectors masked (1..32), the reset state. */
-uint32_t irqlab_msi_vector_bits_all(unsigned nvec);
+IRQLAB_EXPORT uint32_t irqlab_msi_vector_bits_all(unsigned nvec);
 /* Message Control's MME for @nvec vectors: the power of two that covers it (order_base_2). */
-uint8_t irqlab_msi_mme_for(unsigned nvec);
+IRQLAB_EXPORT uint8_t irqlab_msi_mme_for(unsigned nvec);
 /* Message Control's MMC for a device of @nvec vectors, a power of two (its log2). */
-uint8_t irqlab_msi_mmc_for(unsigned nvec);
+IRQLAB_EXPORT uint8_t irqlab_msi_mmc_for(unsigned nvec);
 
 /*
  * The data word a multi-MSI device emits for vector @i of @nvec: @base_data with its low
  * log2(@nvec) bits replaced by @i. -EINVAL unless @nvec is a power of two in 1..32 and
  * @i < @nvec.
  */
-int irqlab_msi_multi_data(uint32_t base_data, unsigned nvec, unsigned i, uint32_t *data);
+IRQLAB_EXPORT int irqlab_msi_multi_data(uint32_t base_data, unsigned nvec, unsigned i,
+					uint32_t *data);
 
 #endif

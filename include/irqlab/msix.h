@@ -11,6 +11,7 @@
 #include <stdbool.h>
 #include <stdint.h>
 
+#include "irqlab/export.h"
 #include "irqlab/msi.h"
 
 #define IRQLAB_MSIX_ENTRY_SIZE 16u
@@ -33,29 +34,33 @@ struct irqlab_msix_entry {
  * A dword of the entry at @offset (0, 4, 8 or 12), the only accesses the table accepts.
  * -EINVAL for any other offset; @val is untouched then.
  */
-int irqlab_msix_entry_read32(const struct irqlab_msix_entry *e, unsigned offset, uint32_t *val);
-int irqlab_msix_entry_write32(struct irqlab_msix_entry *e, unsigned offset, uint32_t val);
+IRQLAB_EXPORT int irqlab_msix_entry_read32(const struct irqlab_msix_entry *e, unsigned offset,
+					   uint32_t *val);
+IRQLAB_EXPORT int irqlab_msix_entry_write32(struct irqlab_msix_entry *e, unsigned offset,
+					    uint32_t val);
 
-uint32_t irqlab_msix_entry_addr_lo(const struct irqlab_msix_entry *e);
-uint32_t irqlab_msix_entry_addr_hi(const struct irqlab_msix_entry *e);
-uint32_t irqlab_msix_entry_data(const struct irqlab_msix_entry *e);
-uint32_t irqlab_msix_entry_vec_ctrl(const struct irqlab_msix_entry *e);
-void irqlab_msix_entry_set_addr_lo(struct irqlab_msix_entry *e, uint32_t v);
-void irqlab_msix_entry_set_addr_hi(struct irqlab_msix_entry *e, uint32_t v);
-void irqlab_msix_entry_set_data(struct irqlab_msix_entry *e, uint32_t v);
-void irqlab_msix_entry_set_vec_ctrl(struct irqlab_msix_entry *e, uint32_t v);
+IRQLAB_EXPORT uint32_t irqlab_msix_entry_addr_lo(const struct irqlab_msix_entry *e);
+IRQLAB_EXPORT uint32_t irqlab_msix_entry_addr_hi(const struct irqlab_msix_entry *e);
+IRQLAB_EXPORT uint32_t irqlab_msix_entry_data(const struct irqlab_msix_entry *e);
+IRQLAB_EXPORT uint32_t irqlab_msix_entry_vec_ctrl(const struct irqlab_msix_entry *e);
+IRQLAB_EXPORT void irqlab_msix_entry_set_addr_lo(struct irqlab_msix_entry *e, uint32_t v);
+IRQLAB_EXPORT void irqlab_msix_entry_set_addr_hi(struct irqlab_msix_entry *e, uint32_t v);
+IRQLAB_EXPORT void irqlab_msix_entry_set_data(struct irqlab_msix_entry *e, uint32_t v);
+IRQLAB_EXPORT void irqlab_msix_entry_set_vec_ctrl(struct irqlab_msix_entry *e, uint32_t v);
 
-bool irqlab_msix_entry_masked(const struct irqlab_msix_entry *e);
+IRQLAB_EXPORT bool irqlab_msix_entry_masked(const struct irqlab_msix_entry *e);
 /* Changes only the mask bit; reserved Vector Control bits keep their value. */
-void irqlab_msix_entry_set_masked(struct irqlab_msix_entry *e, bool masked);
+IRQLAB_EXPORT void irqlab_msix_entry_set_masked(struct irqlab_msix_entry *e, bool masked);
 /* The reserved Vector Control bits that are set (31:1), 0 when clean. */
-uint32_t irqlab_msix_entry_reserved(const struct irqlab_msix_entry *e);
+IRQLAB_EXPORT uint32_t irqlab_msix_entry_reserved(const struct irqlab_msix_entry *e);
 
-void irqlab_msix_entry_get_msg(const struct irqlab_msix_entry *e, struct irqlab_msi_msg *msg);
+IRQLAB_EXPORT void irqlab_msix_entry_get_msg(const struct irqlab_msix_entry *e,
+					     struct irqlab_msi_msg *msg);
 /* Writes address and data; Vector Control is left alone. */
-void irqlab_msix_entry_set_msg(struct irqlab_msix_entry *e, const struct irqlab_msi_msg *msg);
+IRQLAB_EXPORT void irqlab_msix_entry_set_msg(struct irqlab_msix_entry *e,
+					     const struct irqlab_msi_msg *msg);
 /* The reset state: everything zero, vector masked. */
-void irqlab_msix_entry_reset(struct irqlab_msix_entry *e);
+IRQLAB_EXPORT void irqlab_msix_entry_reset(struct irqlab_msix_entry *e);
 
 /* MSI-X capability, Message Control (16 bits). */
 #define IRQLAB_MSIX_CTRL_TABLE_SIZE_MASK  0x07ffu /* 10:0: table size N - 1 */
@@ -73,17 +78,17 @@ struct irqlab_msix_ctrl {
 };
 
 /* -ERANGE when table_size is 0 or above 2048. */
-int irqlab_msix_ctrl_encode(const struct irqlab_msix_ctrl *f, uint16_t *ctrl);
+IRQLAB_EXPORT int irqlab_msix_ctrl_encode(const struct irqlab_msix_ctrl *f, uint16_t *ctrl);
 /* Reserved bits 13:11 are ignored. */
-void irqlab_msix_ctrl_decode(uint16_t ctrl, struct irqlab_msix_ctrl *f);
+IRQLAB_EXPORT void irqlab_msix_ctrl_decode(uint16_t ctrl, struct irqlab_msix_ctrl *f);
 
 /* Bytes of pending-bit array for @nvec entries: one bit each, in whole qwords. */
-unsigned irqlab_msix_pba_size(unsigned nvec);
+IRQLAB_EXPORT unsigned irqlab_msix_pba_size(unsigned nvec);
 /*
  * The Pending Bit Array as bytes: entry @i is bit i % 8 of byte i / 8 (little-endian qwords
  * read bytewise). The caller keeps @i below the entries the array was sized for.
  */
-bool irqlab_msix_pba_pending(const uint8_t *pba, unsigned i);
-void irqlab_msix_pba_set_pending(uint8_t *pba, unsigned i, bool pending);
+IRQLAB_EXPORT bool irqlab_msix_pba_pending(const uint8_t *pba, unsigned i);
+IRQLAB_EXPORT void irqlab_msix_pba_set_pending(uint8_t *pba, unsigned i, bool pending);
 
 #endif

@@ -7,6 +7,8 @@
 #ifndef IRQLAB_PCI_RID_H
 #define IRQLAB_PCI_RID_H
 
+#include "irqlab/export.h"
+
 #include <stddef.h>
 #include <stdint.h>
 
@@ -27,9 +29,9 @@ struct irqlab_pci_bdf {
 };
 
 /* -ERANGE when dev or fn does not fit; @rid is untouched then. */
-int irqlab_pci_rid_encode(const struct irqlab_pci_bdf *f, uint16_t *rid);
-void irqlab_pci_rid_decode(uint16_t rid, struct irqlab_pci_bdf *f);
+IRQLAB_EXPORT int irqlab_pci_rid_encode(const struct irqlab_pci_bdf *f, uint16_t *rid);
+IRQLAB_EXPORT void irqlab_pci_rid_decode(uint16_t rid, struct irqlab_pci_bdf *f);
 /* "bb:dd.f", as lspci writes it; the length snprintf() would write. */
-int irqlab_pci_rid_format(uint16_t rid, char *buf, size_t len);
+IRQLAB_EXPORT int irqlab_pci_rid_format(uint16_t rid, char *buf, size_t len);
 
 #endif

@@ -2,7 +2,9 @@
 #ifndef IRQLAB_VERSION_H
 #define IRQLAB_VERSION_H
 
+#include "irqlab/export.h"
+
 /* The library's version, "MAJOR.MINOR.PATCH". */
-const char *irqlab_version(void);
+IRQLAB_EXPORT const char *irqlab_version(void);
 
 #endif

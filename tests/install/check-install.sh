@@ -1,7 +1,10 @@
 #!/bin/sh
-# Installs irqlab into a scratch prefix, then builds and runs a program against it through
-# pkg-config, once with the shared library and once with the static one.
+# Installs irqlab into a scratch prefix, then builds and runs two programs against it through
+# pkg-config, once with the shared library and once with the static one: a user of the format
+# headers, and irqlab(3)'s example (doc/example.c), which drives an interrupt from allocation
+# to delivery through <irqlab/irqlab.h> alone and fails unless the API's answers agree.
 set -eu
+top=$(cd "$(dirname "$0")/../.." && pwd)
 build=$1
 cc=${2:-cc}
 flags=${3:-}
@@ -31,12 +34,24 @@ int main(void)
 	return m.address_lo == 0xfee00038 ? 0 : 1;
 }
 C
-# shellcheck disable=SC2046
-$cc $flags -o "$prefix/use" "$prefix/use.c" $(pkg-config --cflags --libs irqlab)
-LD_LIBRARY_PATH=$(dirname "$(find "$prefix" -name 'libirqlab.so' | head -n 1)") "$prefix/use"
-$cc $flags -o "$prefix/use-static" "$prefix/use.c" $(pkg-config --cflags irqlab) \
-	"$(find "$prefix" -name libirqlab.a | head -n 1)"
-"$prefix/use-static"
+cp "$top/doc/example.c" "$prefix/example.c"
+libdir=$(dirname "$(find "$prefix" -name 'libirqlab.so' | head -n 1)")
+# The development link and the soname link both lead to the versioned file.
+test -L "$libdir/libirqlab.so"
+test -L "$libdir/libirqlab.so.0"
+test "$(readlink "$libdir/libirqlab.so.0")" = "$(readlink -f "$libdir/libirqlab.so" | xargs basename)"
+for prog in use example; do
+	# -Werror: the public headers must compile cleanly in a user's strict build.
+	# shellcheck disable=SC2046
+	$cc $flags -Wall -Wextra -Werror -o "$prefix/$prog" "$prefix/$prog.c" \
+		$(pkg-config --cflags --libs irqlab)
+	LD_LIBRARY_PATH=$libdir "$prefix/$prog"
+	# shellcheck disable=SC2046
+	$cc $flags -Wall -Wextra -Werror -o "$prefix/$prog-static" "$prefix/$prog.c" \
+		$(pkg-config --cflags irqlab) "$libdir/libirqlab.a"
+	"$prefix/$prog-static"
+done
 test -f "$prefix/share/man/man1/irqlab.1"
+test -f "$prefix/share/man/man3/irqlab.3"
 test -x "$prefix/bin/irqlab"
 echo "install ok"

@@ -1,0 +1,656 @@
+// SPDX-License-Identifier: MIT
+/*
+ * The public C API: every function, with what a caller can get wrong (NULL, an index beyond
+ * the device, an entry not allocated, a device of another machine, a configuration struct of
+ * another size), each failure with its errno and a sentence; and fault walks through the API
+ * showing that a failed alloc or request leaves every reader's answer as it was.
+ *
+ * Only the walks reach inside (src/api/api.h) to arm the machine's fault injector.
+ */
+#include <errno.h>
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include <cmocka.h>
+
+#include "irqlab/irqlab.h"
+
+#include "api/api.h"
+#include "core/strbuf.h"
+
+static struct irqlab_machine *new_machine(unsigned ncpus, bool ir)
+{
+	struct irqlab_machine_config cfg;
+	struct irqlab_machine *m = NULL;
+	char why[256];
+
+	irqlab_machine_config_init(&cfg);
+	cfg.ncpus = ncpus;
+	cfg.ir = ir;
+	cfg.irtes = 256;
+	if (irqlab_machine_new(&cfg, &m, why, sizeof(why)))
+		fail_msg("machine: %s", why);
+	return m;
+}
+
+static struct irqlab_device *add(struct irqlab_machine *m, const char *name,
+				 enum irqlab_device_kind kind, uint16_t rid, unsigned nr)
+{
+	struct irqlab_device_spec spec;
+	struct irqlab_device *dev = NULL;
+
+	irqlab_device_spec_init(&spec);
+	spec.name = name;
+	spec.kind = kind;
+	spec.rid = rid;
+	spec.nr = nr;
+	spec.gsi = 10;
+	spec.level = true;
+	if (irqlab_device_add(irqlab_machine_host(m), &spec, &dev))
+		fail_msg("add %s: %s", name, irqlab_machine_error(m));
+	return dev;
+}
+
+static void assert_clean(struct irqlab_machine *m)
+{
+	if (irqlab_machine_check(m))
+		fail_msg("invariant broken: %s", irqlab_machine_error(m));
+}
+
+/* The failure left its errno and a sentence naming it. */
+static void assert_failed(struct irqlab_machine *m, int got, int want, const char *words)
+{
+	if (got != want || irqlab_machine_errno(m) != want)
+		fail_msg("expected %d (\"%s\"), got %d, errno %d: \"%s\"", want, words, got,
+			 irqlab_machine_errno(m), irqlab_machine_error(m));
+	if (!strstr(irqlab_machine_error(m), words))
+		fail_msg("error \"%s\" does not say \"%s\"", irqlab_machine_error(m), words);
+}
+
+static uint64_t count(struct irqlab_machine *m, enum irqlab_class cls)
+{
+	uint64_t n = 0;
+
+	assert_int_equal(irqlab_machine_count(m, cls, &n), 0);
+	return n;
+}
+
+static unsigned irtes(struct irqlab_machine *m)
+{
+	unsigned n = 0;
+
+	assert_int_equal(irqlab_irtes_used(m, &n), 0);
+	return n;
+}
+
+/* The example of irqlab(3) and of the install test: allocation to delivery. */
+static void test_alloc_to_delivery(void **state)
+{
+	struct irqlab_machine *m = new_machine(4, true);
+	struct irqlab_kernel *host = irqlab_machine_host(m);
+	struct irqlab_device *nic = add(m, "nic0", IRQLAB_DEVICE_MSIX, 0x0300, 4);
+	unsigned idx[] = {0, 1}, one = 1, granted = 0, cpu = 99, vector = 0;
+	struct irqlab_msi_msg msg;
+	uint64_t n;
+
+	assert_int_equal(irqlab_alloc_irqs(host, nic, 2, 2, false, &granted), 0);
+	assert_int_equal(granted, 2);
+	assert_int_equal(irqlab_request(host, nic, idx, 2), 0);
+	assert_string_equal(irqlab_machine_error(m), "");
+	assert_int_equal(irqlab_machine_errno(m), 0);
+	assert_int_equal(irqlab_raise(host, nic, &one, 1, 1), 0);
+	assert_int_equal(irqlab_entry_target(nic, 1, &cpu, &vector), 0);
+	assert_true(cpu < 4);
+	assert_true(vector >= 0x20 && vector < 0xef);
+	assert_int_equal(irqlab_entry_delivered(nic, 1, &n), 0);
+	assert_int_equal(n, 1);
+	assert_int_equal(irqlab_entry_delivered_on(nic, 1, cpu, &n), 0);
+	assert_int_equal(n, 1);
+	assert_int_equal(irqlab_entry_delivered_on(nic, 1, (cpu + 1) % 4, &n), 0);
+	assert_int_equal(n, 0);
+	assert_int_equal(irqlab_entry_count(nic, 1, IRQLAB_CLASS_DELIVERED, &n), 0);
+	assert_int_equal(n, 1);
+	assert_int_equal(irqlab_entry_delivered(nic, 0, &n), 0);
+	assert_int_equal(n, 0);
+	assert_int_equal(irqlab_cpu_delivered(m, cpu, &n), 0);
+	assert_int_equal(n, 1);
+	assert_int_equal(count(m, IRQLAB_CLASS_DELIVERED), 1);
+	for (int c = IRQLAB_CLASS_BLOCKED; c < IRQLAB_NR_CLASSES; c++)
+		assert_int_equal(count(m, (enum irqlab_class)c), 0);
+	assert_int_equal(irqlab_entry_message(nic, 1, &msg), 0);
+	assert_true(irqlab_msi_is_remappable(&msg));
+	assert_int_equal(irtes(m), 2);
+	assert_clean(m);
+	irqlab_machine_free(m);
+}
+
+static void test_machine_config(void **state)
+{
+	struct irqlab_machine_config cfg;
+	struct {
+		struct irqlab_machine_config cfg;
+		uint32_t newer; /* a field a later header adds */
+	} big;
+	struct irqlab_machine *m = NULL;
+	char why[256];
+
+	irqlab_machine_config_init(&cfg);
+	assert_int_equal(cfg.size, sizeof(cfg));
+	assert_int_equal(cfg.ncpus, 4);
+	assert_true(cfg.ir);
+	assert_int_equal(cfg.irtes, 65536);
+	assert_false(cfg.cfi);
+	assert_true(cfg.legacy);
+	assert_false(cfg.extdest);
+	assert_int_equal(cfg.ims, IRQLAB_MACHINE_IMS_IR);
+	irqlab_machine_config_defaults(NULL, sizeof(cfg));
+
+	assert_int_equal(irqlab_machine_new(NULL, &m, why, sizeof(why)), -EINVAL);
+	assert_string_equal(why, "machine: no configuration");
+	assert_int_equal(irqlab_machine_new(&cfg, NULL, why, sizeof(why)), -EINVAL);
+	assert_null(m);
+	cfg.ncpus = 0;
+	assert_int_equal(irqlab_machine_new(&cfg, &m, why, sizeof(why)), -EINVAL);
+	assert_string_equal(why, "host: 0 CPUs; a machine has 1 to 8192");
+	/* No place for the sentence is allowed. */
+	assert_int_equal(irqlab_machine_new(&cfg, &m, NULL, 0), -EINVAL);
+	cfg.ncpus = 2;
+	cfg.irtes = 100;
+	assert_int_equal(irqlab_machine_new(&cfg, &m, why, sizeof(why)), -EINVAL);
+	cfg.irtes = 256;
+	cfg.ims = (enum irqlab_machine_ims)7;
+	assert_int_equal(irqlab_machine_new(&cfg, &m, why, sizeof(why)), -EINVAL);
+	assert_string_equal(why, "machine: no IMS policy 7");
+	cfg.ims = IRQLAB_MACHINE_IMS_OFF;
+
+	/* A size nobody set. */
+	cfg.size = 0;
+	assert_int_equal(irqlab_machine_new(&cfg, &m, why, sizeof(why)), -EINVAL);
+	assert_non_null(strstr(why, "irqlab_machine_config_init"));
+	cfg.size = 1u << 20;
+	assert_int_equal(irqlab_machine_new(&cfg, &m, why, sizeof(why)), -EINVAL);
+	/* An older caller's shorter struct: the fields it does not know take the defaults. */
+	cfg.size = offsetof(struct irqlab_machine_config, ims);
+	cfg.ims = (enum irqlab_machine_ims)7;
+	assert_int_equal(irqlab_machine_new(&cfg, &m, why, sizeof(why)), 0);
+	assert_int_equal(irqlab_machine_ncpus(m), 2);
+	irqlab_machine_free(m);
+	/* A newer caller's longer struct: fine while it leaves the new fields zero. */
+	memset(&big, 0, sizeof(big));
+	irqlab_machine_config_defaults(&big.cfg, sizeof(big));
+	assert_int_equal(big.cfg.size, sizeof(big));
+	assert_int_equal(irqlab_machine_new(&big.cfg, &m, why, sizeof(why)), 0);
+	irqlab_machine_free(m);
+	big.newer = 1;
+	assert_int_equal(irqlab_machine_new(&big.cfg, &m, why, sizeof(why)), -E2BIG);
+	assert_non_null(strstr(why, "newer fields set"));
+	irqlab_machine_free(NULL);
+}
+
+static void test_machine_and_kernels(void **state)
+{
+	struct irqlab_machine *m = new_machine(3, false);
+	struct irqlab_kernel *host = irqlab_machine_host(m);
+	unsigned n = 0;
+
+	assert_non_null(host);
+	assert_int_equal(irqlab_machine_ncpus(m), 3);
+	assert_int_equal(irqlab_machine_nr_kernels(m), 1);
+	assert_ptr_equal(irqlab_machine_kernel(m, 0), host);
+	assert_null(irqlab_machine_kernel(m, 1));
+	assert_string_equal(irqlab_kernel_name(host), "host");
+	assert_ptr_equal(irqlab_kernel_machine_of(host), m);
+	assert_int_equal(irqlab_irtes_used(m, &n), 0);
+	assert_int_equal(n, 0);
+	assert_int_equal(irqlab_cpu_free_vectors(host, 1, &n), 0);
+	assert_true(n > 150);
+	assert_int_equal(irqlab_machine_check(m), 0);
+
+	assert_null(irqlab_machine_host(NULL));
+	assert_null(irqlab_machine_kernel(NULL, 0));
+	assert_int_equal(irqlab_machine_nr_kernels(NULL), 0);
+	assert_int_equal(irqlab_machine_ncpus(NULL), 0);
+	assert_null(irqlab_kernel_name(NULL));
+	assert_null(irqlab_kernel_machine_of(NULL));
+	assert_int_equal(irqlab_machine_check(NULL), -EINVAL);
+	assert_int_equal(irqlab_machine_set_trace(NULL, NULL, NULL), -EINVAL);
+	assert_string_equal(irqlab_machine_error(NULL), "no machine");
+	assert_int_equal(irqlab_machine_errno(NULL), -EINVAL);
+	assert_string_equal(irqlab_class_name(IRQLAB_CLASS_MISDELIVERED), "misdelivered");
+	assert_null(irqlab_class_name(IRQLAB_NR_CLASSES));
+	assert_null(irqlab_class_name((enum irqlab_class) - 1));
+	irqlab_machine_free(m);
+}
+
+static void test_devices(void **state)
+{
+	struct irqlab_machine *m = new_machine(2, true);
+	struct irqlab_kernel *host = irqlab_machine_host(m);
+	struct irqlab_device_spec spec;
+	struct irqlab_device *dev = NULL, *nic;
+
+	irqlab_device_spec_init(&spec);
+	assert_int_equal(spec.size, sizeof(spec));
+	assert_int_equal(spec.kind, IRQLAB_DEVICE_MSIX);
+	assert_int_equal(spec.nr, 1);
+	nic = add(m, "nic0", IRQLAB_DEVICE_MSIX, 0x0300, 8);
+	assert_ptr_equal(irqlab_device_find(m, "nic0"), nic);
+	assert_null(irqlab_device_find(m, "nic1"));
+	assert_null(irqlab_device_find(m, NULL));
+	assert_null(irqlab_device_find(NULL, "nic0"));
+	assert_string_equal(irqlab_device_name(nic), "nic0");
+	assert_int_equal(irqlab_device_nr_entries(nic), 8);
+	assert_ptr_equal(irqlab_device_kernel(nic), host);
+	assert_null(irqlab_device_name(NULL));
+	assert_int_equal(irqlab_device_nr_entries(NULL), 0);
+	assert_null(irqlab_device_kernel(NULL));
+
+	assert_int_equal(irqlab_device_add(NULL, &spec, &dev), -EINVAL);
+	assert_failed(m, irqlab_device_add(host, NULL, &dev), -EINVAL, "no spec");
+	assert_failed(m, irqlab_device_add(host, &spec, NULL), -EINVAL, "no place");
+	assert_failed(m, irqlab_device_add(host, &spec, &dev), -EINVAL, "a name of 1 to 63");
+	spec.name = "nic0";
+	assert_failed(m, irqlab_device_add(host, &spec, &dev), -EEXIST, "already exists");
+	spec.name = "nic1";
+	spec.rid = 0x0300;
+	assert_failed(m, irqlab_device_add(host, &spec, &dev), -EEXIST, "taken by nic0");
+	spec.rid = 0x0400;
+	spec.nr = 0;
+	assert_failed(m, irqlab_device_add(host, &spec, &dev), -EINVAL, "0 MSI-X entries");
+	spec.kind = IRQLAB_DEVICE_MSI;
+	spec.nr = 3;
+	assert_failed(m, irqlab_device_add(host, &spec, &dev), -EINVAL, "a power of two");
+	spec.kind = IRQLAB_DEVICE_IMS;
+	spec.nr = 65537;
+	assert_failed(m, irqlab_device_add(host, &spec, &dev), -EINVAL, "65537 IMS slots");
+	spec.kind = IRQLAB_DEVICE_INTX;
+	spec.intx_pin = 4;
+	assert_failed(m, irqlab_device_add(host, &spec, &dev), -EINVAL, "pin 0 to 3");
+	spec.kind = (enum irqlab_device_kind)9;
+	assert_failed(m, irqlab_device_add(host, &spec, &dev), -EINVAL, "no device kind 9");
+	spec.size = 3;
+	assert_failed(m, irqlab_device_add(host, &spec, &dev), -EINVAL, "a spec of 3 bytes");
+	assert_null(dev);
+	assert_null(irqlab_device_find(m, "nic1"));
+
+	irqlab_device_spec_init(&spec);
+	spec.name = "ims0";
+	spec.kind = IRQLAB_DEVICE_IMS;
+	spec.rid = 0x0500;
+	spec.nr = 16;
+	assert_int_equal(irqlab_device_add(host, &spec, &dev), 0);
+	assert_int_equal(irqlab_device_nr_entries(dev), 16);
+	assert_clean(m);
+	irqlab_machine_free(m);
+}
+
+/* Each lifecycle call's own mistakes, with a sentence each, and nothing changed by them. */
+static void test_lifecycle_errors(void **state)
+{
+	struct irqlab_machine *m = new_machine(2, true), *other = new_machine(2, true);
+	struct irqlab_kernel *host = irqlab_machine_host(m);
+	struct irqlab_device *nic = add(m, "nic0", IRQLAB_DEVICE_MSIX, 0x0300, 4);
+	struct irqlab_device *msi = add(m, "msi0", IRQLAB_DEVICE_MSI, 0x0400, 1);
+	struct irqlab_device *far = add(other, "far0", IRQLAB_DEVICE_MSIX, 0x0300, 4);
+	struct irqlab_cpumask mask;
+	unsigned i0 = 0, i3 = 3, i9 = 9, granted;
+
+	irqlab_cpumask_zero(&mask);
+	irqlab_cpumask_set(&mask, 1);
+	/* No kernel: nowhere to say why, only the errno. */
+	assert_int_equal(irqlab_alloc_irqs(NULL, nic, 1, 1, false, &granted), -EINVAL);
+	assert_int_equal(irqlab_free_irqs(NULL, nic), -EINVAL);
+	assert_int_equal(irqlab_request(NULL, nic, &i0, 1), -EINVAL);
+	assert_int_equal(irqlab_release(NULL, nic, &i0, 1), -EINVAL);
+	assert_int_equal(irqlab_set_affinity(NULL, nic, &i0, 1, &mask), -EINVAL);
+	assert_int_equal(irqlab_mask(NULL, nic, &i0, 1), -EINVAL);
+	assert_int_equal(irqlab_unmask(NULL, nic, &i0, 1), -EINVAL);
+	assert_int_equal(irqlab_raise(NULL, nic, &i0, 1, 1), -EINVAL);
+	assert_int_equal(irqlab_store(NULL, nic, 0, 0xfee00000, 0), -EINVAL);
+	assert_int_equal(irqlab_eoi(NULL, nic), -EINVAL);
+	assert_int_equal(irqlab_cpu_online(NULL, 0), -EINVAL);
+	assert_int_equal(irqlab_cpu_offline(NULL, 0), -EINVAL);
+	/* No device, a device of another machine, entries and no list. */
+	assert_failed(m, irqlab_alloc_irqs(host, NULL, 1, 1, false, &granted), -EINVAL,
+		      "alloc: no device");
+	assert_failed(m, irqlab_free_irqs(host, NULL), -EINVAL, "free: no device");
+	assert_failed(m, irqlab_request(host, far, &i0, 1), -EINVAL,
+		      "request far0: the device belongs to another machine");
+	assert_failed(m, irqlab_release(host, nic, NULL, 1), -EINVAL,
+		      "release nic0: 1 entries and no list");
+	assert_failed(m, irqlab_set_affinity(host, nic, &i0, 1, NULL), -EINVAL, "no CPU mask");
+	assert_failed(m, irqlab_mask(host, NULL, &i0, 1), -EINVAL, "mask: no device");
+	assert_failed(m, irqlab_unmask(host, far, &i0, 1), -EINVAL, "another machine");
+	assert_failed(m, irqlab_raise(host, nic, NULL, 2, 1), -EINVAL, "no list");
+	assert_failed(m, irqlab_store(host, NULL, 0, 0, 0), -EINVAL, "store: no device");
+	assert_failed(m, irqlab_eoi(host, far), -EINVAL, "another machine");
+	assert_failed(m, irqlab_alloc_irqs(host, nic, 0, 1, false, &granted), -EINVAL,
+		      "between 0 and 1");
+	assert_failed(m, irqlab_alloc_irqs(host, nic, 3, 2, false, &granted), -EINVAL,
+		      "between 3 and 2");
+	assert_string_equal(irqlab_machine_error(other), "");
+
+	/* What the platform refuses comes through unchanged. */
+	assert_failed(m, irqlab_free_irqs(host, nic), -EINVAL, "free nic0: nothing is allocated");
+	assert_int_equal(irqlab_alloc_irqs(host, nic, 1, 1, false, NULL), 0);
+	assert_string_equal(irqlab_machine_error(m), "");
+	assert_failed(m, irqlab_request(host, nic, &i3, 1), -EINVAL,
+		      "request nic0: index 3 is not allocated");
+	assert_failed(m, irqlab_request(host, nic, &i9, 1), -ERANGE, "index 9 beyond its 4");
+	assert_failed(m, irqlab_release(host, nic, &i0, 1), -EINVAL, "index 0 is not requested");
+	assert_int_equal(irqlab_request(host, nic, &i0, 1), 0);
+	assert_failed(m, irqlab_mask(host, msi, &i0, 1), -EOPNOTSUPP, "cannot mask");
+	assert_failed(m, irqlab_unmask(host, nic, &i9, 1), -ERANGE, "index 9 beyond");
+	assert_failed(m, irqlab_raise(host, nic, &i9, 1, 1), -ERANGE, "index 9 beyond");
+	assert_failed(m, irqlab_store(host, nic, 9, 0xfee00000, 0), -ERANGE,
+		      "index 9 is not a message store");
+	assert_failed(m, irqlab_eoi(host, nic), -EINVAL, "has no EOI");
+	assert_failed(m, irqlab_cpu_offline(host, 7), -EINVAL, "cpu 7: no such CPU");
+	assert_failed(m, irqlab_cpu_online(host, 0), -EINVAL, "already online");
+	assert_int_equal(irqlab_cpu_offline(host, 1), 0);
+	assert_failed(m, irqlab_cpu_offline(host, 0), -EBUSY, "the last online CPU");
+	assert_failed(m, irqlab_set_affinity(host, nic, &i0, 1, &mask), -EINVAL,
+		      "no online CPU in the mask");
+	assert_int_equal(irtes(m), 1);
+	assert_clean(m);
+	irqlab_machine_free(m);
+	irqlab_machine_free(other);
+}
+
+/* The rest of the lifecycle through the API: move, mask, store, hot-unplug, release, free. */
+static void test_lifecycle(void **state)
+{
+	struct irqlab_machine *m = new_machine(4, true);
+	struct irqlab_kernel *host = irqlab_machine_host(m);
+	struct irqlab_device *nic = add(m, "nic0", IRQLAB_DEVICE_MSIX, 0x0300, 4);
+	struct irqlab_msi_msg before, after;
+	struct irqlab_cpumask mask;
+	unsigned i0 = 0, cpu, vector, n;
+	uint64_t c;
+
+	assert_int_equal(irqlab_alloc_irqs(host, nic, 1, 4, false, &n), 0);
+	assert_int_equal(n, 4);
+	assert_int_equal(irqlab_request(host, nic, &i0, 1), 0);
+	assert_int_equal(irqlab_entry_message(nic, 0, &before), 0);
+	/* With IR a move rewrites the IRTE only: the stored message stays. */
+	irqlab_cpumask_zero(&mask);
+	irqlab_cpumask_set(&mask, 2);
+	assert_int_equal(irqlab_set_affinity(host, nic, &i0, 1, &mask), 0);
+	assert_int_equal(irqlab_entry_target(nic, 0, &cpu, &vector), 0);
+	assert_int_equal(cpu, 2);
+	assert_int_equal(irqlab_entry_message(nic, 0, &after), 0);
+	assert_memory_equal(&before, &after, sizeof(before));
+	/* Masked, a raise only latches; unmasking sends it. */
+	assert_int_equal(irqlab_mask(host, nic, &i0, 1), 0);
+	assert_int_equal(irqlab_raise(host, nic, &i0, 1, 3), 0);
+	assert_int_equal(irqlab_entry_delivered(nic, 0, &c), 0);
+	assert_int_equal(c, 0);
+	assert_int_equal(irqlab_unmask(host, nic, &i0, 1), 0);
+	assert_int_equal(irqlab_entry_delivered_on(nic, 0, 2, &c), 0);
+	assert_int_equal(c, 1);
+	/* Hot-unplug moves it away from CPU 2; online again changes nothing for it. */
+	assert_int_equal(irqlab_cpu_offline(host, 2), 0);
+	assert_int_equal(irqlab_entry_target(nic, 0, &cpu, &vector), 0);
+	assert_int_not_equal(cpu, 2);
+	assert_int_equal(irqlab_cpu_online(host, 2), 0);
+	assert_int_equal(irqlab_cpu_free_vectors(host, 2, &n), 0);
+	assert_true(n > 150);
+	/* A compatibility-format message written into the store: the IR unit blocks it. */
+	assert_int_equal(irqlab_store(host, nic, 0, 0xfee00000, 0x41), 0);
+	assert_int_equal(irqlab_raise(host, nic, &i0, 1, 1), 0);
+	assert_int_equal(count(m, IRQLAB_CLASS_BLOCKED), 1);
+	assert_int_equal(irqlab_entry_count(nic, 0, IRQLAB_CLASS_BLOCKED, &c), 0);
+	assert_int_equal(c, 1);
+	assert_int_equal(irqlab_release(host, nic, &i0, 1), 0);
+	assert_int_equal(irqlab_free_irqs(host, nic), 0);
+	assert_int_equal(irtes(m), 0);
+	assert_failed(m, irqlab_entry_target(nic, 0, &cpu, &vector), -EINVAL, "not allocated");
+	assert_clean(m);
+	irqlab_machine_free(m);
+}
+
+/* A wired pin: allocate, request, raise (level), EOI, and its message. */
+static void test_intx(void **state)
+{
+	struct irqlab_machine *m = new_machine(2, false);
+	struct irqlab_kernel *host = irqlab_machine_host(m);
+	struct irqlab_device *pin = add(m, "disk0", IRQLAB_DEVICE_INTX, 0x0800, 1);
+	struct irqlab_msi_msg msg;
+	unsigned i0 = 0, granted;
+	uint64_t c;
+
+	assert_failed(m, irqlab_entry_message(pin, 0, &msg), -ENOENT, "no IO-APIC");
+	assert_int_equal(irqlab_alloc_irqs(host, pin, 1, 1, false, &granted), 0);
+	assert_int_equal(irqlab_request(host, pin, &i0, 1), 0);
+	assert_int_equal(irqlab_raise(host, pin, &i0, 1, 1), 0);
+	assert_int_equal(irqlab_eoi(host, pin), 0);
+	assert_int_equal(irqlab_entry_delivered(pin, 0, &c), 0);
+	assert_int_equal(c, 1);
+	assert_int_equal(irqlab_entry_message(pin, 0, &msg), 0);
+	assert_false(irqlab_msi_is_remappable(&msg));
+	assert_clean(m);
+	irqlab_machine_free(m);
+}
+
+/* The readers' mistakes: each an errno and a sentence, and none clears the last error. */
+static void test_reader_errors(void **state)
+{
+	struct irqlab_machine *m = new_machine(2, true);
+	struct irqlab_kernel *host = irqlab_machine_host(m);
+	struct irqlab_device *nic = add(m, "nic0", IRQLAB_DEVICE_MSIX, 0x0300, 4);
+	struct irqlab_device *msi = add(m, "msi0", IRQLAB_DEVICE_MSI, 0x0400, 4);
+	struct irqlab_msi_msg msg;
+	unsigned cpu, vector, n;
+	uint64_t c;
+
+	assert_int_equal(irqlab_machine_count(NULL, IRQLAB_CLASS_LOST, &c), -EINVAL);
+	assert_int_equal(irqlab_cpu_delivered(NULL, 0, &c), -EINVAL);
+	assert_int_equal(irqlab_irtes_used(NULL, &n), -EINVAL);
+	assert_int_equal(irqlab_cpu_free_vectors(NULL, 0, &n), -EINVAL);
+	assert_int_equal(irqlab_entry_count(NULL, 0, IRQLAB_CLASS_LOST, &c), -EINVAL);
+	assert_int_equal(irqlab_entry_delivered(NULL, 0, &c), -EINVAL);
+	assert_int_equal(irqlab_entry_delivered_on(NULL, 0, 0, &c), -EINVAL);
+	assert_int_equal(irqlab_entry_target(NULL, 0, &cpu, &vector), -EINVAL);
+	assert_int_equal(irqlab_entry_message(NULL, 0, &msg), -EINVAL);
+
+	assert_failed(m, irqlab_machine_count(m, IRQLAB_NR_CLASSES, &c), -EINVAL,
+		      "no message class 5");
+	assert_failed(m, irqlab_machine_count(m, IRQLAB_CLASS_LOST, NULL), -EINVAL, "nowhere");
+	assert_failed(m, irqlab_cpu_delivered(m, 2, &c), -EINVAL, "cpu 2: no such CPU");
+	assert_failed(m, irqlab_cpu_delivered(m, 0, NULL), -EINVAL, "nowhere");
+	assert_failed(m, irqlab_irtes_used(m, NULL), -EINVAL, "nowhere");
+	assert_failed(m, irqlab_cpu_free_vectors(host, 2, &n), -EINVAL, "no such CPU in host");
+	assert_failed(m, irqlab_cpu_free_vectors(host, 0, NULL), -EINVAL, "nowhere");
+	assert_failed(m, irqlab_entry_count(nic, 4, IRQLAB_CLASS_LOST, &c), -ERANGE,
+		      "index 4 beyond its 4 entries");
+	assert_failed(m, irqlab_entry_count(nic, 0, (enum irqlab_class) - 1, &c), -EINVAL,
+		      "no message class -1");
+	assert_failed(m, irqlab_entry_count(nic, 0, IRQLAB_CLASS_LOST, NULL), -EINVAL, "nowhere");
+	assert_failed(m, irqlab_entry_delivered(nic, 4, &c), -ERANGE, "beyond");
+	assert_failed(m, irqlab_entry_delivered_on(nic, 0, 2, &c), -EINVAL, "no such CPU");
+	assert_failed(m, irqlab_entry_delivered_on(nic, 5, 0, &c), -ERANGE, "beyond");
+	assert_failed(m, irqlab_entry_target(nic, 0, &cpu, &vector), -EINVAL,
+		      "index 0 is not allocated");
+	assert_failed(m, irqlab_entry_target(nic, 0, &cpu, NULL), -EINVAL, "nowhere");
+	assert_failed(m, irqlab_entry_message(nic, 4, &msg), -ERANGE, "beyond");
+	assert_failed(m, irqlab_entry_message(nic, 0, NULL), -EINVAL, "nowhere");
+	/* MSI before it is enabled has one message; vector 1 has none yet. */
+	assert_failed(m, irqlab_entry_message(msi, 1, &msg), -ERANGE, "beyond the vectors");
+
+	/* A reader that succeeds leaves the last failure's sentence alone. */
+	assert_int_equal(irqlab_machine_count(m, IRQLAB_CLASS_LOST, &c), 0);
+	assert_int_equal(c, 0);
+	assert_int_equal(irqlab_entry_message(nic, 0, &msg), 0);
+	assert_int_equal(irqlab_machine_errno(m), -ERANGE);
+	assert_non_null(strstr(irqlab_machine_error(m), "beyond the vectors"));
+	irqlab_machine_free(m);
+}
+
+static void trace_line(void *ctx, const char *line)
+{
+	unsigned *lines = ctx;
+
+	assert_non_null(strstr(line, "nic0"));
+	(*lines)++;
+}
+
+static void test_trace(void **state)
+{
+	struct irqlab_machine *m = new_machine(2, true);
+	struct irqlab_kernel *host = irqlab_machine_host(m);
+	struct irqlab_device *nic = add(m, "nic0", IRQLAB_DEVICE_MSIX, 0x0300, 1);
+	unsigned i0 = 0, lines = 0;
+
+	assert_int_equal(irqlab_alloc_irqs(host, nic, 1, 1, false, NULL), 0);
+	assert_int_equal(irqlab_request(host, nic, &i0, 1), 0);
+	assert_int_equal(irqlab_machine_set_trace(m, trace_line, &lines), 0);
+	assert_int_equal(irqlab_raise(host, nic, &i0, 1, 2), 0);
+	assert_int_equal(lines, 2);
+	assert_int_equal(irqlab_machine_set_trace(m, NULL, NULL), 0);
+	assert_int_equal(irqlab_raise(host, nic, &i0, 1, 1), 0);
+	assert_int_equal(lines, 2);
+	irqlab_machine_free(m);
+}
+
+/* Everything a reader of the API can see, and the whole model's dump, as one text. */
+static void snapshot(struct irqlab_machine *m, struct irqlab_device *dev, struct irqlab_strbuf *sb)
+{
+	struct irqlab_kernel *host = irqlab_machine_host(m);
+
+	for (unsigned cpu = 0; cpu < irqlab_machine_ncpus(m); cpu++) {
+		unsigned n = 0;
+		uint64_t c = 0;
+
+		assert_int_equal(irqlab_cpu_free_vectors(host, cpu, &n), 0);
+		assert_int_equal(irqlab_cpu_delivered(m, cpu, &c), 0);
+		irqlab_strbuf_printf(sb, "cpu %u free %u delivered %llu\n", cpu, n,
+				     (unsigned long long)c);
+	}
+	irqlab_strbuf_printf(sb, "irtes %u\n", irtes(m));
+	for (unsigned i = 0; i < irqlab_device_nr_entries(dev); i++) {
+		struct irqlab_msi_msg msg = {0};
+		unsigned cpu = 0, vector = 0;
+		int err = irqlab_entry_target(dev, i, &cpu, &vector);
+
+		irqlab_entry_message(dev, i, &msg);
+		irqlab_strbuf_printf(sb, "entry %u target %d %u 0x%x msg %08x %08x %08x\n", i, err,
+				     cpu, vector, msg.address_hi, msg.address_lo, msg.data);
+	}
+	irqlab_platform_dump(irqlab_api_platform(m), sb);
+}
+
+/* The machine a walk starts from each time: nic0 with @allocated entries 0 and 1. */
+static struct irqlab_machine *walk_machine(bool ir, bool allocated)
+{
+	struct irqlab_machine *m = new_machine(4, ir);
+	struct irqlab_device *nic = add(m, "nic0", IRQLAB_DEVICE_MSIX, 0x0300, 4);
+	unsigned granted;
+
+	if (allocated)
+		assert_int_equal(
+			irqlab_alloc_irqs(irqlab_machine_host(m), nic, 2, 2, false, &granted), 0);
+	return m;
+}
+
+/*
+ * Fails each allocation point of @op in turn, each time on a fresh machine: the errno is the
+ * injected one, the error has a sentence, the invariants hold and every reader answers as
+ * before. The vector level may absorb a failure (it retries on every online CPU, as Linux
+ * does): then the operation succeeds. Returns the points passed.
+ */
+static unsigned long walk(bool ir, bool allocated,
+			  int (*op)(struct irqlab_machine *m, struct irqlab_device *dev))
+{
+	for (unsigned long n = 1;; n++) {
+		struct irqlab_strbuf before = IRQLAB_STRBUF_INIT, after = IRQLAB_STRBUF_INIT;
+		struct irqlab_machine *m = walk_machine(ir, allocated);
+		struct irqlab_device *dev = irqlab_device_find(m, "nic0");
+		struct irqlab_fault *fault = irqlab_api_platform(m)->fault;
+		const char *site;
+		int err, injected;
+
+		snapshot(m, dev, &before);
+		irqlab_fault_arm(fault, n);
+		err = op(m, dev);
+		site = fault->failed_site;
+		injected = fault->failed_err;
+		irqlab_fault_arm(fault, 0);
+		assert_clean(m);
+		if (!site || !err) {
+			irqlab_strbuf_release(&before);
+			irqlab_machine_free(m);
+			if (!site) {
+				assert_int_equal(err, 0);
+				return n - 1;
+			}
+			assert_string_equal(site, "vector");
+			continue;
+		}
+		if (err != injected)
+			fail_msg("point %lu (%s): %d, injected %d", n, site, err, injected);
+		assert_int_equal(irqlab_machine_errno(m), err);
+		assert_true(strlen(irqlab_machine_error(m)) > 0);
+		snapshot(m, dev, &after);
+		assert_string_equal(irqlab_strbuf_str(&before), irqlab_strbuf_str(&after));
+		irqlab_strbuf_release(&before);
+		irqlab_strbuf_release(&after);
+		irqlab_machine_free(m);
+	}
+}
+
+static int op_alloc(struct irqlab_machine *m, struct irqlab_device *dev)
+{
+	unsigned granted;
+
+	return irqlab_alloc_irqs(irqlab_machine_host(m), dev, 2, 2, false, &granted);
+}
+
+static int op_request(struct irqlab_machine *m, struct irqlab_device *dev)
+{
+	unsigned idx[] = {0, 1};
+
+	return irqlab_request(irqlab_machine_host(m), dev, idx, 2);
+}
+
+static int op_add(struct irqlab_machine *m, struct irqlab_device *dev)
+{
+	struct irqlab_device_spec spec;
+	struct irqlab_device *out;
+
+	irqlab_device_spec_init(&spec);
+	spec.name = "nic1";
+	spec.rid = 0x0500;
+	spec.nr = 8;
+	return irqlab_device_add(irqlab_machine_host(m), &spec, &out);
+}
+
+static void test_fault_walk(void **state)
+{
+	for (int ir = 0; ir <= 1; ir++) {
+		assert_true(walk(ir, false, op_add) >= 2);
+		assert_true(walk(ir, false, op_alloc) >= 2);
+		assert_true(walk(ir, true, op_request) >= 1);
+	}
+}
+
+int main(void)
+{
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test(test_alloc_to_delivery),
+		cmocka_unit_test(test_machine_config),
+		cmocka_unit_test(test_machine_and_kernels),
+		cmocka_unit_test(test_devices),
+		cmocka_unit_test(test_lifecycle_errors),
+		cmocka_unit_test(test_lifecycle),
+		cmocka_unit_test(test_intx),
+		cmocka_unit_test(test_reader_errors),
+		cmocka_unit_test(test_trace),
+		cmocka_unit_test(test_fault_walk),
+	};
+
+	return cmocka_run_group_tests(tests, NULL, NULL);
+}
