@@ -93,7 +93,7 @@ IRQLAB_EXPORT int irqlab_machine_set_trace(struct irqlab_machine *m, irqlab_mach
 					   void *ctx);
 
 IRQLAB_EXPORT const char *irqlab_kernel_name(const struct irqlab_kernel *k);
-IRQLAB_EXPORT struct irqlab_machine *irqlab_kernel_machine_of(const struct irqlab_kernel *k);
+IRQLAB_EXPORT struct irqlab_machine *irqlab_kernel_machine(const struct irqlab_kernel *k);
 
 enum irqlab_device_kind {
 	IRQLAB_DEVICE_MSI = 0,	/* PCI MSI: one message, 1..32 vectors */

@@ -10,9 +10,10 @@
 #include <stdio.h>
 #include <string.h>
 
+#include "irqlab/irqlab.h"
 #include "irqlab/msix.h"
 
-#include "api/api.h"
+#include "platform/platform.h"
 #include "x86/vector_domain.h"
 
 /* The public enumerators are the internal ones, value for value. */
@@ -31,7 +32,7 @@ _Static_assert((int)IRQLAB_NR_CLASSES == (int)IRQLAB_MSG_NR_CLASSES, "class valu
 #define CONFIG_SIZE_MAX 4096u
 
 /* Records why the current call failed: a sentence replaces whatever the last call left. */
-__attribute__((format(printf, 3, 4))) static int fail(struct irqlab_platform *p, int err,
+__attribute__((format(printf, 3, 4))) static int fail(struct irqlab_machine *p, int err,
 						      const char *fmt, ...)
 {
 	va_list ap;
@@ -44,7 +45,7 @@ __attribute__((format(printf, 3, 4))) static int fail(struct irqlab_platform *p,
 }
 
 /* Every failure the caller sees has a sentence, even one a lower layer forgot to give. */
-static int finish(struct irqlab_platform *p, int err, const char *op, const char *what)
+static int finish(struct irqlab_machine *p, int err, const char *op, const char *what)
 {
 	const char *name = irqlab_errno_name(err);
 
@@ -53,7 +54,7 @@ static int finish(struct irqlab_platform *p, int err, const char *op, const char
 	return err;
 }
 
-static struct irqlab_platform *machine_of_device(const struct irqlab_device *dev)
+static struct irqlab_machine *machine_of_device(const struct irqlab_device *dev)
 {
 	return irqlab_kernel_machine(dev->kernel);
 }
@@ -98,7 +99,7 @@ int irqlab_machine_new(const struct irqlab_machine_config *cfg, struct irqlab_ma
 {
 	struct irqlab_machine_config c;
 	struct irqlab_platform_config pc;
-	struct irqlab_platform *p;
+	struct irqlab_machine *p;
 	char scratch[IRQLAB_ERROR_LEN];
 	int err;
 
@@ -146,50 +147,50 @@ int irqlab_machine_new(const struct irqlab_machine_config *cfg, struct irqlab_ma
 	err = irqlab_platform_new(&pc, &p, why, len);
 	if (err)
 		return err;
-	*out = irqlab_api_machine(p);
+	*out = p;
 	return 0;
 }
 
 void irqlab_machine_free(struct irqlab_machine *m)
 {
-	irqlab_platform_free(irqlab_api_platform(m));
+	irqlab_platform_free(m);
 }
 
 const char *irqlab_machine_error(const struct irqlab_machine *m)
 {
-	return m ? irqlab_platform_error(irqlab_api_platform(m)) : "no machine";
+	return m ? irqlab_platform_error(m) : "no machine";
 }
 
 int irqlab_machine_errno(const struct irqlab_machine *m)
 {
-	return m ? irqlab_api_platform(m)->error.code : -EINVAL;
+	return m ? m->error.code : -EINVAL;
 }
 
 unsigned irqlab_machine_ncpus(const struct irqlab_machine *m)
 {
-	return m ? irqlab_api_platform(m)->cfg.ncpus : 0;
+	return m ? m->cfg.ncpus : 0;
 }
 
 struct irqlab_kernel *irqlab_machine_host(const struct irqlab_machine *m)
 {
-	return m ? irqlab_api_platform(m)->host : NULL;
+	return m ? m->host : NULL;
 }
 
 unsigned irqlab_machine_nr_kernels(const struct irqlab_machine *m)
 {
-	return m ? irqlab_api_platform(m)->nr_kernels : 0;
+	return m ? m->nr_kernels : 0;
 }
 
 struct irqlab_kernel *irqlab_machine_kernel(const struct irqlab_machine *m, unsigned i)
 {
-	const struct irqlab_platform *p = irqlab_api_platform(m);
+	const struct irqlab_machine *p = m;
 
 	return p && i < p->nr_kernels ? p->kernels[i] : NULL;
 }
 
 int irqlab_machine_check(struct irqlab_machine *m)
 {
-	struct irqlab_platform *p = irqlab_api_platform(m);
+	struct irqlab_machine *p = m;
 	char why[IRQLAB_ERROR_LEN];
 	int err;
 
@@ -204,7 +205,7 @@ int irqlab_machine_check(struct irqlab_machine *m)
 
 int irqlab_machine_set_trace(struct irqlab_machine *m, irqlab_machine_trace_fn fn, void *ctx)
 {
-	struct irqlab_platform *p = irqlab_api_platform(m);
+	struct irqlab_machine *p = m;
 
 	if (!p)
 		return -EINVAL;
@@ -216,11 +217,6 @@ int irqlab_machine_set_trace(struct irqlab_machine *m, irqlab_machine_trace_fn f
 const char *irqlab_kernel_name(const struct irqlab_kernel *k)
 {
 	return k ? k->name : NULL;
-}
-
-struct irqlab_machine *irqlab_kernel_machine_of(const struct irqlab_kernel *k)
-{
-	return k ? irqlab_api_machine(irqlab_kernel_machine(k)) : NULL;
 }
 
 void irqlab_device_spec_defaults(struct irqlab_device_spec *spec, size_t size)
@@ -238,7 +234,7 @@ void irqlab_device_spec_defaults(struct irqlab_device_spec *spec, size_t size)
 }
 
 /* What the scenario language's device statement accepts, said in its words. */
-static int check_spec(struct irqlab_platform *p, const struct irqlab_device_spec *s)
+static int check_spec(struct irqlab_machine *p, const struct irqlab_device_spec *s)
 {
 	size_t len = s->name ? strlen(s->name) : 0;
 
@@ -281,7 +277,7 @@ int irqlab_device_add(struct irqlab_kernel *k, const struct irqlab_device_spec *
 	};
 	struct irqlab_device_config cfg;
 	struct irqlab_device_spec s;
-	struct irqlab_platform *p;
+	struct irqlab_machine *p;
 	int err;
 
 	if (!k)
@@ -315,7 +311,7 @@ int irqlab_device_add(struct irqlab_kernel *k, const struct irqlab_device_spec *
 
 struct irqlab_device *irqlab_device_find(const struct irqlab_machine *m, const char *name)
 {
-	return m && name ? irqlab_platform_device(irqlab_api_platform(m), name) : NULL;
+	return m && name ? irqlab_platform_device(m, name) : NULL;
 }
 
 const char *irqlab_device_name(const struct irqlab_device *dev)
@@ -340,7 +336,7 @@ struct irqlab_kernel *irqlab_device_kernel(const struct irqlab_device *dev)
 static int op_check(struct irqlab_kernel *k, const char *op, const struct irqlab_device *dev,
 		    const unsigned *idx, unsigned n)
 {
-	struct irqlab_platform *p;
+	struct irqlab_machine *p;
 
 	if (!k)
 		return -EINVAL;
@@ -489,7 +485,7 @@ const char *irqlab_class_name(enum irqlab_class cls)
 						 : NULL;
 }
 
-static int check_class(struct irqlab_platform *p, const char *what, enum irqlab_class cls)
+static int check_class(struct irqlab_machine *p, const char *what, enum irqlab_class cls)
 {
 	if ((unsigned)cls >= IRQLAB_NR_CLASSES)
 		return fail(p, -EINVAL, "%s: no message class %d", what, (int)cls);
@@ -498,7 +494,7 @@ static int check_class(struct irqlab_platform *p, const char *what, enum irqlab_
 
 int irqlab_machine_count(struct irqlab_machine *m, enum irqlab_class cls, uint64_t *out)
 {
-	struct irqlab_platform *p = irqlab_api_platform(m);
+	struct irqlab_machine *p = m;
 	int err;
 
 	if (!p)
@@ -513,7 +509,7 @@ int irqlab_machine_count(struct irqlab_machine *m, enum irqlab_class cls, uint64
 
 int irqlab_cpu_delivered(struct irqlab_machine *m, unsigned cpu, uint64_t *out)
 {
-	struct irqlab_platform *p = irqlab_api_platform(m);
+	struct irqlab_machine *p = m;
 
 	if (!p)
 		return -EINVAL;
@@ -529,7 +525,7 @@ int irqlab_cpu_delivered(struct irqlab_machine *m, unsigned cpu, uint64_t *out)
 /* A device of this machine with entry @index, and somewhere to put the answer. */
 static int entry_check(const struct irqlab_device *dev, unsigned index, const void *out)
 {
-	struct irqlab_platform *p;
+	struct irqlab_machine *p;
 
 	if (!dev)
 		return -EINVAL;
@@ -568,7 +564,7 @@ int irqlab_entry_delivered_on(const struct irqlab_device *dev, unsigned index, u
 			      uint64_t *out)
 {
 	const struct irqlab_dev_entry *e;
-	struct irqlab_platform *p;
+	struct irqlab_machine *p;
 	int err = entry_check(dev, index, out);
 
 	if (err)
@@ -625,7 +621,7 @@ int irqlab_entry_message(const struct irqlab_device *dev, unsigned index,
 
 int irqlab_irtes_used(struct irqlab_machine *m, unsigned *out)
 {
-	struct irqlab_platform *p = irqlab_api_platform(m);
+	struct irqlab_machine *p = m;
 
 	if (!p)
 		return -EINVAL;
@@ -638,7 +634,7 @@ int irqlab_irtes_used(struct irqlab_machine *m, unsigned *out)
 int irqlab_cpu_free_vectors(const struct irqlab_kernel *k, unsigned cpu, unsigned *out)
 {
 	struct irqlab_matrix_cpu_stats cs;
-	struct irqlab_platform *p;
+	struct irqlab_machine *p;
 
 	if (!k)
 		return -EINVAL;

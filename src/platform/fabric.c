@@ -28,8 +28,7 @@ const char *irqlab_msg_class_name(enum irqlab_msg_class cls)
  * One more delivery to entry @e on @cpu. A message that arrived cannot be undone, so when
  * there is no room to say on which CPU it arrived, it is still counted, as unplaced.
  */
-static void count_entry_delivery(struct irqlab_platform *p, struct irqlab_dev_entry *e,
-				 unsigned cpu)
+static void count_entry_delivery(struct irqlab_machine *p, struct irqlab_dev_entry *e, unsigned cpu)
 {
 	unsigned i;
 
@@ -55,7 +54,7 @@ static void count_entry_delivery(struct irqlab_platform *p, struct irqlab_dev_en
 	e->by_cpu[i].count++;
 }
 
-static void count_delivery(struct irqlab_platform *p, struct irqlab_device *from, unsigned index,
+static void count_delivery(struct irqlab_machine *p, struct irqlab_device *from, unsigned index,
 			   struct irqlab_delivery *dl)
 {
 	struct irqlab_irq *irq = dl->irq;
@@ -73,7 +72,7 @@ static void count_delivery(struct irqlab_platform *p, struct irqlab_device *from
 	}
 }
 
-static void trace_delivery(struct irqlab_platform *p, struct irqlab_device *dev, unsigned index,
+static void trace_delivery(struct irqlab_machine *p, struct irqlab_device *dev, unsigned index,
 			   const struct irqlab_delivery *dl)
 {
 	char line[320];
@@ -99,7 +98,7 @@ static void trace_delivery(struct irqlab_platform *p, struct irqlab_device *dev,
 	p->trace(p->trace_ctx, line);
 }
 
-void irqlab_fabric_route(struct irqlab_platform *p, struct irqlab_device *dev, unsigned index,
+void irqlab_fabric_route(struct irqlab_machine *p, struct irqlab_device *dev, unsigned index,
 			 const struct irqlab_msi_msg *msg, struct irqlab_delivery *dl,
 			 enum irqlab_mode mode)
 {
@@ -183,7 +182,7 @@ void irqlab_fabric_route(struct irqlab_platform *p, struct irqlab_device *dev, u
 	}
 }
 
-void irqlab_platform_deliver(struct irqlab_platform *p, struct irqlab_device *dev, unsigned index,
+void irqlab_platform_deliver(struct irqlab_machine *p, struct irqlab_device *dev, unsigned index,
 			     const struct irqlab_msi_msg *msg, struct irqlab_delivery *out)
 {
 	struct irqlab_delivery dl;
@@ -201,7 +200,7 @@ void irqlab_platform_deliver(struct irqlab_platform *p, struct irqlab_device *de
 void irqlab_fabric_flush_retriggers(struct irqlab_kernel *k)
 {
 	struct irqlab_kernel_env *env = irqlab_kernel_env(k);
-	struct irqlab_platform *p = env->machine;
+	struct irqlab_machine *p = env->machine;
 
 	for (unsigned v = 0; v < k->irq_slots; v++) {
 		struct irqlab_irq *irq = k->irqs[v];

@@ -11,7 +11,7 @@
  * when a message really arrives (faults recorded, moves completed); with IRQLAB_PROBE it is
  * only looked at.
  */
-void irqlab_fabric_route(struct irqlab_platform *p, struct irqlab_device *dev, unsigned index,
+void irqlab_fabric_route(struct irqlab_machine *p, struct irqlab_device *dev, unsigned index,
 			 const struct irqlab_msi_msg *msg, struct irqlab_delivery *dl,
 			 enum irqlab_mode mode);
 /*

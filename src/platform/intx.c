@@ -21,7 +21,7 @@ static uint16_t ioapic_sid(unsigned n)
 }
 
 /* The IO-APIC serving @gsi, or NULL while there is none. */
-static struct irqlab_ioapic *ioapic_at(const struct irqlab_platform *p, unsigned gsi)
+static struct irqlab_ioapic *ioapic_at(const struct irqlab_machine *p, unsigned gsi)
 {
 	unsigned n = gsi / IRQLAB_IOAPIC_PINS;
 
@@ -31,7 +31,7 @@ static struct irqlab_ioapic *ioapic_at(const struct irqlab_platform *p, unsigned
 /* The IO-APIC serving @gsi, created (and the machine's table grown) on first use. */
 static int ioapic_of(struct irqlab_kernel *k, unsigned gsi, struct irqlab_ioapic **out)
 {
-	struct irqlab_platform *p = irqlab_kernel_machine(k);
+	struct irqlab_machine *p = irqlab_kernel_machine(k);
 	unsigned n = gsi / IRQLAB_IOAPIC_PINS;
 	int err;
 
@@ -59,7 +59,7 @@ static int ioapic_of(struct irqlab_kernel *k, unsigned gsi, struct irqlab_ioapic
 }
 
 /* Every message the IO-APIC sends goes through the fabric as the device's. */
-static void send(struct irqlab_platform *p, struct irqlab_device *dev, int n,
+static void send(struct irqlab_machine *p, struct irqlab_device *dev, int n,
 		 const struct irqlab_msi_msg *msg)
 {
 	if (n > 0)
@@ -107,7 +107,7 @@ int irqlab_intx_alloc(struct irqlab_kernel *k, struct irqlab_device *dev)
 	return 0;
 }
 
-void irqlab_intx_free(struct irqlab_platform *p, struct irqlab_device *dev)
+void irqlab_intx_free(struct irqlab_machine *p, struct irqlab_device *dev)
 {
 	if (!dev->entries[0].irq)
 		return;
@@ -118,7 +118,7 @@ void irqlab_intx_free(struct irqlab_platform *p, struct irqlab_device *dev)
 
 int irqlab_intx_request(struct irqlab_kernel *k, struct irqlab_device *dev)
 {
-	struct irqlab_platform *p = irqlab_kernel_machine(k);
+	struct irqlab_machine *p = irqlab_kernel_machine(k);
 	struct irqlab_irq *irq = dev->entries[0].irq;
 	struct irqlab_msi_msg msg;
 	int err, n;
@@ -151,7 +151,7 @@ int irqlab_intx_release(struct irqlab_kernel *k, struct irqlab_device *dev)
 
 int irqlab_intx_mask(struct irqlab_kernel *k, struct irqlab_device *dev, bool mask)
 {
-	struct irqlab_platform *p = irqlab_kernel_machine(k);
+	struct irqlab_machine *p = irqlab_kernel_machine(k);
 	struct irqlab_msi_msg msg;
 	int n;
 
@@ -168,7 +168,7 @@ int irqlab_intx_mask(struct irqlab_kernel *k, struct irqlab_device *dev, bool ma
 
 int irqlab_intx_raise(struct irqlab_kernel *k, struct irqlab_device *dev, unsigned count)
 {
-	struct irqlab_platform *p = irqlab_kernel_machine(k);
+	struct irqlab_machine *p = irqlab_kernel_machine(k);
 	struct irqlab_ioapic *io = NULL;
 	struct irqlab_msi_msg msg;
 	int err = ioapic_of(k, dev->intx.gsi, &io);
@@ -190,7 +190,7 @@ int irqlab_intx_raise(struct irqlab_kernel *k, struct irqlab_device *dev, unsign
 
 int irqlab_intx_eoi(struct irqlab_kernel *k, struct irqlab_device *dev)
 {
-	struct irqlab_platform *p = irqlab_kernel_machine(k);
+	struct irqlab_machine *p = irqlab_kernel_machine(k);
 	struct irqlab_ioapic *io = dev->intx.ioapic;
 	struct irqlab_msi_msg msgs[IRQLAB_IOAPIC_PINS], msg;
 	unsigned gsis[IRQLAB_IOAPIC_PINS];
@@ -231,7 +231,7 @@ int irqlab_intx_eoi(struct irqlab_kernel *k, struct irqlab_device *dev)
 	return 0;
 }
 
-int irqlab_intx_message(struct irqlab_platform *p, const struct irqlab_device *dev,
+int irqlab_intx_message(struct irqlab_machine *p, const struct irqlab_device *dev,
 			struct irqlab_msi_msg *msg)
 {
 	struct irqlab_ioapic *io = ioapic_at(p, dev->intx.gsi);
@@ -242,7 +242,7 @@ int irqlab_intx_message(struct irqlab_platform *p, const struct irqlab_device *d
 	return 0;
 }
 
-void irqlab_intx_free_all(struct irqlab_platform *p)
+void irqlab_intx_free_all(struct irqlab_machine *p)
 {
 	for (unsigned n = 0; n < p->nr_ioapic_slots; n++)
 		irqlab_ioapic_free(p->ioapics[n]);

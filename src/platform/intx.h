@@ -10,7 +10,7 @@
 #include "platform/platform.h"
 
 int irqlab_intx_alloc(struct irqlab_kernel *k, struct irqlab_device *dev);
-void irqlab_intx_free(struct irqlab_platform *p, struct irqlab_device *dev);
+void irqlab_intx_free(struct irqlab_machine *p, struct irqlab_device *dev);
 int irqlab_intx_request(struct irqlab_kernel *k, struct irqlab_device *dev);
 int irqlab_intx_release(struct irqlab_kernel *k, struct irqlab_device *dev);
 int irqlab_intx_mask(struct irqlab_kernel *k, struct irqlab_device *dev, bool mask);
@@ -22,8 +22,8 @@ int irqlab_intx_raise(struct irqlab_kernel *k, struct irqlab_device *dev, unsign
  */
 int irqlab_intx_eoi(struct irqlab_kernel *k, struct irqlab_device *dev);
 /* What the IO-APIC would send for the device's pin now (its RTE as a message). */
-int irqlab_intx_message(struct irqlab_platform *p, const struct irqlab_device *dev,
+int irqlab_intx_message(struct irqlab_machine *p, const struct irqlab_device *dev,
 			struct irqlab_msi_msg *msg);
-void irqlab_intx_free_all(struct irqlab_platform *p);
+void irqlab_intx_free_all(struct irqlab_machine *p);
 
 #endif

@@ -26,9 +26,9 @@ struct irqlab_kernel_env *irqlab_kernel_env(const struct irqlab_kernel *k)
 	return k->priv;
 }
 
-struct irqlab_platform *irqlab_kernel_machine(const struct irqlab_kernel *k)
+struct irqlab_machine *irqlab_kernel_machine(const struct irqlab_kernel *k)
 {
-	return irqlab_kernel_env(k)->machine;
+	return k ? irqlab_kernel_env(k)->machine : NULL;
 }
 
 bool irqlab_kernel_remapped(const struct irqlab_kernel *k)
@@ -38,7 +38,7 @@ bool irqlab_kernel_remapped(const struct irqlab_kernel *k)
 	return env->msi_parent != env->vector;
 }
 
-const struct irqlab_apic_slot *irqlab_platform_apic(const struct irqlab_platform *p,
+const struct irqlab_apic_slot *irqlab_platform_apic(const struct irqlab_machine *p,
 						    unsigned apic_id)
 {
 	return apic_id < p->cfg.ncpus ? &p->apic[apic_id] : NULL;
@@ -57,7 +57,7 @@ static void kernel_release(struct irqlab_kernel *k)
  * for now, that domain as the parent of its bus domains. It shares the machine's injector and
  * error. Nothing is left behind on failure.
  */
-static int machine_add_kernel(struct irqlab_platform *p, const char *name, unsigned ncpus,
+static int machine_add_kernel(struct irqlab_machine *p, const char *name, unsigned ncpus,
 			      const struct irqlab_vector_config *vcfg, enum irqlab_ims_policy ims,
 			      struct irqlab_kernel **out)
 {
@@ -98,7 +98,7 @@ out_free_env:
 	return err;
 }
 
-int irqlab_platform_new(const struct irqlab_platform_config *cfg, struct irqlab_platform **out,
+int irqlab_platform_new(const struct irqlab_platform_config *cfg, struct irqlab_machine **out,
 			char *why, size_t len)
 {
 	struct irqlab_vector_config vcfg = {
@@ -107,7 +107,7 @@ int irqlab_platform_new(const struct irqlab_platform_config *cfg, struct irqlab_
 		.ims = cfg->ims == IRQLAB_IMS_BAREMETAL,
 	};
 	struct irqlab_fault *fault = cfg->fault;
-	struct irqlab_platform *p;
+	struct irqlab_machine *p;
 	int err = -ENOMEM;
 
 	if (cfg->ncpus == 0 || cfg->ncpus > IRQLAB_MAX_CPUS) {
@@ -176,7 +176,7 @@ out_nomem:
 	return err;
 }
 
-void irqlab_platform_free(struct irqlab_platform *p)
+void irqlab_platform_free(struct irqlab_machine *p)
 {
 	if (!p)
 		return;
@@ -201,7 +201,7 @@ void irqlab_platform_free(struct irqlab_platform *p)
 	free(p);
 }
 
-const char *irqlab_platform_error(const struct irqlab_platform *p)
+const char *irqlab_platform_error(const struct irqlab_machine *p)
 {
 	return p->error.msg;
 }
@@ -222,7 +222,7 @@ static int op_begin(struct irqlab_kernel *k, const char *op, const struct irqlab
 int irqlab_platform_add_device(struct irqlab_kernel *k, const struct irqlab_device_config *cfg,
 			       struct irqlab_device **out)
 {
-	struct irqlab_platform *p = irqlab_kernel_machine(k);
+	struct irqlab_machine *p = irqlab_kernel_machine(k);
 	struct irqlab_device **grown;
 	struct irqlab_device *dev;
 	int err;
@@ -252,7 +252,7 @@ int irqlab_platform_add_device(struct irqlab_kernel *k, const struct irqlab_devi
 	return 0;
 }
 
-struct irqlab_device *irqlab_platform_device(const struct irqlab_platform *p, const char *name)
+struct irqlab_device *irqlab_platform_device(const struct irqlab_machine *p, const char *name)
 {
 	for (unsigned i = 0; i < p->nr_devices; i++)
 		if (strcmp(p->devices[i]->name, name) == 0)
@@ -261,7 +261,7 @@ struct irqlab_device *irqlab_platform_device(const struct irqlab_platform *p, co
 }
 
 /* Sends what unmasking left to send, in entry order. */
-static void flush_resends(struct irqlab_platform *p, struct irqlab_device *dev)
+static void flush_resends(struct irqlab_machine *p, struct irqlab_device *dev)
 {
 	for (unsigned i = 0; i < dev->nr; i++) {
 		struct irqlab_msi_msg msg;
@@ -519,7 +519,7 @@ int irqlab_platform_mask(struct irqlab_kernel *k, struct irqlab_device *dev, con
 int irqlab_platform_raise(struct irqlab_kernel *k, struct irqlab_device *dev, const unsigned *idx,
 			  unsigned n, unsigned count)
 {
-	struct irqlab_platform *p = irqlab_kernel_machine(k);
+	struct irqlab_machine *p = irqlab_kernel_machine(k);
 	int err = op_begin(k, "raise", dev);
 
 	if (err)
@@ -568,7 +568,7 @@ int irqlab_platform_eoi(struct irqlab_kernel *k, struct irqlab_device *dev)
 	return irqlab_intx_eoi(k, dev);
 }
 
-int irqlab_platform_stored_msg(struct irqlab_platform *p, const struct irqlab_device *dev,
+int irqlab_platform_stored_msg(struct irqlab_machine *p, const struct irqlab_device *dev,
 			       unsigned index, struct irqlab_msi_msg *msg)
 {
 	if (dev->kind == IRQLAB_DEV_INTX)
@@ -605,7 +605,7 @@ int irqlab_platform_store(struct irqlab_kernel *k, struct irqlab_device *dev, un
 int irqlab_platform_cpu(struct irqlab_kernel *k, unsigned cpu, bool online)
 {
 	struct irqlab_kernel_env *env = irqlab_kernel_env(k);
-	struct irqlab_platform *p = env->machine;
+	struct irqlab_machine *p = env->machine;
 	int err;
 
 	op_begin(k, online ? "cpu online" : "cpu offline", NULL);
@@ -637,7 +637,7 @@ static int check_device_counts(const struct irqlab_device *dev, struct irqlab_st
 	return 0;
 }
 
-int irqlab_platform_check(struct irqlab_platform *p, char *why, size_t len)
+int irqlab_platform_check(struct irqlab_machine *p, char *why, size_t len)
 {
 	struct irqlab_strbuf sb = IRQLAB_STRBUF_INIT;
 	int err = 0;
@@ -656,7 +656,7 @@ int irqlab_platform_check(struct irqlab_platform *p, char *why, size_t len)
 	return err;
 }
 
-void irqlab_platform_dump(struct irqlab_platform *p, struct irqlab_strbuf *out)
+void irqlab_platform_dump(struct irqlab_machine *p, struct irqlab_strbuf *out)
 {
 	for (unsigned i = 0; i < p->nr_kernels; i++)
 		irqlab_kernel_dump(p->kernels[i], out);

@@ -46,7 +46,7 @@ struct irqlab_platform_config {
  * hierarchy, the parent its bus domains are created under, and its policies.
  */
 struct irqlab_kernel_env {
-	struct irqlab_platform *machine;
+	struct irqlab_machine *machine;
 	struct irqlab_kernel *kernel;
 	struct irqlab_domain *vector;	  /* the root: the vector domain over its CPUs */
 	struct irqlab_domain *msi_parent; /* the remap domain, or the vector domain */
@@ -105,7 +105,7 @@ struct irqlab_ioapic;
 #define IRQLAB_IOAPIC_PINS 24u
 #define IRQLAB_MAX_IOAPICS 43u /* GSIs 0..1031 */
 
-struct irqlab_platform {
+struct irqlab_machine {
 	struct irqlab_platform_config cfg;
 	struct irqlab_fault *fault; /* cfg.fault, or own_fault */
 	struct irqlab_fault own_fault;
@@ -129,24 +129,24 @@ struct irqlab_platform {
 };
 
 /* -EINVAL with a sentence in @why for a configuration the machine cannot have. */
-int irqlab_platform_new(const struct irqlab_platform_config *cfg, struct irqlab_platform **out,
+int irqlab_platform_new(const struct irqlab_platform_config *cfg, struct irqlab_machine **out,
 			char *why, size_t len);
-void irqlab_platform_free(struct irqlab_platform *p);
+void irqlab_platform_free(struct irqlab_machine *p);
 /* The reason the last operation failed. */
-const char *irqlab_platform_error(const struct irqlab_platform *p);
+const char *irqlab_platform_error(const struct irqlab_machine *p);
 /* The machine's part of a kernel: where its hierarchy starts and what it allows. */
 struct irqlab_kernel_env *irqlab_kernel_env(const struct irqlab_kernel *k);
-struct irqlab_platform *irqlab_kernel_machine(const struct irqlab_kernel *k);
+struct irqlab_machine *irqlab_kernel_machine(const struct irqlab_kernel *k);
 /* Whether kernel @k's bus domains sit under an interrupt-remapping parent. */
 bool irqlab_kernel_remapped(const struct irqlab_kernel *k);
 /* The kernel and CPU at physical APIC id @apic_id, or NULL beyond the machine's CPUs. */
-const struct irqlab_apic_slot *irqlab_platform_apic(const struct irqlab_platform *p,
+const struct irqlab_apic_slot *irqlab_platform_apic(const struct irqlab_machine *p,
 						    unsigned apic_id);
 
 /* A device driven by kernel @k. */
 int irqlab_platform_add_device(struct irqlab_kernel *k, const struct irqlab_device_config *cfg,
 			       struct irqlab_device **out);
-struct irqlab_device *irqlab_platform_device(const struct irqlab_platform *p, const char *name);
+struct irqlab_device *irqlab_platform_device(const struct irqlab_machine *p, const char *name);
 
 /*
  * The lifecycle operations, each run in kernel @k, which must own @dev. Each returns 0 or a
@@ -172,7 +172,7 @@ int irqlab_platform_cpu(struct irqlab_kernel *k, unsigned cpu, bool online);
 /* INTx: the driver served one request, then the EOI. */
 int irqlab_platform_eoi(struct irqlab_kernel *k, struct irqlab_device *dev);
 /* What entry @index holds now (INTx: what its IO-APIC pin would send). */
-int irqlab_platform_stored_msg(struct irqlab_platform *p, const struct irqlab_device *dev,
+int irqlab_platform_stored_msg(struct irqlab_machine *p, const struct irqlab_device *dev,
 			       unsigned index, struct irqlab_msi_msg *msg);
 
 /*
@@ -185,13 +185,13 @@ int irqlab_platform_race(struct irqlab_kernel *k, struct irqlab_device *dev, uns
 			 struct irqlab_race *race);
 
 /* The fabric: the device emits @msg from entry @index; fills @out when not NULL. */
-void irqlab_platform_deliver(struct irqlab_platform *p, struct irqlab_device *dev, unsigned index,
+void irqlab_platform_deliver(struct irqlab_machine *p, struct irqlab_device *dev, unsigned index,
 			     const struct irqlab_msi_msg *msg, struct irqlab_delivery *out);
 
 const char *irqlab_msg_class_name(enum irqlab_msg_class cls);
 
 /* The whole platform's invariants: every kernel, every device, the IR unit. */
-int irqlab_platform_check(struct irqlab_platform *p, char *why, size_t len);
-void irqlab_platform_dump(struct irqlab_platform *p, struct irqlab_strbuf *out);
+int irqlab_platform_check(struct irqlab_machine *p, char *why, size_t len);
+void irqlab_platform_dump(struct irqlab_machine *p, struct irqlab_strbuf *out);
 
 #endif

@@ -8,7 +8,7 @@
 
 #include "platform/fabric.h"
 
-static void race_probe(struct irqlab_platform *p, struct irqlab_device *dev, unsigned index,
+static void race_probe(struct irqlab_machine *p, struct irqlab_device *dev, unsigned index,
 		       struct irqlab_race *race, const char *when)
 {
 	struct irqlab_race_point *pt;
@@ -35,7 +35,7 @@ static void race_probe(struct irqlab_platform *p, struct irqlab_device *dev, uns
 }
 
 struct race_ctx {
-	struct irqlab_platform *p;
+	struct irqlab_machine *p;
 	struct irqlab_device *dev;
 	struct irqlab_race *race;
 	unsigned index;
@@ -75,7 +75,7 @@ int irqlab_platform_race(struct irqlab_kernel *k, struct irqlab_device *dev, uns
 			 const struct irqlab_cpumask *mask, enum irqlab_msi_update_style style,
 			 struct irqlab_race *race)
 {
-	struct irqlab_platform *p = irqlab_kernel_machine(k);
+	struct irqlab_machine *p = irqlab_kernel_machine(k);
 	bool remapped = irqlab_kernel_remapped(k);
 	struct race_ctx rc = {.p = p, .dev = dev, .race = race, .index = index};
 	struct irqlab_store_observer obs = {.written = race_observe, .ctx = &rc};

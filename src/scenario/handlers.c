@@ -65,7 +65,7 @@ static int run_vm(struct runner *r, const struct scn_ctx *c)
 }
 
 /* The first free 00:01.0, 00:02.0, ... for a device written without bdf=. */
-static uint16_t default_rid(const struct irqlab_platform *p)
+static uint16_t default_rid(const struct irqlab_machine *p)
 {
 	for (unsigned n = 1;; n++) {
 		struct irqlab_pci_bdf f = {.bus = (uint8_t)(n / 32), .dev = n % 32};

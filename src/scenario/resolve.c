@@ -144,7 +144,7 @@ static int resolve_cpus(struct scn_ctx *c, struct irqlab_scn_error *err)
 	return 0;
 }
 
-int scn_resolve(struct irqlab_platform *p, const struct irqlab_scn_stmt *st, unsigned needs,
+int scn_resolve(struct irqlab_machine *p, const struct irqlab_scn_stmt *st, unsigned needs,
 		struct scn_ctx *c, struct irqlab_scn_error *err)
 {
 	int ret;

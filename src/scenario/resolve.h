@@ -11,7 +11,7 @@
 #include "irqlab/cpumask.h"
 #include "scenario/scenario.h"
 
-struct irqlab_platform;
+struct irqlab_machine;
 struct irqlab_kernel;
 struct irqlab_device;
 
@@ -26,7 +26,7 @@ enum {
 /* One statement's objects, resolved. */
 struct scn_ctx {
 	const struct irqlab_scn_stmt *st; /* NULL after the run (irqlab show FILE TOPIC) */
-	struct irqlab_platform *p;	  /* NULL before the host statement */
+	struct irqlab_machine *p;	  /* NULL before the host statement */
 	struct irqlab_kernel *k;	  /* the kernel in= names: the host until VMs arrive */
 	struct irqlab_device *dev;	  /* SCN_NEED_DEV */
 	unsigned index;			  /* SCN_NEED_INDEX, index=I */
@@ -40,7 +40,7 @@ struct scn_ctx {
  * is the state after the run, seen from the host. Returns 0, or -EINVAL with @err saying
  * which word cannot be resolved and why. Release @c with scn_ctx_release().
  */
-int scn_resolve(struct irqlab_platform *p, const struct irqlab_scn_stmt *st, unsigned needs,
+int scn_resolve(struct irqlab_machine *p, const struct irqlab_scn_stmt *st, unsigned needs,
 		struct scn_ctx *c, struct irqlab_scn_error *err);
 void scn_ctx_release(struct scn_ctx *c);
 

@@ -19,7 +19,7 @@ struct runner {
 	const char *file;
 	const struct irqlab_run_opts *opts;
 	struct irqlab_out out;
-	struct irqlab_platform *p;
+	struct irqlab_machine *p;
 
 	/* The previous statement that was not an expectation or a show. */
 	bool have_prev;

@@ -49,7 +49,7 @@ static void owner_of(struct irqlab_out *o, struct irqlab_irq *irq)
 /* Every CPU's vectors, or only those of cpu=C. */
 static void show_vectors(struct irqlab_out *o, const struct scn_ctx *ctx)
 {
-	struct irqlab_platform *p = ctx->p;
+	struct irqlab_machine *p = ctx->p;
 	unsigned only = ctx->cpu;
 	struct irqlab_matrix *m = irqlab_vector_domain_matrix(irqlab_kernel_env(ctx->k)->vector);
 
@@ -94,7 +94,7 @@ static void show_vectors(struct irqlab_out *o, const struct scn_ctx *ctx)
 
 static void show_irq(struct irqlab_out *o, const struct scn_ctx *ctx)
 {
-	struct irqlab_platform *p = ctx->p;
+	struct irqlab_machine *p = ctx->p;
 	struct irqlab_device *dev = ctx->dev;
 	unsigned index = ctx->index;
 	struct irqlab_irq *irq = dev->entries[index].irq;
@@ -146,7 +146,7 @@ static void show_irq(struct irqlab_out *o, const struct scn_ctx *ctx)
 
 static void show_irtes(struct irqlab_out *o, const struct scn_ctx *ctx)
 {
-	struct irqlab_platform *p = ctx->p;
+	struct irqlab_machine *p = ctx->p;
 
 	irqlab_out_open_array(o, "irtes");
 	if (!p->ir) {
@@ -179,7 +179,7 @@ static void show_irtes(struct irqlab_out *o, const struct scn_ctx *ctx)
 
 static void show_faults(struct irqlab_out *o, const struct scn_ctx *ctx)
 {
-	struct irqlab_platform *p = ctx->p;
+	struct irqlab_machine *p = ctx->p;
 	size_t n = p->ir ? irqlab_ir_unit_nr_faults(p->ir) : 0;
 
 	irqlab_out_uint(o, "blocked", "blocked=%llu",
@@ -200,7 +200,7 @@ static void show_faults(struct irqlab_out *o, const struct scn_ctx *ctx)
 
 static void show_stats(struct irqlab_out *o, const struct scn_ctx *ctx)
 {
-	struct irqlab_platform *p = ctx->p;
+	struct irqlab_machine *p = ctx->p;
 
 	irqlab_out_open_object(o, "classes");
 	for (unsigned c = 0; c < IRQLAB_MSG_NR_CLASSES; c++) {

@@ -5,7 +5,7 @@
  * another size), each failure with its errno and a sentence; and fault walks through the API
  * showing that a failed alloc or request leaves every reader's answer as it was.
  *
- * Only the walks reach inside (src/api/api.h) to arm the machine's fault injector.
+ * Only the walks reach inside (platform/platform.h) to arm the machine's fault injector.
  */
 #include <errno.h>
 #include <setjmp.h>
@@ -19,7 +19,7 @@
 
 #include "irqlab/irqlab.h"
 
-#include "api/api.h"
+#include "platform/platform.h"
 #include "core/strbuf.h"
 
 static struct irqlab_machine *new_machine(unsigned ncpus, bool ir)
@@ -203,7 +203,7 @@ static void test_machine_and_kernels(void **state)
 	assert_ptr_equal(irqlab_machine_kernel(m, 0), host);
 	assert_null(irqlab_machine_kernel(m, 1));
 	assert_string_equal(irqlab_kernel_name(host), "host");
-	assert_ptr_equal(irqlab_kernel_machine_of(host), m);
+	assert_ptr_equal(irqlab_kernel_machine(host), m);
 	assert_int_equal(irqlab_irtes_used(m, &n), 0);
 	assert_int_equal(n, 0);
 	assert_int_equal(irqlab_cpu_free_vectors(host, 1, &n), 0);
@@ -215,7 +215,7 @@ static void test_machine_and_kernels(void **state)
 	assert_int_equal(irqlab_machine_nr_kernels(NULL), 0);
 	assert_int_equal(irqlab_machine_ncpus(NULL), 0);
 	assert_null(irqlab_kernel_name(NULL));
-	assert_null(irqlab_kernel_machine_of(NULL));
+	assert_null(irqlab_kernel_machine(NULL));
 	assert_int_equal(irqlab_machine_check(NULL), -EINVAL);
 	assert_int_equal(irqlab_machine_set_trace(NULL, NULL, NULL), -EINVAL);
 	assert_string_equal(irqlab_machine_error(NULL), "no machine");
@@ -540,7 +540,7 @@ static void snapshot(struct irqlab_machine *m, struct irqlab_device *dev, struct
 		irqlab_strbuf_printf(sb, "entry %u target %d %u 0x%x msg %08x %08x %08x\n", i, err,
 				     cpu, vector, msg.address_hi, msg.address_lo, msg.data);
 	}
-	irqlab_platform_dump(irqlab_api_platform(m), sb);
+	irqlab_platform_dump(m, sb);
 }
 
 /* The machine a walk starts from each time: nic0 with @allocated entries 0 and 1. */
@@ -569,7 +569,7 @@ static unsigned long walk(bool ir, bool allocated,
 		struct irqlab_strbuf before = IRQLAB_STRBUF_INIT, after = IRQLAB_STRBUF_INIT;
 		struct irqlab_machine *m = walk_machine(ir, allocated);
 		struct irqlab_device *dev = irqlab_device_find(m, "nic0");
-		struct irqlab_fault *fault = irqlab_api_platform(m)->fault;
+		struct irqlab_fault *fault = m->fault;
 		const char *site;
 		int err, injected;
 

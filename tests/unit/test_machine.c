@@ -18,7 +18,7 @@
 #include "platform/platform.h"
 #include "x86/vector_domain.h"
 
-static struct irqlab_platform *machine(unsigned ncpus, bool ir, struct irqlab_fault *fault)
+static struct irqlab_machine *machine(unsigned ncpus, bool ir, struct irqlab_fault *fault)
 {
 	struct irqlab_platform_config cfg = {.ncpus = ncpus,
 					     .ir = ir,
@@ -26,7 +26,7 @@ static struct irqlab_platform *machine(unsigned ncpus, bool ir, struct irqlab_fa
 					     .cfi = true,
 					     .legacy = true,
 					     .fault = fault};
-	struct irqlab_platform *p = NULL;
+	struct irqlab_machine *p = NULL;
 	char why[256];
 
 	if (irqlab_platform_new(&cfg, &p, why, sizeof(why)))
@@ -34,7 +34,7 @@ static struct irqlab_platform *machine(unsigned ncpus, bool ir, struct irqlab_fa
 	return p;
 }
 
-static struct irqlab_device *add(struct irqlab_platform *p, const char *name, uint16_t rid,
+static struct irqlab_device *add(struct irqlab_machine *p, const char *name, uint16_t rid,
 				 enum irqlab_dev_kind kind, unsigned nr, unsigned gsi)
 {
 	struct irqlab_device_config cfg = {
@@ -46,7 +46,7 @@ static struct irqlab_device *add(struct irqlab_platform *p, const char *name, ui
 	return dev;
 }
 
-static void assert_clean(struct irqlab_platform *p)
+static void assert_clean(struct irqlab_machine *p)
 {
 	char why[512];
 
@@ -55,7 +55,7 @@ static void assert_clean(struct irqlab_platform *p)
 }
 
 /* An MSI-X device with entry 0 allocated and requested. */
-static struct irqlab_device *live_msix(struct irqlab_platform *p)
+static struct irqlab_device *live_msix(struct irqlab_machine *p)
 {
 	struct irqlab_device *dev = add(p, "nic0", 0x0300, IRQLAB_DEV_MSIX, 4, 0);
 	unsigned granted, idx = 0;
@@ -68,7 +68,7 @@ static struct irqlab_device *live_msix(struct irqlab_platform *p)
 static void test_host_is_a_kernel_of_the_machine(void **state)
 {
 	for (int ir = 0; ir <= 1; ir++) {
-		struct irqlab_platform *p = machine(4, ir, NULL);
+		struct irqlab_machine *p = machine(4, ir, NULL);
 		struct irqlab_kernel_env *env = irqlab_kernel_env(p->host);
 
 		assert_int_equal(p->nr_kernels, 1);
@@ -88,7 +88,7 @@ static void test_host_is_a_kernel_of_the_machine(void **state)
 
 static void test_apic_table(void **state)
 {
-	struct irqlab_platform *p = machine(3, false, NULL);
+	struct irqlab_machine *p = machine(3, false, NULL);
 
 	for (unsigned id = 0; id < 3; id++) {
 		const struct irqlab_apic_slot *at = irqlab_platform_apic(p, id);
@@ -105,7 +105,7 @@ static void test_apic_table(void **state)
 /* A device is driven by one kernel; another kernel's operation on it is refused, unchanged. */
 static void test_operation_in_another_kernel(void **state)
 {
-	struct irqlab_platform *a = machine(2, true, NULL), *b = machine(2, true, NULL);
+	struct irqlab_machine *a = machine(2, true, NULL), *b = machine(2, true, NULL);
 	struct irqlab_device *dev = live_msix(a);
 	struct irqlab_cpumask mask;
 	unsigned idx = 0, granted;
@@ -133,7 +133,7 @@ static void test_operation_in_another_kernel(void **state)
 /* A failure deep in the hierarchy reaches the operation's caller through the machine. */
 static void test_error_reaches_the_statement(void **state)
 {
-	struct irqlab_platform *p = machine(2, true, NULL);
+	struct irqlab_machine *p = machine(2, true, NULL);
 	struct irqlab_device *dev = add(p, "ims0", 0x0400, IRQLAB_DEV_IMS, 4, 0);
 	unsigned granted;
 
@@ -153,7 +153,7 @@ static void test_error_reaches_the_statement(void **state)
 /* The IO-APIC table grows to the GSI asked for, and a growth that fails changes nothing. */
 static void test_ioapic_table_grows(void **state)
 {
-	struct irqlab_platform *p = machine(2, false, NULL);
+	struct irqlab_machine *p = machine(2, false, NULL);
 	struct irqlab_device *a = add(p, "a", 0x0100, IRQLAB_DEV_INTX, 1, 100);
 	struct irqlab_device *b = add(p, "b", 0x0108, IRQLAB_DEV_INTX, 1, 5);
 	unsigned granted;
@@ -180,7 +180,7 @@ static void test_ioapic_table_grows(void **state)
 /* With no room to record on which CPU a delivery arrived, it is counted all the same. */
 static void test_delivery_counters_add_up(void **state)
 {
-	struct irqlab_platform *p = machine(2, true, NULL);
+	struct irqlab_machine *p = machine(2, true, NULL);
 	struct irqlab_device *dev = live_msix(p);
 	struct irqlab_dev_entry *e = &dev->entries[0];
 	char why[256];
@@ -215,7 +215,7 @@ static void test_walk_machine_new(void **state)
 		struct irqlab_platform_config cfg = {
 			.ncpus = 4, .ir = ir, .irtes = 256, .cfi = true, .legacy = true};
 		struct irqlab_fault fault = {0};
-		struct irqlab_platform *p = NULL;
+		struct irqlab_machine *p = NULL;
 		unsigned long points;
 		char why[256];
 		int err;
@@ -246,7 +246,7 @@ static void test_walk_add_device(void **state)
 {
 	struct irqlab_device_config cfg = {
 		.name = "nic1", .kind = IRQLAB_DEV_MSIX, .rid = 0x0500, .nr = 8};
-	struct irqlab_platform *p = machine(2, true, NULL);
+	struct irqlab_machine *p = machine(2, true, NULL);
 	struct irqlab_device *dev = NULL;
 	unsigned long points;
 

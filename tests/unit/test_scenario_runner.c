@@ -106,7 +106,7 @@ static void test_resolver(void **state)
 	struct irqlab_device_config dcfg = {
 		.name = "nic0", .kind = IRQLAB_DEV_MSIX, .nr = 8, .rid = 8};
 	struct irqlab_scn_program *prog = NULL;
-	struct irqlab_platform *p = NULL;
+	struct irqlab_machine *p = NULL;
 	struct irqlab_scn_error err;
 	struct irqlab_device *dev;
 	struct scn_ctx c;

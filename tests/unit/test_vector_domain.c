@@ -34,14 +34,14 @@
  * Platforms and dump texts still alive: a failed assertion leaves the test early, and the
  * teardown frees them, so that the sanitizer build reports only the model's leaks.
  */
-static struct irqlab_platform *live[4];
+static struct irqlab_machine *live[4];
 static char *held[8];
 
-static struct irqlab_platform *plat(unsigned ncpus, bool ir, unsigned irtes, bool legacy)
+static struct irqlab_machine *plat(unsigned ncpus, bool ir, unsigned irtes, bool legacy)
 {
 	struct irqlab_platform_config cfg = {
 		.ncpus = ncpus, .ir = ir, .irtes = irtes, .legacy = legacy};
-	struct irqlab_platform *p = NULL;
+	struct irqlab_machine *p = NULL;
 	char why[256];
 	unsigned i;
 
@@ -54,7 +54,7 @@ static struct irqlab_platform *plat(unsigned ncpus, bool ir, unsigned irtes, boo
 	return p;
 }
 
-static void plat_free(struct irqlab_platform *p)
+static void plat_free(struct irqlab_machine *p)
 {
 	for (unsigned i = 0; i < 4; i++)
 		if (live[i] == p)
@@ -75,7 +75,7 @@ static int teardown(void **state)
 	return 0;
 }
 
-static struct irqlab_device *msix(struct irqlab_platform *p, const char *name, uint16_t rid,
+static struct irqlab_device *msix(struct irqlab_machine *p, const char *name, uint16_t rid,
 				  unsigned nr)
 {
 	struct irqlab_device_config cfg = {
@@ -87,7 +87,7 @@ static struct irqlab_device *msix(struct irqlab_platform *p, const char *name, u
 	return dev;
 }
 
-static struct irqlab_device *dev_of(struct irqlab_platform *p, const char *name)
+static struct irqlab_device *dev_of(struct irqlab_machine *p, const char *name)
 {
 	struct irqlab_device *dev = irqlab_platform_device(p, name);
 
@@ -113,7 +113,7 @@ static const unsigned *idx_range(unsigned first, unsigned n)
 	return idx;
 }
 
-static void alloc_n(struct irqlab_platform *p, struct irqlab_device *dev, unsigned n, bool managed)
+static void alloc_n(struct irqlab_machine *p, struct irqlab_device *dev, unsigned n, bool managed)
 {
 	unsigned granted = 0;
 
@@ -121,13 +121,13 @@ static void alloc_n(struct irqlab_platform *p, struct irqlab_device *dev, unsign
 	assert_int_equal(granted, dev->nr_allocated);
 }
 
-static int request_range(struct irqlab_platform *p, struct irqlab_device *dev, unsigned first,
+static int request_range(struct irqlab_machine *p, struct irqlab_device *dev, unsigned first,
 			 unsigned n)
 {
 	return irqlab_platform_request(p->host, dev, idx_range(first, n), n);
 }
 
-static int release_range(struct irqlab_platform *p, struct irqlab_device *dev, unsigned first,
+static int release_range(struct irqlab_machine *p, struct irqlab_device *dev, unsigned first,
 			 unsigned n)
 {
 	return irqlab_platform_release(p->host, dev, idx_range(first, n), n);
@@ -142,7 +142,7 @@ static struct irqlab_cpumask cpus(const char *list)
 	return m;
 }
 
-static int affinity(struct irqlab_platform *p, struct irqlab_device *dev, unsigned first,
+static int affinity(struct irqlab_machine *p, struct irqlab_device *dev, unsigned first,
 		    unsigned n, const char *list)
 {
 	struct irqlab_cpumask m = cpus(list);
@@ -150,12 +150,12 @@ static int affinity(struct irqlab_platform *p, struct irqlab_device *dev, unsign
 	return irqlab_platform_affinity(p->host, dev, idx_range(first, n), n, &m);
 }
 
-static struct irqlab_matrix *matrix(struct irqlab_platform *p)
+static struct irqlab_matrix *matrix(struct irqlab_machine *p)
 {
 	return irqlab_vector_domain_matrix(irqlab_kernel_env(p->host)->vector);
 }
 
-static void assert_clean(struct irqlab_platform *p)
+static void assert_clean(struct irqlab_machine *p)
 {
 	char why[512];
 
@@ -163,7 +163,7 @@ static void assert_clean(struct irqlab_platform *p)
 		fail_msg("invariant broken: %s", why);
 }
 
-static char *dump(struct irqlab_platform *p)
+static char *dump(struct irqlab_machine *p)
 {
 	struct irqlab_strbuf sb = IRQLAB_STRBUF_INIT;
 	unsigned i;
@@ -201,7 +201,7 @@ static void assert_dump_equal(const char *before, const char *after, const char 
 		 line + 1, before + i, after + i);
 }
 
-static void expect_cpu_at(int line, struct irqlab_platform *p, unsigned cpu, bool online,
+static void expect_cpu_at(int line, struct irqlab_machine *p, unsigned cpu, bool online,
 			  unsigned available, unsigned allocated, unsigned managed_allocated,
 			  unsigned managed)
 {
@@ -220,7 +220,7 @@ static void expect_cpu_at(int line, struct irqlab_platform *p, unsigned cpu, boo
 #define EXPECT_CPU(p, cpu, online, avail, alloc, mused, mres) \
 	expect_cpu_at(__LINE__, p, cpu, online, avail, alloc, mused, mres)
 
-static void expect_global_at(int line, struct irqlab_platform *p, unsigned available,
+static void expect_global_at(int line, struct irqlab_machine *p, unsigned available,
 			     unsigned reserved, unsigned allocated, unsigned online)
 {
 	struct irqlab_matrix_stats ms;
@@ -271,7 +271,7 @@ static void expect_affinity(struct irqlab_device *dev, unsigned index, const cha
 }
 
 /* The LAPIC table at (cpu, vector) names exactly this interrupt. */
-static void expect_owner(struct irqlab_platform *p, unsigned cpu, unsigned vector,
+static void expect_owner(struct irqlab_machine *p, unsigned cpu, unsigned vector,
 			 struct irqlab_irq *irq)
 {
 	bool legacy = true;
@@ -304,7 +304,7 @@ static unsigned nth_vector(unsigned n)
 
 static void test_boot_legacy(void **state)
 {
-	struct irqlab_platform *p = plat(4, false, 0, true);
+	struct irqlab_machine *p = plat(4, false, 0, true);
 	char *text;
 
 	/* CPU 0: 201 - 15 ISA vectors (0x30..0x3f less the cascade 0x32); the others 201. */
@@ -341,7 +341,7 @@ static void test_boot_legacy(void **state)
 
 static void test_boot_no_legacy(void **state)
 {
-	struct irqlab_platform *p = plat(4, false, 0, false);
+	struct irqlab_machine *p = plat(4, false, 0, false);
 	bool legacy = true;
 
 	for (unsigned cpu = 0; cpu < 4; cpu++)
@@ -360,7 +360,7 @@ static void test_boot_no_legacy(void **state)
 
 static void test_normal_order(void **state)
 {
-	struct irqlab_platform *p = plat(4, false, 0, true);
+	struct irqlab_machine *p = plat(4, false, 0, true);
 	struct irqlab_device *nic = msix(p, "nic", 0x0300, 8);
 
 	alloc_n(p, nic, 8, false);
@@ -403,7 +403,7 @@ static void test_normal_order(void **state)
 
 static void test_lowest_vector_skips_cascade(void **state)
 {
-	struct irqlab_platform *p = plat(1, false, 0, false);
+	struct irqlab_machine *p = plat(1, false, 0, false);
 	struct irqlab_device *nic = msix(p, "nic", 0x0300, 20);
 
 	alloc_n(p, nic, 20, false);
@@ -425,7 +425,7 @@ static void test_lowest_vector_skips_cascade(void **state)
  */
 static void test_full_cpu_never_chosen(void **state)
 {
-	struct irqlab_platform *p = plat(2, false, 0, false);
+	struct irqlab_machine *p = plat(2, false, 0, false);
 	struct irqlab_device *big = msix(p, "big", 0x0300, 202);
 	char *before, *after;
 
@@ -476,7 +476,7 @@ static void test_full_cpu_never_chosen(void **state)
  */
 static void test_greedy_enospc(void **state)
 {
-	struct irqlab_platform *p = plat(2, false, 0, false);
+	struct irqlab_machine *p = plat(2, false, 0, false);
 	struct irqlab_device *nvme = msix(p, "nvme", 0x0100, 401);
 	struct irqlab_device *nic = msix(p, "nic", 0x0300, 1);
 	char *before, *after;
@@ -521,7 +521,7 @@ static void test_greedy_enospc(void **state)
 
 static void test_reservation_mode(void **state)
 {
-	struct irqlab_platform *p = plat(4, false, 0, true);
+	struct irqlab_machine *p = plat(4, false, 0, true);
 	struct irqlab_device *nic = msix(p, "nic", 0x0300, 4);
 
 	alloc_n(p, nic, 3, false);
@@ -581,7 +581,7 @@ static void test_reservation_mode(void **state)
 
 static void test_reserved_placeholder_first_online(void **state)
 {
-	struct irqlab_platform *p = plat(4, false, 0, false);
+	struct irqlab_machine *p = plat(4, false, 0, false);
 	struct irqlab_device *nic = msix(p, "nic", 0x0300, 2);
 
 	OK(p, irqlab_platform_cpu(p->host, 0, false));
@@ -597,7 +597,7 @@ static void test_reserved_placeholder_first_online(void **state)
 /* A non-maskable MSI cannot use reservation mode: it takes its vector at allocation, keeps it. */
 static void test_fixed_keeps_vector(void **state)
 {
-	struct irqlab_platform *p = plat(4, false, 0, true);
+	struct irqlab_machine *p = plat(4, false, 0, true);
 	struct irqlab_device_config cfg = {
 		.name = "msi", .kind = IRQLAB_DEV_MSI, .rid = 0x0500, .nr = 1};
 	struct irqlab_device *msi = NULL;
@@ -662,7 +662,7 @@ static void test_spread_affinity(void **state)
 
 static void test_managed_reserve_and_pick(void **state)
 {
-	struct irqlab_platform *p = plat(4, false, 0, false);
+	struct irqlab_machine *p = plat(4, false, 0, false);
 	struct irqlab_device *nvme = msix(p, "nvme", 0x0100, 3);
 
 	/* Masks {0-1},{2},{3}: one managed vector on every CPU of each, the lowest free. */
@@ -714,7 +714,7 @@ static void test_managed_reserve_and_pick(void **state)
 
 static void test_managed_ties_to_last(void **state)
 {
-	struct irqlab_platform *p = plat(4, false, 0, false);
+	struct irqlab_machine *p = plat(4, false, 0, false);
 	struct irqlab_device *d[5];
 	char name[8];
 
@@ -751,7 +751,7 @@ static void test_managed_ties_to_last(void **state)
  */
 static void test_managed_request_all_offline(void **state)
 {
-	struct irqlab_platform *p = plat(2, false, 0, false);
+	struct irqlab_machine *p = plat(2, false, 0, false);
 	struct irqlab_device *nvme = msix(p, "nvme", 0x0100, 2);
 
 	alloc_n(p, nvme, 2, true);
@@ -777,7 +777,7 @@ static void test_managed_request_all_offline(void **state)
  */
 static void test_managed_affinity_keeps_reservations(void **state)
 {
-	struct irqlab_platform *p = plat(2, false, 0, false);
+	struct irqlab_machine *p = plat(2, false, 0, false);
 	struct irqlab_device *nvme = msix(p, "nvme", 0x0100, 2);
 	struct irqlab_device *ssd = msix(p, "ssd", 0x0200, 2);
 	char *before, *after;
@@ -818,7 +818,7 @@ static void test_managed_affinity_keeps_reservations(void **state)
 
 static void test_affinity_move_and_cleanup(void **state)
 {
-	struct irqlab_platform *p = plat(4, false, 0, false);
+	struct irqlab_machine *p = plat(4, false, 0, false);
 	struct irqlab_device *nic = msix(p, "nic", 0x0300, 2);
 	struct irqlab_irq *irq, *got = NULL;
 	char *before, *after;
@@ -905,7 +905,7 @@ static void test_affinity_move_and_cleanup(void **state)
 /* With IR the IRTE update is atomic: the old vector goes at once (no pending move). */
 static void test_affinity_with_ir(void **state)
 {
-	struct irqlab_platform *p = plat(4, true, 256, false);
+	struct irqlab_machine *p = plat(4, true, 256, false);
 	struct irqlab_device *nic = msix(p, "nic", 0x0300, 2);
 
 	alloc_n(p, nic, 2, false);
@@ -931,7 +931,7 @@ static void test_affinity_with_ir(void **state)
 
 static void test_offline_refused(void **state)
 {
-	struct irqlab_platform *p = plat(2, false, 0, false);
+	struct irqlab_machine *p = plat(2, false, 0, false);
 	struct irqlab_device *nic = msix(p, "nic", 0x0300, 300);
 	char *before, *after;
 
@@ -983,9 +983,9 @@ static void test_offline_refused(void **state)
  *   ssd  (2, managed, {0-1},{2-3}, reserved 0:23 1:23 2:22 3:22): 34 -> in use 1,1 -> last:
  *        1:23; 35 -> 3:22
  */
-static struct irqlab_platform *setup_mixed(bool ir)
+static struct irqlab_machine *setup_mixed(bool ir)
 {
-	struct irqlab_platform *p = plat(4, ir, ir ? 16 : 0, false);
+	struct irqlab_machine *p = plat(4, ir, ir ? 16 : 0, false);
 	struct irqlab_device *nic = msix(p, "nic", 0x0300, 8);
 	struct irqlab_device *nvme = msix(p, "nvme", 0x0100, 4);
 	struct irqlab_device *ssd = msix(p, "ssd", 0x0200, 2);
@@ -1001,7 +1001,7 @@ static struct irqlab_platform *setup_mixed(bool ir)
 
 static void test_offline_moves_and_online_restarts(void **state)
 {
-	struct irqlab_platform *p = setup_mixed(false);
+	struct irqlab_machine *p = setup_mixed(false);
 	struct irqlab_device *nic = dev_of(p, "nic"), *nvme = dev_of(p, "nvme");
 	struct irqlab_device *ssd = dev_of(p, "ssd");
 	char *text;
@@ -1074,7 +1074,7 @@ static void test_offline_moves_and_online_restarts(void **state)
 
 static void test_offline_cpu0_moves_isa(void **state)
 {
-	struct irqlab_platform *p = plat(2, false, 0, true);
+	struct irqlab_machine *p = plat(2, false, 0, true);
 	struct irqlab_device *nic = msix(p, "nic", 0x0300, 1);
 	bool legacy;
 
@@ -1119,7 +1119,7 @@ static void test_offline_cpu0_moves_isa(void **state)
 
 static void test_offline_online_refusals(void **state)
 {
-	struct irqlab_platform *p = plat(2, false, 0, true);
+	struct irqlab_machine *p = plat(2, false, 0, true);
 	char *before = dump(p), *after;
 
 	assert_int_equal(irqlab_platform_cpu(p->host, 5, false), -EINVAL);
@@ -1153,7 +1153,7 @@ static void test_offline_online_refusals(void **state)
  */
 static void test_offline_completes_pending_move_first(void **state)
 {
-	struct irqlab_platform *p = plat(3, false, 0, false);
+	struct irqlab_machine *p = plat(3, false, 0, false);
 	struct irqlab_device *nic = msix(p, "nic", 0x0300, 3);
 
 	alloc_n(p, nic, 3, false);
@@ -1181,7 +1181,7 @@ static void test_offline_completes_pending_move_first(void **state)
 
 static void test_lapic_results(void **state)
 {
-	struct irqlab_platform *p = plat(2, false, 0, true);
+	struct irqlab_machine *p = plat(2, false, 0, true);
 	struct irqlab_device *nic = msix(p, "nic", 0x0300, 1);
 	struct irqlab_msi_msg msg = {.address_lo = 0xfee01000u, .data = 0xef};
 	struct irqlab_delivery dl;
@@ -1254,7 +1254,7 @@ static void test_lapic_results(void **state)
 /* A probe finds what a message would, and leaves a pending move pending; a commit completes it. */
 static void test_lapic_probe(void **state)
 {
-	struct irqlab_platform *p = plat(2, false, 0, false);
+	struct irqlab_machine *p = plat(2, false, 0, false);
 	struct irqlab_device *nic = msix(p, "nic", 0x0300, 1);
 	struct irqlab_irq *got = NULL;
 	char *before, *after;
@@ -1285,13 +1285,13 @@ static void test_lapic_probe(void **state)
 
 struct walk {
 	const char *name;
-	struct irqlab_platform *(*setup)(void);
-	int (*op)(struct irqlab_platform *p);
+	struct irqlab_machine *(*setup)(void);
+	int (*op)(struct irqlab_machine *p);
 	/*
 	 * An armed run that succeeded: the injected failure was absorbed by a retry the rules
 	 * make. Checks that this is the legitimate case; NULL: absorbing is a bug.
 	 */
-	void (*absorbed)(struct irqlab_platform *p, const char *after_ok, const char *site);
+	void (*absorbed)(struct irqlab_machine *p, const char *after_ok, const char *site);
 };
 
 struct walk_counts {
@@ -1306,7 +1306,7 @@ struct walk_counts {
  */
 static void run_walk(const struct walk *w, struct walk_counts *c)
 {
-	struct irqlab_platform *p = w->setup();
+	struct irqlab_machine *p = w->setup();
 	char *before = dump(p), *after_ok;
 	unsigned long n;
 
@@ -1387,9 +1387,9 @@ static void run_walk(const struct walk *w, struct walk_counts *c)
 }
 
 /* (a) alloc of 3 MSI-X entries on a fresh device, next to a requested one. */
-static struct irqlab_platform *setup_alloc(bool ir)
+static struct irqlab_machine *setup_alloc(bool ir)
 {
-	struct irqlab_platform *p = plat(4, ir, ir ? 65536 : 0, true);
+	struct irqlab_machine *p = plat(4, ir, ir ? 65536 : 0, true);
 	struct irqlab_device *nic = msix(p, "nic", 0x0300, 4);
 
 	alloc_n(p, nic, 1, false);
@@ -1398,24 +1398,24 @@ static struct irqlab_platform *setup_alloc(bool ir)
 	return p;
 }
 
-static struct irqlab_platform *setup_alloc_plain(void)
+static struct irqlab_machine *setup_alloc_plain(void)
 {
 	return setup_alloc(false);
 }
 
-static struct irqlab_platform *setup_alloc_ir(void)
+static struct irqlab_machine *setup_alloc_ir(void)
 {
 	return setup_alloc(true);
 }
 
-static int op_alloc3(struct irqlab_platform *p)
+static int op_alloc3(struct irqlab_machine *p)
 {
 	unsigned granted;
 
 	return irqlab_platform_alloc(p->host, dev_of(p, "blk"), 3, 3, false, &granted);
 }
 
-static int op_alloc3_managed(struct irqlab_platform *p)
+static int op_alloc3_managed(struct irqlab_machine *p)
 {
 	unsigned granted;
 
@@ -1469,9 +1469,9 @@ static void test_walk_alloc_managed(void **state)
 }
 
 /* (c) request of 3 entries at once: normal ones, managed ones. */
-static struct irqlab_platform *setup_request(bool ir)
+static struct irqlab_machine *setup_request(bool ir)
 {
-	struct irqlab_platform *p = plat(4, ir, ir ? 16 : 0, false);
+	struct irqlab_machine *p = plat(4, ir, ir ? 16 : 0, false);
 	struct irqlab_device *nic = msix(p, "nic", 0x0300, 4);
 	struct irqlab_device *nvme = msix(p, "nvme", 0x0100, 4);
 
@@ -1482,22 +1482,22 @@ static struct irqlab_platform *setup_request(bool ir)
 	return p;
 }
 
-static struct irqlab_platform *setup_request_plain(void)
+static struct irqlab_machine *setup_request_plain(void)
 {
 	return setup_request(false);
 }
 
-static struct irqlab_platform *setup_request_ir(void)
+static struct irqlab_machine *setup_request_ir(void)
 {
 	return setup_request(true);
 }
 
-static int op_request_nic(struct irqlab_platform *p)
+static int op_request_nic(struct irqlab_machine *p)
 {
 	return request_range(p, dev_of(p, "nic"), 0, 3);
 }
 
-static int op_request_nvme(struct irqlab_platform *p)
+static int op_request_nvme(struct irqlab_machine *p)
 {
 	return request_range(p, dev_of(p, "nvme"), 0, 3);
 }
@@ -1507,7 +1507,7 @@ static int op_request_nvme(struct irqlab_platform *p)
  * "vector" point in the first attempt is retried by the second. The affinity here is every
  * CPU, so the retry searches the same CPUs and must give exactly the unarmed result.
  */
-static void absorbed_by_any_online(struct irqlab_platform *p, const char *after_ok,
+static void absorbed_by_any_online(struct irqlab_machine *p, const char *after_ok,
 				   const char *site)
 {
 	char *after = dump(p);
@@ -1547,9 +1547,9 @@ static void test_walk_request(void **state)
 }
 
 /* (d) affinity of 2 entries at once: 24->0:20, 25->1:20, 26->2:20, then {0,1} -> {3}. */
-static struct irqlab_platform *setup_affinity(bool ir)
+static struct irqlab_machine *setup_affinity(bool ir)
 {
-	struct irqlab_platform *p = plat(4, ir, ir ? 16 : 0, false);
+	struct irqlab_machine *p = plat(4, ir, ir ? 16 : 0, false);
 	struct irqlab_device *nic = msix(p, "nic", 0x0300, 4);
 
 	alloc_n(p, nic, 3, false);
@@ -1557,17 +1557,17 @@ static struct irqlab_platform *setup_affinity(bool ir)
 	return p;
 }
 
-static struct irqlab_platform *setup_affinity_plain(void)
+static struct irqlab_machine *setup_affinity_plain(void)
 {
 	return setup_affinity(false);
 }
 
-static struct irqlab_platform *setup_affinity_ir(void)
+static struct irqlab_machine *setup_affinity_ir(void)
 {
 	return setup_affinity(true);
 }
 
-static int op_affinity2(struct irqlab_platform *p)
+static int op_affinity2(struct irqlab_machine *p)
 {
 	return affinity(p, dev_of(p, "nic"), 0, 2, "3");
 }
@@ -1589,25 +1589,25 @@ static void test_walk_affinity(void **state)
 }
 
 /* (e) CPU 1 offline with setup_mixed: 25, 29 and 34 need a vector, 31 shuts down. */
-static struct irqlab_platform *setup_mixed_plain(void)
+static struct irqlab_machine *setup_mixed_plain(void)
 {
 	return setup_mixed(false);
 }
 
-static struct irqlab_platform *setup_mixed_ir(void)
+static struct irqlab_machine *setup_mixed_ir(void)
 {
 	return setup_mixed(true);
 }
 
-static int op_cpu1_offline(struct irqlab_platform *p)
+static int op_cpu1_offline(struct irqlab_machine *p)
 {
 	return irqlab_platform_cpu(p->host, 1, false);
 }
 
 /* CPU 0 offline with the ISA interrupts and one device interrupt on it, IR on. */
-static struct irqlab_platform *setup_isa_ir(void)
+static struct irqlab_machine *setup_isa_ir(void)
 {
-	struct irqlab_platform *p = plat(2, true, 65536, true);
+	struct irqlab_machine *p = plat(2, true, 65536, true);
 	struct irqlab_device *nic = msix(p, "nic", 0x0300, 2);
 
 	alloc_n(p, nic, 2, false);
@@ -1618,15 +1618,15 @@ static struct irqlab_platform *setup_isa_ir(void)
 	return p;
 }
 
-static int op_cpu0_offline(struct irqlab_platform *p)
+static int op_cpu0_offline(struct irqlab_machine *p)
 {
 	return irqlab_platform_cpu(p->host, 0, false);
 }
 
 /* 24->0:20 25->1:20 26->2:20, 25's affinity narrowed to {1,2}. */
-static struct irqlab_platform *setup_narrow(void)
+static struct irqlab_machine *setup_narrow(void)
 {
-	struct irqlab_platform *p = plat(4, false, 0, false);
+	struct irqlab_machine *p = plat(4, false, 0, false);
 	struct irqlab_device *nic = msix(p, "nic", 0x0300, 3);
 
 	alloc_n(p, nic, 3, false);
@@ -1641,7 +1641,7 @@ static struct irqlab_platform *setup_narrow(void)
  * mask has no vector (affinity broken). The injected failure on {2} is absorbed: 25 goes to
  * the best of {0,2,3} (200/200/201: CPU 3, 0x20) instead of CPU 2 0x21, with the mask broken.
  */
-static void absorbed_affinity_broken(struct irqlab_platform *p, const char *after_ok,
+static void absorbed_affinity_broken(struct irqlab_machine *p, const char *after_ok,
 				     const char *site)
 {
 	struct irqlab_device *nic = dev_of(p, "nic");
@@ -1692,9 +1692,9 @@ static void test_walk_offline(void **state)
  * move first (Linux's irq_force_complete_move), so a failure later in the walk must take the
  * old vector back: every failed point leaves the pending move exactly as it was.
  */
-static struct irqlab_platform *setup_pending_move(void)
+static struct irqlab_machine *setup_pending_move(void)
 {
-	struct irqlab_platform *p = plat(3, false, 0, false);
+	struct irqlab_machine *p = plat(3, false, 0, false);
 	struct irqlab_device *nic = msix(p, "nic", 0x0300, 3);
 
 	alloc_n(p, nic, 3, false);
@@ -1721,9 +1721,9 @@ static void test_walk_offline_pending_move(void **state)
  * (f) CPU 1 online restarting two managed interrupts. Two CPUs, nvme x4 managed {0},{1},{0},
  * {1}: 24->0:20 25->1:20 26->0:21 27->1:21; CPU 1 offline shuts down 25 and 27.
  */
-static struct irqlab_platform *setup_restart(bool ir, bool pending)
+static struct irqlab_machine *setup_restart(bool ir, bool pending)
 {
-	struct irqlab_platform *p = plat(2, ir, ir ? 16 : 0, false);
+	struct irqlab_machine *p = plat(2, ir, ir ? 16 : 0, false);
 	struct irqlab_device *nvme = msix(p, "nvme", 0x0100, 4);
 
 	alloc_n(p, nvme, 4, true);
@@ -1739,17 +1739,17 @@ static struct irqlab_platform *setup_restart(bool ir, bool pending)
 	return p;
 }
 
-static struct irqlab_platform *setup_restart_plain(void)
+static struct irqlab_machine *setup_restart_plain(void)
 {
 	return setup_restart(false, false);
 }
 
-static struct irqlab_platform *setup_restart_pending_ir(void)
+static struct irqlab_machine *setup_restart_pending_ir(void)
 {
 	return setup_restart(true, true);
 }
 
-static int op_cpu1_online(struct irqlab_platform *p)
+static int op_cpu1_online(struct irqlab_machine *p)
 {
 	return irqlab_platform_cpu(p->host, 1, true);
 }
