@@ -16,13 +16,7 @@
 #include <stdint.h>
 
 #include "irqlab/export.h"
-
-/* One MSI write: 64-bit address (lo/hi) and a 32-bit data word. */
-struct irqlab_msi_msg {
-	uint32_t address_lo;
-	uint32_t address_hi;
-	uint32_t data;
-};
+#include "irqlab/msi_msg.h"
 
 /* Address low word, both formats. */
 #define IRQLAB_MSI_ADDR_BASE_MASK  0xfff00000u /* 31:20 */

@@ -9,7 +9,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "irqlab/msi.h"
+#include "irqlab/msi_msg.h"
 #include "core/irqdomain.h"
 
 struct irqlab_kernel *irqlab_kernel_new(const char *name, unsigned ncpus,
