@@ -216,7 +216,7 @@ static void print_race(struct runner *r, const struct scn_ctx *c)
 	irqlab_out_uint(o, "line", " (line %llu)\n", c->st->line);
 	irqlab_out_open_array(o, "points");
 	for (unsigned i = 0; i < r->race.n; i++) {
-		const struct irqlab_race_point *pt = &r->race.points[i];
+		const struct irqlab_race_probe *pt = &r->race.points[i];
 
 		irqlab_out_open_object(o, NULL);
 		irqlab_out_str(o, "when", "  %-45s", pt->when);
