@@ -14,6 +14,7 @@
 #include <string.h>
 
 #include "irqlab/errname.h"
+#include "irqlab/irqlab.h"
 #include "scenario/run_internal.h"
 #include "scenario/show.h"
 
@@ -38,7 +39,7 @@ static void record(struct runner *r, const struct irqlab_scn_stmt *st, int err)
 	r->prev_err = err;
 	r->prev_line = st->line;
 	r->prev_alloc = st->kind == IRQLAB_SCN_ALLOC;
-	snprintf(r->prev_msg, sizeof(r->prev_msg), "%s", err ? irqlab_platform_error(r->p) : "");
+	snprintf(r->prev_msg, sizeof(r->prev_msg), "%s", err ? irqlab_machine_error(r->p) : "");
 	if (r->out.json) {
 		irqlab_out_open_object(&r->out, NULL);
 		irqlab_out_str(&r->out, "event", NULL, "statement");
@@ -127,7 +128,6 @@ int irqlab_run_buffer(const char *name, const void *buf, size_t len,
 {
 	struct irqlab_scn_program *prog = NULL;
 	struct runner r = {.file = name, .opts = opts};
-	char why[512];
 	int result;
 
 	irqlab_out_init(&r.out, opts->out, opts->json);
@@ -140,9 +140,10 @@ int irqlab_run_buffer(const char *name, const void *buf, size_t len,
 	for (size_t i = 0; prog && i < prog->nstmts && !r.error; i++) {
 		run_stmt(&r, &prog->stmts[i]);
 		/* The model's books must balance after every statement: an oracle on every run. */
-		if (!r.error && r.p && irqlab_platform_check(r.p, why, sizeof(why))) {
+		if (!r.error && r.p && irqlab_machine_check(r.p)) {
 			scn_stop(&r, prog->stmts[i].line, prog->stmts[i].col,
-				 "internal error: the model's invariants broke: %s", why);
+				 "internal error: the model's invariants broke: %s",
+				 irqlab_machine_error(r.p));
 			r.internal = true;
 		}
 	}
@@ -155,8 +156,12 @@ int irqlab_run_buffer(const char *name, const void *buf, size_t len,
 			    : IRQLAB_RUN_PASS;
 	if (r.p) {
 		irqlab_out_open_object(&r.out, "counters");
-		for (unsigned c = 0; c < IRQLAB_MSG_NR_CLASSES; c++)
-			irqlab_out_uint(&r.out, irqlab_msg_class_name(c), NULL, r.p->by_class[c]);
+		for (unsigned c = 0; c < IRQLAB_NR_CLASSES; c++) {
+			uint64_t n = 0;
+
+			irqlab_machine_count(r.p, (enum irqlab_class)c, &n);
+			irqlab_out_uint(&r.out, irqlab_class_name((enum irqlab_class)c), NULL, n);
+		}
 		irqlab_out_close_object(&r.out);
 	}
 	irqlab_out_uint(&r.out, "expectations_passed", NULL, r.passed);
@@ -193,7 +198,8 @@ int irqlab_run_buffer(const char *name, const void *buf, size_t len,
 		else
 			fprintf(opts->out, "INTERNAL ERROR %s (please report it)\n", name);
 	}
-	irqlab_platform_free(r.p);
+	irqlab_race_free(r.race);
+	irqlab_machine_free(r.p);
 	irqlab_scn_program_free(prog);
 	return result;
 }
