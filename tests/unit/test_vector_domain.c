@@ -142,8 +142,8 @@ static struct irqlab_cpumask cpus(const char *list)
 	return m;
 }
 
-static int affinity(struct irqlab_machine *p, struct irqlab_device *dev, unsigned first,
-		    unsigned n, const char *list)
+static int affinity(struct irqlab_machine *p, struct irqlab_device *dev, unsigned first, unsigned n,
+		    const char *list)
 {
 	struct irqlab_cpumask m = cpus(list);
 
@@ -1507,8 +1507,7 @@ static int op_request_nvme(struct irqlab_machine *p)
  * "vector" point in the first attempt is retried by the second. The affinity here is every
  * CPU, so the retry searches the same CPUs and must give exactly the unarmed result.
  */
-static void absorbed_by_any_online(struct irqlab_machine *p, const char *after_ok,
-				   const char *site)
+static void absorbed_by_any_online(struct irqlab_machine *p, const char *after_ok, const char *site)
 {
 	char *after = dump(p);
 
