@@ -10,9 +10,9 @@
 #include <stdbool.h>
 
 #include "irqlab/irqlab.h"
+#include "irqlab/scenario.h"
 #include "output/output.h"
 #include "scenario/resolve.h"
-#include "scenario/runner.h"
 #include "scenario/scenario.h"
 
 struct runner {

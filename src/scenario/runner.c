@@ -18,6 +18,53 @@
 #include "scenario/run_internal.h"
 #include "scenario/show.h"
 
+/* Far beyond any version of ours: a size nobody set. */
+#define OPTS_SIZE_MAX 4096u
+
+void irqlab_run_opts_defaults(struct irqlab_run_opts *opts, size_t size)
+{
+	struct irqlab_run_opts def = {.size = size, .out = stdout, .err = stderr};
+
+	if (!opts)
+		return;
+	memset(opts, 0, size);
+	memcpy(opts, &def, size < sizeof(def) ? size : sizeof(def));
+}
+
+/*
+ * The caller's options into @o: the bytes it knows, our defaults after them; bytes we do not
+ * know must be zero. Says on stderr why not: the caller's streams cannot be trusted then.
+ */
+static int opts_in(const struct irqlab_run_opts *in, struct irqlab_run_opts *o)
+{
+	const unsigned char *extra = (const unsigned char *)in + sizeof(*o);
+
+	irqlab_run_opts_defaults(o, sizeof(*o));
+	if (!in) {
+		fprintf(stderr, "irqlab_run: no options; use irqlab_run_opts_init()\n");
+		return -EINVAL;
+	}
+	if (in->size < sizeof(size_t) || in->size > OPTS_SIZE_MAX) {
+		fprintf(stderr, "irqlab_run: options of %zu bytes; use irqlab_run_opts_init()\n",
+			in->size);
+		return -EINVAL;
+	}
+	for (size_t i = 0; in->size > sizeof(*o) && i < in->size - sizeof(*o); i++) {
+		if (extra[i]) {
+			fprintf(stderr, "irqlab_run: options of %zu bytes with newer fields set\n",
+				in->size);
+			return -E2BIG;
+		}
+	}
+	memcpy(o, in, in->size < sizeof(*o) ? in->size : sizeof(*o));
+	o->size = sizeof(*o);
+	if (!o->out)
+		o->out = stdout;
+	if (!o->err)
+		o->err = stderr;
+	return 0;
+}
+
 int scn_stop(struct runner *r, unsigned line, unsigned col, const char *fmt, ...)
 {
 	va_list ap;
@@ -124,11 +171,15 @@ static int show_topic(struct runner *r, const char *name)
 }
 
 int irqlab_run_buffer(const char *name, const void *buf, size_t len,
-		      const struct irqlab_run_opts *opts)
+		      const struct irqlab_run_opts *caller)
 {
 	struct irqlab_scn_program *prog = NULL;
-	struct runner r = {.file = name, .opts = opts};
+	struct irqlab_run_opts o, *opts = &o;
+	struct runner r = {.file = name, .opts = &o};
 	int result;
+
+	if (opts_in(caller, &o))
+		return IRQLAB_RUN_ERROR;
 
 	irqlab_out_init(&r.out, opts->out, opts->json);
 	irqlab_out_open_object(&r.out, NULL);
@@ -204,13 +255,17 @@ int irqlab_run_buffer(const char *name, const void *buf, size_t len,
 	return result;
 }
 
-int irqlab_run_file(const char *path, const struct irqlab_run_opts *opts)
+int irqlab_run_file(const char *path, const struct irqlab_run_opts *caller)
 {
-	FILE *f = fopen(path, "rb");
+	struct irqlab_run_opts o, *opts = &o;
 	char *buf = NULL;
 	size_t len = 0, cap = 0;
 	int result;
+	FILE *f;
 
+	if (opts_in(caller, &o))
+		return IRQLAB_RUN_ERROR;
+	f = fopen(path, "rb");
 	if (!f) {
 		fprintf(opts->err, "%s: cannot open: %s\n", path, strerror(errno));
 		return IRQLAB_RUN_ERROR;

@@ -4,6 +4,7 @@
 
 #include "irqlab/irqlab.h"
 #include "irqlab/irte.h"
+#include "irqlab/scenario.h"
 #include "output/output.h"
 #include "scenario/resolve.h"
 #include "scenario/show.h"
@@ -298,4 +299,27 @@ const char *irqlab_show_topic_names(char *buf, size_t size)
 			o += (size_t)snprintf(buf + o, size - o, "%s%s", o ? ", " : "",
 					      irqlab_show_topics[i].name);
 	return buf;
+}
+
+/* The @i-th topic `irqlab show` offers: those that need no DEV index=I. */
+static const struct irqlab_show_topic *offered(unsigned i)
+{
+	for (size_t t = 0; t < irqlab_show_nr_topics; t++)
+		if (!irqlab_show_topics[t].needs_entry && i-- == 0)
+			return &irqlab_show_topics[t];
+	return NULL;
+}
+
+const char *irqlab_show_topic_name(unsigned i)
+{
+	const struct irqlab_show_topic *t = offered(i);
+
+	return t ? t->name : NULL;
+}
+
+const char *irqlab_show_topic_help(unsigned i)
+{
+	const struct irqlab_show_topic *t = offered(i);
+
+	return t ? t->help : NULL;
 }
