@@ -37,13 +37,14 @@ void irqlab_run_opts_defaults(struct irqlab_run_opts *opts, size_t size)
  */
 static int opts_in(const struct irqlab_run_opts *in, struct irqlab_run_opts *o)
 {
-	const unsigned char *extra = (const unsigned char *)in + sizeof(*o);
+	const unsigned char *extra;
 
 	irqlab_run_opts_defaults(o, sizeof(*o));
 	if (!in) {
 		fprintf(stderr, "irqlab_run: no options; use irqlab_run_opts_init()\n");
 		return -EINVAL;
 	}
+	extra = (const unsigned char *)in + sizeof(*o);
 	if (in->size < sizeof(size_t) || in->size > OPTS_SIZE_MAX) {
 		fprintf(stderr, "irqlab_run: options of %zu bytes; use irqlab_run_opts_init()\n",
 			in->size);
