@@ -7,9 +7,8 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "irqlab/scenario.h"
 #include "irqlab/version.h"
-#include "scenario/runner.h"
-#include "scenario/show.h"
 
 /* The column where the commands' descriptions start. */
 #define HELP_COLUMN 42
@@ -60,22 +59,19 @@ static const char usage_show_tail[] = "\n"
 /* The topics come from the table the runner shows them with. */
 static void usage_main(FILE *f)
 {
-	char topics[128];
-
 	fputs(usage_main_head, f);
-	fprintf(f, "%*s(%s)\n", HELP_COLUMN, "", irqlab_show_topic_names(topics, sizeof(topics)));
+	fprintf(f, "%*s(", HELP_COLUMN, "");
+	for (unsigned i = 0; irqlab_show_topic_name(i); i++)
+		fprintf(f, "%s%s", i ? ", " : "", irqlab_show_topic_name(i));
+	fputs(")\n", f);
 	fputs(usage_main_tail, f);
 }
 
 static void usage_show(FILE *f)
 {
 	fputs(usage_show_head, f);
-	for (size_t i = 0; i < irqlab_show_nr_topics; i++) {
-		const struct irqlab_show_topic *t = &irqlab_show_topics[i];
-
-		if (!t->needs_entry)
-			fprintf(f, "  %-9s %s\n", t->name, t->help);
-	}
+	for (unsigned i = 0; irqlab_show_topic_name(i); i++)
+		fprintf(f, "  %-9s %s\n", irqlab_show_topic_name(i), irqlab_show_topic_help(i));
 	fputs(usage_show_tail, f);
 }
 
@@ -90,10 +86,11 @@ static int parse_seed(const char *s, unsigned long *seed)
 
 static int cmd_run(int argc, char **argv)
 {
-	struct irqlab_run_opts opts = {.out = stdout, .err = stderr};
+	struct irqlab_run_opts opts;
 	unsigned passed = 0, failed = 0, errors = 0, files = 0;
 	int i, worst = IRQLAB_RUN_PASS;
 
+	irqlab_run_opts_init(&opts);
 	for (i = 1; i < argc; i++) {
 		if (strcmp(argv[i], "--json") == 0) {
 			opts.json = true;
@@ -140,9 +137,11 @@ static int cmd_run(int argc, char **argv)
 
 static int cmd_show(int argc, char **argv)
 {
-	struct irqlab_run_opts opts = {.out = stdout, .err = stderr, .quiet = true};
+	struct irqlab_run_opts opts;
 	const char *file = NULL;
 
+	irqlab_run_opts_init(&opts);
+	opts.quiet = true;
 	for (int i = 1; i < argc; i++) {
 		if (strcmp(argv[i], "--json") == 0) {
 			opts.json = true;

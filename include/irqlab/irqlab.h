@@ -22,6 +22,7 @@
 #include "irqlab/cpumask.h"
 #include "irqlab/errname.h"
 #include "irqlab/export.h"
+#include "irqlab/irte.h"
 #include "irqlab/msi.h"
 #include "irqlab/version.h"
 
@@ -32,6 +33,8 @@ extern "C" {
 struct irqlab_machine; /* CPUs, the IR unit, IO-APICs, devices, the fabric, its kernels */
 struct irqlab_kernel;  /* one OS (the host) and its interrupt-domain hierarchy */
 struct irqlab_device;  /* a PCI function or a wired pin, driven by one kernel */
+struct irqlab_domain;  /* one domain of a kernel's hierarchy: vector, remap or bus */
+struct irqlab_race;    /* what the race explorer saw during one affinity change */
 
 /* Which IMS children the host kernel accepts. */
 enum irqlab_machine_ims {
@@ -94,6 +97,21 @@ IRQLAB_EXPORT int irqlab_machine_set_trace(struct irqlab_machine *m, irqlab_mach
 
 IRQLAB_EXPORT const char *irqlab_kernel_name(const struct irqlab_kernel *k);
 IRQLAB_EXPORT struct irqlab_machine *irqlab_kernel_machine(const struct irqlab_kernel *k);
+/* The kernel's CPUs (a guest's vCPUs), numbered from 0; 0 for NULL. */
+IRQLAB_EXPORT unsigned irqlab_kernel_ncpus(const struct irqlab_kernel *k);
+
+/*
+ * The kernel's interrupt domains in creation order, the vector domain (the root) first: the
+ * first, then each one's next, NULL after the last. A domain lives as long as its machine.
+ */
+IRQLAB_EXPORT struct irqlab_domain *irqlab_kernel_first_domain(const struct irqlab_kernel *k);
+IRQLAB_EXPORT struct irqlab_domain *irqlab_domain_next(const struct irqlab_domain *d);
+/* "VECTOR", "IR-PCI-MSIX-nic0", ... */
+IRQLAB_EXPORT const char *irqlab_domain_name(const struct irqlab_domain *d);
+/* The domain below, toward the root; NULL for the root. */
+IRQLAB_EXPORT struct irqlab_domain *irqlab_domain_parent(const struct irqlab_domain *d);
+/* Interrupts with a level in @d. */
+IRQLAB_EXPORT unsigned long irqlab_domain_nr_irqs(const struct irqlab_domain *d);
 
 enum irqlab_device_kind {
 	IRQLAB_DEVICE_MSI = 0,	/* PCI MSI: one message, 1..32 vectors */
@@ -132,6 +150,16 @@ IRQLAB_EXPORT const char *irqlab_device_name(const struct irqlab_device *dev);
 /* Its entries: MSI vectors, MSI-X entries, IMS slots; 1 for a pin. */
 IRQLAB_EXPORT unsigned irqlab_device_nr_entries(const struct irqlab_device *dev);
 IRQLAB_EXPORT struct irqlab_kernel *irqlab_device_kernel(const struct irqlab_device *dev);
+/* Its requester id (bus << 8 | dev << 3 | fn), or -EINVAL. */
+IRQLAB_EXPORT int irqlab_device_rid(const struct irqlab_device *dev);
+/* Its enum irqlab_device_kind, or -EINVAL. */
+IRQLAB_EXPORT int irqlab_device_kind_of(const struct irqlab_device *dev);
+/* Whether its entries can be masked one by one (MSI-X, IMS, MSI with per-vector masking). */
+IRQLAB_EXPORT bool irqlab_device_maskable(const struct irqlab_device *dev);
+/* The machine's devices in the order they were added; NULL beyond the last. */
+IRQLAB_EXPORT unsigned irqlab_machine_nr_devices(const struct irqlab_machine *m);
+IRQLAB_EXPORT struct irqlab_device *irqlab_machine_device(const struct irqlab_machine *m,
+							  unsigned i);
 
 /*
  * The lifecycle. Each runs in kernel @k, which must drive @dev; @idx lists @n entries. All or
@@ -208,6 +236,179 @@ IRQLAB_EXPORT int irqlab_irtes_used(struct irqlab_machine *m, unsigned *out);
 /* Vectors of kernel @k's CPU @cpu free for a normal allocation. */
 IRQLAB_EXPORT int irqlab_cpu_free_vectors(const struct irqlab_kernel *k, unsigned cpu,
 					  unsigned *out);
+
+/*
+ * The readers of larger answers fill a struct the caller owns: @size is sizeof what the caller
+ * knows (the inline wrappers pass it), so that a program built against an older header gets
+ * the fields it knows and a newer one gets zeros in the fields an older library lacks.
+ */
+
+/* One entry as the kernel and its device see it. */
+struct irqlab_entry_state {
+	bool masked;	      /* its store masks it (a pin's mask is in its RTE: never here) */
+	bool pending;	      /* a message waits in its pending bit */
+	bool allocated;	      /* an interrupt is allocated to it; the fields below need it */
+	bool requested;	      /* request_irq() and no release since */
+	bool managed;	      /* kernel-managed affinity */
+	bool moving;	      /* a move waits for its first interrupt on the new vector */
+	unsigned virq;	      /* its number in the kernel */
+	unsigned cpu, vector; /* where its messages must go now (0xef: placeholder) */
+	int irte;	      /* its IRTE under interrupt remapping, or -1 */
+	unsigned nr_levels;   /* of its hierarchy: bus level first, vector level last */
+	struct irqlab_cpumask affinity; /* the CPUs asked for */
+};
+
+IRQLAB_EXPORT int irqlab_entry_read_state(const struct irqlab_device *dev, unsigned index,
+					  struct irqlab_entry_state *out, size_t size);
+
+static inline int irqlab_entry_state(const struct irqlab_device *dev, unsigned index,
+				     struct irqlab_entry_state *out)
+{
+	return irqlab_entry_read_state(dev, index, out, sizeof(*out));
+}
+
+/* One level of an allocated entry's interrupt (Linux: its irq_data in one domain). */
+struct irqlab_irq_level {
+	struct irqlab_domain *domain;
+	uint32_t hwirq; /* its number in that domain */
+	bool active;	/* activated: the level's hardware is programmed */
+};
+
+/* Level @level (0: the bus level) of entry @index's interrupt; -ERANGE beyond nr_levels. */
+IRQLAB_EXPORT int irqlab_entry_read_level(const struct irqlab_device *dev, unsigned index,
+					  unsigned level, struct irqlab_irq_level *out,
+					  size_t size);
+
+static inline int irqlab_entry_level(const struct irqlab_device *dev, unsigned index,
+				     unsigned level, struct irqlab_irq_level *out)
+{
+	return irqlab_entry_read_level(dev, index, level, out, sizeof(*out));
+}
+
+/* The vectors of one CPU (Linux: the matrix's per-CPU counters). */
+struct irqlab_vector_stats {
+	bool online;
+	unsigned available;	    /* free for a normal allocation */
+	unsigned allocated;	    /* in use, managed ones included */
+	unsigned managed;	    /* reserved for managed interrupts, in use or not */
+	unsigned managed_allocated; /* of those, in use */
+};
+
+IRQLAB_EXPORT int irqlab_cpu_read_vector_stats(const struct irqlab_kernel *k, unsigned cpu,
+					       struct irqlab_vector_stats *out, size_t size);
+
+static inline int irqlab_cpu_vector_stats(const struct irqlab_kernel *k, unsigned cpu,
+					  struct irqlab_vector_stats *out)
+{
+	return irqlab_cpu_read_vector_stats(k, cpu, out, sizeof(*out));
+}
+
+#define IRQLAB_NR_VECTORS 256u /* x86 vectors of one CPU, 0..255 */
+
+/* Who answers at one vector of one CPU. */
+enum irqlab_vector_use {
+	IRQLAB_VECTOR_NONE = 0, /* no handler: free, a system vector, or only reserved */
+	IRQLAB_VECTOR_ISA = 1,	/* one of the 16 ISA interrupts (legacy, CPU 0) */
+	IRQLAB_VECTOR_IRQ = 2,	/* an interrupt of the kernel */
+};
+
+struct irqlab_vector_owner {
+	enum irqlab_vector_use use;
+	unsigned isa_irq;	   /* ISA: 0..15 */
+	unsigned virq;		   /* IRQ: its number in the kernel */
+	struct irqlab_device *dev; /* IRQ: the device whose entry it serves */
+	unsigned index;		   /* IRQ: that entry */
+};
+
+/* Vector @vector (below IRQLAB_NR_VECTORS) of kernel @k's CPU @cpu. */
+IRQLAB_EXPORT int irqlab_cpu_read_vector_owner(const struct irqlab_kernel *k, unsigned cpu,
+					       unsigned vector, struct irqlab_vector_owner *out,
+					       size_t size);
+
+static inline int irqlab_cpu_vector_owner(const struct irqlab_kernel *k, unsigned cpu,
+					  unsigned vector, struct irqlab_vector_owner *out)
+{
+	return irqlab_cpu_read_vector_owner(k, cpu, vector, out, sizeof(*out));
+}
+
+/* The machine's interrupt-remapping unit. */
+struct irqlab_ir_info {
+	bool present;	    /* false: the machine has none, and the rest is 0 */
+	unsigned entries;   /* IRTEs in its table */
+	unsigned used;	    /* IRTEs allocated */
+	bool x2apic;	    /* extended interrupt mode (EIME): 32-bit destinations */
+	bool cfi;	    /* compatibility-format interrupts pass it */
+	uint64_t blocked;   /* messages it blocked: reported, silenced or dropped */
+	unsigned nr_faults; /* records in its fault log */
+};
+
+IRQLAB_EXPORT int irqlab_ir_read_info(struct irqlab_machine *m, struct irqlab_ir_info *out,
+				      size_t size);
+
+static inline int irqlab_ir_info(struct irqlab_machine *m, struct irqlab_ir_info *out)
+{
+	return irqlab_ir_read_info(m, out, sizeof(*out));
+}
+
+/* IRTE @index as it sits in the table (decode it with irqlab/irte.h); -ENODEV without IR. */
+IRQLAB_EXPORT int irqlab_ir_read_irte(struct irqlab_machine *m, unsigned index,
+				      struct irqlab_irte *out);
+
+#define IRQLAB_IR_FAULT_ANY (-1)
+
+/* Faults reported with VT-d fault reason @reason (0x20..0x26), or all; 0 without IR. */
+IRQLAB_EXPORT int irqlab_ir_fault_count(struct irqlab_machine *m, int reason, uint64_t *out);
+
+/* One record of the fault log, as the VT-d fault recording registers hold it. */
+struct irqlab_ir_fault {
+	uint8_t reason; /* the fault reason */
+	uint16_t sid;	/* the requester id of the message */
+	uint32_t index; /* the interrupt index it asked for */
+};
+
+/* Record @i of the fault log, oldest first; -ERANGE beyond nr_faults. */
+IRQLAB_EXPORT int irqlab_ir_read_fault(struct irqlab_machine *m, unsigned i,
+				       struct irqlab_ir_fault *out);
+
+/*
+ * The race explorer: entry @index moves to @mask as irqlab_set_affinity() moves it, with its
+ * stored message rewritten in @style, and where a message the device sent would go is probed
+ * before the update, after each 32-bit write of the store and after it. The probes change
+ * nothing; the move is real. *@out holds what they saw until irqlab_race_free().
+ */
+enum irqlab_race_style {
+	IRQLAB_RACE_AUTO = 0,	  /* Linux's: direct when safe, else two steps via the old CPU */
+	IRQLAB_RACE_NAIVE = 1,	  /* what-if: the final message written directly */
+	IRQLAB_RACE_DEFERRED = 2, /* what-if: written later, with no protocol (queue memory) */
+};
+
+IRQLAB_EXPORT int irqlab_race_affinity(struct irqlab_kernel *k, struct irqlab_device *dev,
+				       unsigned index, const struct irqlab_cpumask *mask,
+				       enum irqlab_race_style style, struct irqlab_race **out);
+IRQLAB_EXPORT void irqlab_race_free(struct irqlab_race *race);
+IRQLAB_EXPORT unsigned irqlab_race_nr_points(const struct irqlab_race *race);
+/* Points whose message ended in @cls (a pending one counts as delivered). */
+IRQLAB_EXPORT unsigned irqlab_race_count(const struct irqlab_race *race, enum irqlab_class cls);
+
+struct irqlab_race_point {
+	const char *when; /* "after the data write", ... */
+	bool pending;	  /* the entry was masked: the message waits in its pending bit */
+	enum irqlab_class cls;
+	const char *why;	   /* what happened, or NULL */
+	struct irqlab_msi_msg msg; /* what the device would emit */
+	unsigned cpu, vector;	   /* where it arrived, when it reached a local APIC */
+	int irte;		   /* the IRTE it went through, or -1 */
+};
+
+/* Point @i, in the order they were probed; -ERANGE beyond the last. */
+IRQLAB_EXPORT int irqlab_race_read_point(const struct irqlab_race *race, unsigned i,
+					 struct irqlab_race_point *out, size_t size);
+
+static inline int irqlab_race_point(const struct irqlab_race *race, unsigned i,
+				    struct irqlab_race_point *out)
+{
+	return irqlab_race_read_point(race, i, out, sizeof(*out));
+}
 
 #ifdef __cplusplus
 }

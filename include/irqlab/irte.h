@@ -23,6 +23,8 @@ struct irqlab_irte {
 };
 
 #define IRQLAB_IRTE_SIZE 16u
+/* The largest table VT-d describes (IRTA size field 0xF: 2^16 entries). */
+#define IRQLAB_IRTE_MAX_ENTRIES 65536u
 
 /* Low word, both views. */
 #define IRQLAB_IRTE_LO_P	    UINT64_C(0x0000000000000001) /* 0: present */

@@ -2,8 +2,10 @@
 /*
  * The public C API (include/irqlab/irqlab.h): thin wrappers over src/platform that check what
  * a caller outside the tree can get wrong (NULL, an index, a device of another machine, a
- * configuration struct of another size) and make sure every failure leaves a sentence. The
- * only file besides the format code whose functions the shared library exports.
+ * configuration struct of another size) and make sure every failure leaves a sentence. This
+ * file builds the machine and drives the lifecycle; state.c reads the model's state, race.c
+ * runs the race explorer. With the format code and the scenario runner's entry points, they
+ * are what the shared library exports.
  */
 #include <errno.h>
 #include <stdarg.h>
@@ -13,7 +15,7 @@
 #include "irqlab/irqlab.h"
 #include "irqlab/msix.h"
 
-#include "platform/platform.h"
+#include "api/api.h"
 #include "x86/vector_domain.h"
 
 /* The public enumerators are the internal ones, value for value. */
@@ -23,59 +25,16 @@ _Static_assert((int)IRQLAB_CLASS_LOST == (int)IRQLAB_MSG_LOST, "class values");
 _Static_assert((int)IRQLAB_CLASS_SPURIOUS == (int)IRQLAB_MSG_SPURIOUS, "class values");
 _Static_assert((int)IRQLAB_CLASS_MISDELIVERED == (int)IRQLAB_MSG_MISDELIVERED, "class values");
 _Static_assert((int)IRQLAB_NR_CLASSES == (int)IRQLAB_MSG_NR_CLASSES, "class values");
+_Static_assert((int)IRQLAB_DEVICE_MSI == (int)IRQLAB_DEV_MSI, "device kinds");
+_Static_assert((int)IRQLAB_DEVICE_MSIX == (int)IRQLAB_DEV_MSIX, "device kinds");
+_Static_assert((int)IRQLAB_DEVICE_IMS == (int)IRQLAB_DEV_IMS, "device kinds");
+_Static_assert((int)IRQLAB_DEVICE_INTX == (int)IRQLAB_DEV_INTX, "device kinds");
 
 /* Names as the scenario language's device statement has them. */
 #define DEVICE_NAME_MAX 63u
 #define MSI_MAX_VECTORS 32u
 #define IMS_MAX_SLOTS	65536u
 #define INTX_MAX_GSI	1023u
-#define CONFIG_SIZE_MAX 4096u
-
-/* Records why the current call failed: a sentence replaces whatever the last call left. */
-__attribute__((format(printf, 3, 4))) static int fail(struct irqlab_machine *p, int err,
-						      const char *fmt, ...)
-{
-	va_list ap;
-
-	irqlab_error_clear(&p->error);
-	va_start(ap, fmt);
-	irqlab_error_vset(&p->error, err, fmt, ap);
-	va_end(ap);
-	return err;
-}
-
-/* Every failure the caller sees has a sentence, even one a lower layer forgot to give. */
-static int finish(struct irqlab_machine *p, int err, const char *op, const char *what)
-{
-	const char *name = irqlab_errno_name(err);
-
-	if (err && !p->error.code)
-		fail(p, err, "%s %s: failed (%s)", op, what, name ? name : "unknown error");
-	return err;
-}
-
-static struct irqlab_machine *machine_of_device(const struct irqlab_device *dev)
-{
-	return irqlab_kernel_machine(dev->kernel);
-}
-
-/*
- * The caller's configuration struct into ours: the @size bytes it knows, our defaults after
- * them; bytes we do not know must be zero (as the kernel's copy_struct_from_user wants).
- */
-static int copy_struct_in(void *dst, size_t dst_size, const void *src, size_t src_size)
-{
-	const unsigned char *extra = (const unsigned char *)src + dst_size;
-
-	/* Far beyond any version of ours: a size nobody set. */
-	if (src_size < sizeof(size_t) || src_size > CONFIG_SIZE_MAX)
-		return -EINVAL;
-	for (size_t i = 0; src_size > dst_size && i < src_size - dst_size; i++)
-		if (extra[i])
-			return -E2BIG;
-	memcpy(dst, src, src_size < dst_size ? src_size : dst_size);
-	return 0;
-}
 
 void irqlab_machine_config_defaults(struct irqlab_machine_config *cfg, size_t size)
 {
@@ -114,7 +73,7 @@ int irqlab_machine_new(const struct irqlab_machine_config *cfg, struct irqlab_ma
 		return -EINVAL;
 	}
 	irqlab_machine_config_defaults(&c, sizeof(c));
-	err = copy_struct_in(&c, sizeof(c), cfg, cfg->size);
+	err = irqlab_api_copy_in(&c, sizeof(c), cfg, cfg->size);
 	if (err) {
 		snprintf(why, len,
 			 "machine: a configuration of %zu bytes (%s); use "
@@ -196,10 +155,13 @@ int irqlab_machine_check(struct irqlab_machine *m)
 
 	if (!p)
 		return -EINVAL;
-	/* A reader: the last operation's error stays unless the check fails. */
+	/*
+	 * A reader: the last operation's error stays unless the check fails. The violation's
+	 * sentence names its object already.
+	 */
 	err = irqlab_platform_check(p, why, sizeof(why));
 	if (err)
-		return fail(p, err, "check: %s", why);
+		return irqlab_api_fail(p, err, "%s", why);
 	return 0;
 }
 
@@ -217,6 +179,11 @@ int irqlab_machine_set_trace(struct irqlab_machine *m, irqlab_machine_trace_fn f
 const char *irqlab_kernel_name(const struct irqlab_kernel *k)
 {
 	return k ? k->name : NULL;
+}
+
+unsigned irqlab_kernel_ncpus(const struct irqlab_kernel *k)
+{
+	return k ? k->ncpus : 0;
 }
 
 void irqlab_device_spec_defaults(struct irqlab_device_spec *spec, size_t size)
@@ -239,31 +206,33 @@ static int check_spec(struct irqlab_machine *p, const struct irqlab_device_spec 
 	size_t len = s->name ? strlen(s->name) : 0;
 
 	if (len == 0 || len > DEVICE_NAME_MAX)
-		return fail(p, -EINVAL, "device: a name of 1 to %u characters", DEVICE_NAME_MAX);
+		return irqlab_api_fail(p, -EINVAL, "device: a name of 1 to %u characters",
+				       DEVICE_NAME_MAX);
 	switch (s->kind) {
 	case IRQLAB_DEVICE_MSI:
 		if (s->nr == 0 || s->nr > MSI_MAX_VECTORS || (s->nr & (s->nr - 1)))
-			return fail(p, -EINVAL,
-				    "device %s: %u MSI vectors; a power of two up to %u", s->name,
-				    s->nr, MSI_MAX_VECTORS);
+			return irqlab_api_fail(p, -EINVAL,
+					       "device %s: %u MSI vectors; a power of two up to %u",
+					       s->name, s->nr, MSI_MAX_VECTORS);
 		return 0;
 	case IRQLAB_DEVICE_MSIX:
 		if (s->nr == 0 || s->nr > IRQLAB_MSIX_MAX_ENTRIES)
-			return fail(p, -EINVAL, "device %s: %u MSI-X entries; 1 to %u", s->name,
-				    s->nr, IRQLAB_MSIX_MAX_ENTRIES);
+			return irqlab_api_fail(p, -EINVAL, "device %s: %u MSI-X entries; 1 to %u",
+					       s->name, s->nr, IRQLAB_MSIX_MAX_ENTRIES);
 		return 0;
 	case IRQLAB_DEVICE_IMS:
 		if (s->nr == 0 || s->nr > IMS_MAX_SLOTS)
-			return fail(p, -EINVAL, "device %s: %u IMS slots; 1 to %u", s->name, s->nr,
-				    IMS_MAX_SLOTS);
+			return irqlab_api_fail(p, -EINVAL, "device %s: %u IMS slots; 1 to %u",
+					       s->name, s->nr, IMS_MAX_SLOTS);
 		return 0;
 	case IRQLAB_DEVICE_INTX:
 		if (s->gsi > INTX_MAX_GSI || s->intx_pin > 3)
-			return fail(p, -EINVAL, "device %s: GSI %u pin %u; GSI 0 to %u, pin 0 to 3",
-				    s->name, s->gsi, s->intx_pin, INTX_MAX_GSI);
+			return irqlab_api_fail(p, -EINVAL,
+					       "device %s: GSI %u pin %u; GSI 0 to %u, pin 0 to 3",
+					       s->name, s->gsi, s->intx_pin, INTX_MAX_GSI);
 		return 0;
 	}
-	return fail(p, -EINVAL, "device %s: no device kind %d", s->name, (int)s->kind);
+	return irqlab_api_fail(p, -EINVAL, "device %s: no device kind %d", s->name, (int)s->kind);
 }
 
 int irqlab_device_add(struct irqlab_kernel *k, const struct irqlab_device_spec *spec,
@@ -284,13 +253,14 @@ int irqlab_device_add(struct irqlab_kernel *k, const struct irqlab_device_spec *
 		return -EINVAL;
 	p = irqlab_kernel_machine(k);
 	if (!spec || !out)
-		return fail(p, -EINVAL, "device: no %s", spec ? "place for the device" : "spec");
+		return irqlab_api_fail(p, -EINVAL, "device: no %s",
+				       spec ? "place for the device" : "spec");
 	irqlab_device_spec_defaults(&s, sizeof(s));
-	err = copy_struct_in(&s, sizeof(s), spec, spec->size);
+	err = irqlab_api_copy_in(&s, sizeof(s), spec, spec->size);
 	if (err)
-		return fail(p, err,
-			    "device: a spec of %zu bytes (%s); use irqlab_device_spec_init()",
-			    spec->size, err == -E2BIG ? "newer fields set" : "not a size we know");
+		return irqlab_api_fail(
+			p, err, "device: a spec of %zu bytes (%s); use irqlab_device_spec_init()",
+			spec->size, err == -E2BIG ? "newer fields set" : "not a size we know");
 	err = check_spec(p, &s);
 	if (err)
 		return err;
@@ -306,7 +276,7 @@ int irqlab_device_add(struct irqlab_kernel *k, const struct irqlab_device_spec *
 		.active_low = s.active_low,
 		.intx_pin = s.intx_pin,
 	};
-	return finish(p, irqlab_platform_add_device(k, &cfg, out), "device", s.name);
+	return irqlab_api_finish(p, irqlab_platform_add_device(k, &cfg, out), "device", s.name);
 }
 
 struct irqlab_device *irqlab_device_find(const struct irqlab_machine *m, const char *name)
@@ -329,6 +299,31 @@ struct irqlab_kernel *irqlab_device_kernel(const struct irqlab_device *dev)
 	return dev ? dev->kernel : NULL;
 }
 
+int irqlab_device_rid(const struct irqlab_device *dev)
+{
+	return dev ? dev->rid : -EINVAL;
+}
+
+int irqlab_device_kind_of(const struct irqlab_device *dev)
+{
+	return dev ? (int)dev->kind : -EINVAL;
+}
+
+bool irqlab_device_maskable(const struct irqlab_device *dev)
+{
+	return dev && irqlab_device_can_mask(dev);
+}
+
+unsigned irqlab_machine_nr_devices(const struct irqlab_machine *m)
+{
+	return m ? m->nr_devices : 0;
+}
+
+struct irqlab_device *irqlab_machine_device(const struct irqlab_machine *m, unsigned i)
+{
+	return m && i < m->nr_devices ? m->devices[i] : NULL;
+}
+
 /*
  * What every lifecycle call checks before the platform sees it: a kernel, a device of the
  * same machine, and a list where entries are named. The platform checks the rest.
@@ -342,12 +337,13 @@ static int op_check(struct irqlab_kernel *k, const char *op, const struct irqlab
 		return -EINVAL;
 	p = irqlab_kernel_machine(k);
 	if (!dev)
-		return fail(p, -EINVAL, "%s: no device", op);
-	if (machine_of_device(dev) != p)
-		return fail(p, -EINVAL, "%s %s: the device belongs to another machine", op,
-			    dev->name);
+		return irqlab_api_fail(p, -EINVAL, "%s: no device", op);
+	if (irqlab_api_machine_of(dev) != p)
+		return irqlab_api_fail(p, -EINVAL, "%s %s: the device belongs to another machine",
+				       op, dev->name);
 	if (n && !idx)
-		return fail(p, -EINVAL, "%s %s: %u entries and no list of them", op, dev->name, n);
+		return irqlab_api_fail(p, -EINVAL, "%s %s: %u entries and no list of them", op,
+				       dev->name, n);
 	return 0;
 }
 
@@ -360,10 +356,11 @@ int irqlab_alloc_irqs(struct irqlab_kernel *k, struct irqlab_device *dev, unsign
 	if (err)
 		return err;
 	if (min == 0 || min > max)
-		return fail(irqlab_kernel_machine(k), -EINVAL,
-			    "alloc %s: between %u and %u interrupts", dev->name, min, max);
+		return irqlab_api_fail(irqlab_kernel_machine(k), -EINVAL,
+				       "alloc %s: between %u and %u interrupts", dev->name, min,
+				       max);
 	err = irqlab_platform_alloc(k, dev, min, max, managed, granted ? granted : &scratch);
-	return finish(irqlab_kernel_machine(k), err, "alloc", dev->name);
+	return irqlab_api_finish(irqlab_kernel_machine(k), err, "alloc", dev->name);
 }
 
 int irqlab_free_irqs(struct irqlab_kernel *k, struct irqlab_device *dev)
@@ -372,8 +369,8 @@ int irqlab_free_irqs(struct irqlab_kernel *k, struct irqlab_device *dev)
 
 	if (err)
 		return err;
-	return finish(irqlab_kernel_machine(k), irqlab_platform_free_irqs(k, dev), "free",
-		      dev->name);
+	return irqlab_api_finish(irqlab_kernel_machine(k), irqlab_platform_free_irqs(k, dev),
+				 "free", dev->name);
 }
 
 int irqlab_request(struct irqlab_kernel *k, struct irqlab_device *dev, const unsigned *idx,
@@ -383,8 +380,8 @@ int irqlab_request(struct irqlab_kernel *k, struct irqlab_device *dev, const uns
 
 	if (err)
 		return err;
-	return finish(irqlab_kernel_machine(k), irqlab_platform_request(k, dev, idx, n), "request",
-		      dev->name);
+	return irqlab_api_finish(irqlab_kernel_machine(k), irqlab_platform_request(k, dev, idx, n),
+				 "request", dev->name);
 }
 
 int irqlab_release(struct irqlab_kernel *k, struct irqlab_device *dev, const unsigned *idx,
@@ -394,8 +391,8 @@ int irqlab_release(struct irqlab_kernel *k, struct irqlab_device *dev, const uns
 
 	if (err)
 		return err;
-	return finish(irqlab_kernel_machine(k), irqlab_platform_release(k, dev, idx, n), "release",
-		      dev->name);
+	return irqlab_api_finish(irqlab_kernel_machine(k), irqlab_platform_release(k, dev, idx, n),
+				 "release", dev->name);
 }
 
 int irqlab_set_affinity(struct irqlab_kernel *k, struct irqlab_device *dev, const unsigned *idx,
@@ -406,10 +403,11 @@ int irqlab_set_affinity(struct irqlab_kernel *k, struct irqlab_device *dev, cons
 	if (err)
 		return err;
 	if (!mask)
-		return fail(irqlab_kernel_machine(k), -EINVAL, "affinity %s: no CPU mask",
-			    dev->name);
-	return finish(irqlab_kernel_machine(k), irqlab_platform_affinity(k, dev, idx, n, mask),
-		      "affinity", dev->name);
+		return irqlab_api_fail(irqlab_kernel_machine(k), -EINVAL,
+				       "affinity %s: no CPU mask", dev->name);
+	return irqlab_api_finish(irqlab_kernel_machine(k),
+				 irqlab_platform_affinity(k, dev, idx, n, mask), "affinity",
+				 dev->name);
 }
 
 int irqlab_mask(struct irqlab_kernel *k, struct irqlab_device *dev, const unsigned *idx, unsigned n)
@@ -418,8 +416,8 @@ int irqlab_mask(struct irqlab_kernel *k, struct irqlab_device *dev, const unsign
 
 	if (err)
 		return err;
-	return finish(irqlab_kernel_machine(k), irqlab_platform_mask(k, dev, idx, n, true), "mask",
-		      dev->name);
+	return irqlab_api_finish(irqlab_kernel_machine(k),
+				 irqlab_platform_mask(k, dev, idx, n, true), "mask", dev->name);
 }
 
 int irqlab_unmask(struct irqlab_kernel *k, struct irqlab_device *dev, const unsigned *idx,
@@ -429,8 +427,8 @@ int irqlab_unmask(struct irqlab_kernel *k, struct irqlab_device *dev, const unsi
 
 	if (err)
 		return err;
-	return finish(irqlab_kernel_machine(k), irqlab_platform_mask(k, dev, idx, n, false),
-		      "unmask", dev->name);
+	return irqlab_api_finish(irqlab_kernel_machine(k),
+				 irqlab_platform_mask(k, dev, idx, n, false), "unmask", dev->name);
 }
 
 int irqlab_raise(struct irqlab_kernel *k, struct irqlab_device *dev, const unsigned *idx,
@@ -440,8 +438,8 @@ int irqlab_raise(struct irqlab_kernel *k, struct irqlab_device *dev, const unsig
 
 	if (err)
 		return err;
-	return finish(irqlab_kernel_machine(k), irqlab_platform_raise(k, dev, idx, n, count),
-		      "raise", dev->name);
+	return irqlab_api_finish(irqlab_kernel_machine(k),
+				 irqlab_platform_raise(k, dev, idx, n, count), "raise", dev->name);
 }
 
 int irqlab_store(struct irqlab_kernel *k, struct irqlab_device *dev, unsigned index, uint64_t addr,
@@ -451,8 +449,9 @@ int irqlab_store(struct irqlab_kernel *k, struct irqlab_device *dev, unsigned in
 
 	if (err)
 		return err;
-	return finish(irqlab_kernel_machine(k), irqlab_platform_store(k, dev, index, addr, data),
-		      "store", dev->name);
+	return irqlab_api_finish(irqlab_kernel_machine(k),
+				 irqlab_platform_store(k, dev, index, addr, data), "store",
+				 dev->name);
 }
 
 int irqlab_eoi(struct irqlab_kernel *k, struct irqlab_device *dev)
@@ -461,22 +460,24 @@ int irqlab_eoi(struct irqlab_kernel *k, struct irqlab_device *dev)
 
 	if (err)
 		return err;
-	return finish(irqlab_kernel_machine(k), irqlab_platform_eoi(k, dev), "eoi", dev->name);
+	return irqlab_api_finish(irqlab_kernel_machine(k), irqlab_platform_eoi(k, dev), "eoi",
+				 dev->name);
 }
 
 int irqlab_cpu_online(struct irqlab_kernel *k, unsigned cpu)
 {
 	if (!k)
 		return -EINVAL;
-	return finish(irqlab_kernel_machine(k), irqlab_platform_cpu(k, cpu, true), "cpu", "online");
+	return irqlab_api_finish(irqlab_kernel_machine(k), irqlab_platform_cpu(k, cpu, true), "cpu",
+				 "online");
 }
 
 int irqlab_cpu_offline(struct irqlab_kernel *k, unsigned cpu)
 {
 	if (!k)
 		return -EINVAL;
-	return finish(irqlab_kernel_machine(k), irqlab_platform_cpu(k, cpu, false), "cpu",
-		      "offline");
+	return irqlab_api_finish(irqlab_kernel_machine(k), irqlab_platform_cpu(k, cpu, false),
+				 "cpu", "offline");
 }
 
 const char *irqlab_class_name(enum irqlab_class cls)
@@ -488,7 +489,7 @@ const char *irqlab_class_name(enum irqlab_class cls)
 static int check_class(struct irqlab_machine *p, const char *what, enum irqlab_class cls)
 {
 	if ((unsigned)cls >= IRQLAB_NR_CLASSES)
-		return fail(p, -EINVAL, "%s: no message class %d", what, (int)cls);
+		return irqlab_api_fail(p, -EINVAL, "%s: no message class %d", what, (int)cls);
 	return 0;
 }
 
@@ -500,7 +501,7 @@ int irqlab_machine_count(struct irqlab_machine *m, enum irqlab_class cls, uint64
 	if (!p)
 		return -EINVAL;
 	if (!out)
-		return fail(p, -EINVAL, "count: nowhere to put it");
+		return irqlab_api_fail(p, -EINVAL, "count: nowhere to put it");
 	if ((err = check_class(p, "count", cls)))
 		return err;
 	*out = p->by_class[cls];
@@ -514,37 +515,20 @@ int irqlab_cpu_delivered(struct irqlab_machine *m, unsigned cpu, uint64_t *out)
 	if (!p)
 		return -EINVAL;
 	if (!out)
-		return fail(p, -EINVAL, "cpu %u: nowhere to put the count", cpu);
+		return irqlab_api_fail(p, -EINVAL, "cpu %u: nowhere to put the count", cpu);
 	if (cpu >= p->cfg.ncpus)
-		return fail(p, -EINVAL, "cpu %u: no such CPU; the machine has %u", cpu,
-			    p->cfg.ncpus);
+		return irqlab_api_fail(p, -EINVAL, "cpu %u: no such CPU; the machine has %u", cpu,
+				       p->cfg.ncpus);
 	*out = p->delivered_by_cpu[cpu];
-	return 0;
-}
-
-/* A device of this machine with entry @index, and somewhere to put the answer. */
-static int entry_check(const struct irqlab_device *dev, unsigned index, const void *out)
-{
-	struct irqlab_machine *p;
-
-	if (!dev)
-		return -EINVAL;
-	p = machine_of_device(dev);
-	if (!out)
-		return fail(p, -EINVAL, "device %s index %u: nowhere to put the answer", dev->name,
-			    index);
-	if (index >= dev->nr)
-		return fail(p, -ERANGE, "device %s: index %u beyond its %u entries", dev->name,
-			    index, dev->nr);
 	return 0;
 }
 
 int irqlab_entry_count(const struct irqlab_device *dev, unsigned index, enum irqlab_class cls,
 		       uint64_t *out)
 {
-	int err = entry_check(dev, index, out);
+	int err = irqlab_api_entry_check(dev, index, out);
 
-	if (err || (err = check_class(machine_of_device(dev), "count", cls)))
+	if (err || (err = check_class(irqlab_api_machine_of(dev), "count", cls)))
 		return err;
 	*out = dev->entries[index].by_class[cls];
 	return 0;
@@ -552,7 +536,7 @@ int irqlab_entry_count(const struct irqlab_device *dev, unsigned index, enum irq
 
 int irqlab_entry_delivered(const struct irqlab_device *dev, unsigned index, uint64_t *out)
 {
-	int err = entry_check(dev, index, out);
+	int err = irqlab_api_entry_check(dev, index, out);
 
 	if (err)
 		return err;
@@ -565,14 +549,14 @@ int irqlab_entry_delivered_on(const struct irqlab_device *dev, unsigned index, u
 {
 	const struct irqlab_dev_entry *e;
 	struct irqlab_machine *p;
-	int err = entry_check(dev, index, out);
+	int err = irqlab_api_entry_check(dev, index, out);
 
 	if (err)
 		return err;
-	p = machine_of_device(dev);
+	p = irqlab_api_machine_of(dev);
 	if (cpu >= p->cfg.ncpus)
-		return fail(p, -EINVAL, "cpu %u: no such CPU; the machine has %u", cpu,
-			    p->cfg.ncpus);
+		return irqlab_api_fail(p, -EINVAL, "cpu %u: no such CPU; the machine has %u", cpu,
+				       p->cfg.ncpus);
 	e = &dev->entries[index];
 	*out = 0;
 	for (unsigned i = 0; i < e->nr_by_cpu; i++)
@@ -586,17 +570,17 @@ int irqlab_entry_target(const struct irqlab_device *dev, unsigned index, unsigne
 {
 	struct irqlab_irq_cfg cfg;
 	struct irqlab_irq *irq;
-	int err = entry_check(dev, index, cpu && vector ? cpu : NULL);
+	int err = irqlab_api_entry_check(dev, index, cpu && vector ? cpu : NULL);
 
 	if (err)
 		return err;
 	irq = dev->entries[index].irq;
 	if (!irq)
-		return fail(machine_of_device(dev), -EINVAL, "device %s: index %u is not allocated",
-			    dev->name, index);
+		return irqlab_api_fail(irqlab_api_machine_of(dev), -EINVAL,
+				       "device %s: index %u is not allocated", dev->name, index);
 	err = irqlab_vector_irq_cfg(irq->top, &cfg);
 	if (err)
-		return finish(machine_of_device(dev), err, "target", dev->name);
+		return irqlab_api_finish(irqlab_api_machine_of(dev), err, "target", dev->name);
 	*cpu = cfg.cpu;
 	*vector = cfg.vector;
 	return 0;
@@ -606,15 +590,16 @@ int irqlab_entry_message(const struct irqlab_device *dev, unsigned index,
 			 struct irqlab_msi_msg *out)
 {
 	struct irqlab_msi_msg msg;
-	int err = entry_check(dev, index, out);
+	int err = irqlab_api_entry_check(dev, index, out);
 
 	if (err)
 		return err;
-	err = irqlab_platform_stored_msg(machine_of_device(dev), dev, index, &msg);
+	err = irqlab_platform_stored_msg(irqlab_api_machine_of(dev), dev, index, &msg);
 	if (err)
-		return fail(machine_of_device(dev), err, "device %s index %u: %s", dev->name, index,
-			    dev->kind == IRQLAB_DEV_INTX ? "no IO-APIC serves its GSI yet"
-							 : "beyond the vectors MSI enabled");
+		return irqlab_api_fail(
+			irqlab_api_machine_of(dev), err, "device %s index %u: %s", dev->name, index,
+			dev->kind == IRQLAB_DEV_INTX ? "no IO-APIC serves its GSI yet"
+						     : "beyond the vectors MSI enabled");
 	*out = msg;
 	return 0;
 }
@@ -626,7 +611,7 @@ int irqlab_irtes_used(struct irqlab_machine *m, unsigned *out)
 	if (!p)
 		return -EINVAL;
 	if (!out)
-		return fail(p, -EINVAL, "irtes: nowhere to put the count");
+		return irqlab_api_fail(p, -EINVAL, "irtes: nowhere to put the count");
 	*out = p->ir ? irqlab_ir_unit_used(p->ir) : 0;
 	return 0;
 }
@@ -640,9 +625,9 @@ int irqlab_cpu_free_vectors(const struct irqlab_kernel *k, unsigned cpu, unsigne
 		return -EINVAL;
 	p = irqlab_kernel_machine(k);
 	if (!out)
-		return fail(p, -EINVAL, "cpu %u: nowhere to put the count", cpu);
+		return irqlab_api_fail(p, -EINVAL, "cpu %u: nowhere to put the count", cpu);
 	if (cpu >= k->ncpus)
-		return fail(p, -EINVAL, "cpu %u: no such CPU in %s", cpu, k->name);
+		return irqlab_api_fail(p, -EINVAL, "cpu %u: no such CPU in %s", cpu, k->name);
 	irqlab_matrix_cpu_stats(irqlab_vector_domain_matrix(irqlab_kernel_env(k)->vector), cpu,
 				&cs);
 	*out = cs.available;

@@ -11,10 +11,9 @@
 #include <stdbool.h>
 #include <stddef.h>
 
-struct irqlab_irte_alloc;
+#include "irqlab/irte.h" /* IRQLAB_IRTE_MAX_ENTRIES */
 
-/* The largest table VT-d describes (IRTA size field 0xF: 2^16 entries). */
-#define IRQLAB_IRTE_MAX_ENTRIES 65536u
+struct irqlab_irte_alloc;
 
 /*
  * @nr_entries: a power of two, 1..65536. NULL on ENOMEM, or with errno EINVAL when

@@ -86,16 +86,18 @@ enum irqlab_msi_update_style {
 /* The race explorer: where the device's message goes at each point of one update. */
 #define IRQLAB_RACE_MAX_POINTS 16
 
-struct irqlab_race_point {
+struct irqlab_race_probe {
 	const char *when; /* "after the data write", ... */
 	bool pending;	  /* the entry was masked: the message waits in its pending bit */
 	struct irqlab_delivery dl;
 };
 
+/* The public struct irqlab_race (irqlab/irqlab.h), which the API allocates. */
 struct irqlab_race {
-	struct irqlab_irq *irq; /* the interrupt that moves */
+	struct irqlab_kernel *kernel; /* where it ran */
+	struct irqlab_irq *irq;	      /* the interrupt that moves */
 	unsigned n;
-	struct irqlab_race_point points[IRQLAB_RACE_MAX_POINTS];
+	struct irqlab_race_probe points[IRQLAB_RACE_MAX_POINTS];
 	unsigned by_class[IRQLAB_MSG_NR_CLASSES];
 };
 

@@ -11,7 +11,7 @@
 static void race_probe(struct irqlab_machine *p, struct irqlab_device *dev, unsigned index,
 		       struct irqlab_race *race, const char *when)
 {
-	struct irqlab_race_point *pt;
+	struct irqlab_race_probe *pt;
 	struct irqlab_msi_msg msg;
 
 	if (race->n == IRQLAB_RACE_MAX_POINTS || irqlab_device_read_msg(dev, index, &msg))
@@ -85,6 +85,7 @@ int irqlab_platform_race(struct irqlab_kernel *k, struct irqlab_device *dev, uns
 
 	irqlab_kernel_clear_error(k);
 	memset(race, 0, sizeof(*race));
+	race->kernel = k;
 	err = irqlab_platform_check_allocated(k, "race", dev, &index, 1);
 	if (err)
 		return err;

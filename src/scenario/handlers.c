@@ -10,11 +10,10 @@
 #include <string.h>
 
 #include "irqlab/errname.h"
+#include "irqlab/irqlab.h"
 #include "irqlab/pci_rid.h"
-#include "iommu/remap_domain.h"
 #include "scenario/run_internal.h"
 #include "scenario/show.h"
-#include "x86/vector_domain.h"
 
 static int not_supported(struct runner *r, const struct scn_ctx *c, const char *what)
 {
@@ -40,23 +39,26 @@ static void trace_line(void *ctx, const char *line)
 
 static int run_host(struct runner *r, const struct scn_ctx *c)
 {
-	const struct irqlab_scn_stmt *st = c->st;
-	struct irqlab_platform_config cfg = {
-		.ncpus = (unsigned)scn_value(st, "cpus")->num,
-		.ir = scn_value(st, "ir")->flag,
-		.irtes = (unsigned)scn_value(st, "irtes")->num,
-		.cfi = scn_value(st, "cfi")->choice == IRQLAB_SCN_CFI_ALLOW,
-		.legacy = scn_value(st, "legacy")->flag,
-		.extdest = scn_value(st, "extdest")->flag,
-		.ims = (enum irqlab_ims_policy)scn_value(st, "ims")->choice,
+	static const enum irqlab_machine_ims ims[] = {
+		[IRQLAB_SCN_IMS_IR] = IRQLAB_MACHINE_IMS_IR,
+		[IRQLAB_SCN_IMS_BAREMETAL] = IRQLAB_MACHINE_IMS_BAREMETAL,
+		[IRQLAB_SCN_IMS_OFF] = IRQLAB_MACHINE_IMS_OFF,
 	};
+	const struct irqlab_scn_stmt *st = c->st;
+	struct irqlab_machine_config cfg;
 	char why[IRQLAB_SCN_MSG_MAX];
 
-	if (irqlab_platform_new(&cfg, &r->p, why, sizeof(why)))
+	irqlab_machine_config_init(&cfg);
+	cfg.ncpus = (unsigned)scn_value(st, "cpus")->num;
+	cfg.ir = scn_value(st, "ir")->flag;
+	cfg.irtes = (unsigned)scn_value(st, "irtes")->num;
+	cfg.cfi = scn_value(st, "cfi")->choice == IRQLAB_SCN_CFI_ALLOW;
+	cfg.legacy = scn_value(st, "legacy")->flag;
+	cfg.extdest = scn_value(st, "extdest")->flag;
+	cfg.ims = ims[scn_value(st, "ims")->choice];
+	if (irqlab_machine_new(&cfg, &r->p, why, sizeof(why)))
 		return scn_stop(r, st->line, st->col, "%s", why);
-	r->p->trace = r->opts->verbose ? trace_line : NULL;
-	r->p->trace_ctx = r;
-	return 0;
+	return irqlab_machine_set_trace(r->p, r->opts->verbose ? trace_line : NULL, r);
 }
 
 static int run_vm(struct runner *r, const struct scn_ctx *c)
@@ -73,8 +75,8 @@ static uint16_t default_rid(const struct irqlab_machine *p)
 		bool taken = false;
 
 		irqlab_pci_rid_encode(&f, &rid);
-		for (unsigned i = 0; i < p->nr_devices && !taken; i++)
-			taken = p->devices[i]->rid == rid;
+		for (unsigned i = 0; i < irqlab_machine_nr_devices(p) && !taken; i++)
+			taken = irqlab_device_rid(irqlab_machine_device(p, i)) == rid;
 		if (!taken)
 			return rid;
 	}
@@ -84,12 +86,14 @@ static int run_device(struct runner *r, const struct scn_ctx *c)
 {
 	const struct irqlab_scn_stmt *st = c->st;
 	const struct irqlab_scn_arg *bdf = irqlab_scn_arg(st, "bdf");
-	struct irqlab_device_config cfg = {.name = irqlab_scn_pos(st, 0)->v.str};
+	struct irqlab_device_spec cfg;
 	struct irqlab_device *dev;
 	int err;
 
+	irqlab_device_spec_init(&cfg);
+	cfg.name = irqlab_scn_pos(st, 0)->v.str;
 	if (irqlab_scn_arg(st, "intx")) {
-		cfg.kind = IRQLAB_DEV_INTX;
+		cfg.kind = IRQLAB_DEVICE_INTX;
 		cfg.nr = 1;
 		cfg.intx_pin = scn_value(st, "intx")->choice;
 		cfg.gsi = (unsigned)scn_value(st, "gsi")->num;
@@ -102,14 +106,14 @@ static int run_device(struct runner *r, const struct scn_ctx *c)
 		cfg.active_low = irqlab_scn_get_choice(st, "polarity", IRQLAB_SCN_POLARITY_LOW) ==
 				 IRQLAB_SCN_POLARITY_LOW;
 	} else if (irqlab_scn_arg(st, "msi")) {
-		cfg.kind = IRQLAB_DEV_MSI;
+		cfg.kind = IRQLAB_DEVICE_MSI;
 		cfg.nr = (unsigned)scn_value(st, "msi")->num;
 		cfg.maskable = scn_value(st, "maskable")->flag;
 	} else if (irqlab_scn_arg(st, "msix")) {
-		cfg.kind = IRQLAB_DEV_MSIX;
+		cfg.kind = IRQLAB_DEVICE_MSIX;
 		cfg.nr = (unsigned)scn_value(st, "msix")->num;
 	} else {
-		cfg.kind = IRQLAB_DEV_IMS;
+		cfg.kind = IRQLAB_DEVICE_IMS;
 		cfg.nr = (unsigned)scn_value(st, "ims")->num;
 		cfg.queue_store = scn_value(st, "store")->choice == IRQLAB_SCN_STORE_QUEUE;
 	}
@@ -120,11 +124,11 @@ static int run_device(struct runner *r, const struct scn_ctx *c)
 				      &cfg.rid);
 	else
 		cfg.rid = default_rid(c->p);
-	err = irqlab_platform_add_device(c->k, &cfg, &dev);
+	err = irqlab_device_add(c->k, &cfg, &dev);
 	if (err == -EEXIST && bdf && !bdf->implicit)
-		return scn_stop(r, bdf->line, bdf->vcol, "%s", irqlab_platform_error(c->p));
+		return scn_stop(r, bdf->line, bdf->vcol, "%s", irqlab_machine_error(c->p));
 	if (err)
-		return scn_stop(r, st->line, st->col, "%s", irqlab_platform_error(c->p));
+		return scn_stop(r, st->line, st->col, "%s", irqlab_machine_error(c->p));
 	return 0;
 }
 
@@ -140,65 +144,64 @@ static int run_alloc(struct runner *r, const struct scn_ctx *c)
 	const struct irqlab_scn_value *count = scn_value(c->st, "count");
 
 	r->prev_granted = 0;
-	return irqlab_platform_alloc(c->k, c->dev, count->count.min, count->count.max,
-				     scn_value(c->st, "managed")->flag, &r->prev_granted);
+	return irqlab_alloc_irqs(c->k, c->dev, count->count.min, count->count.max,
+				 scn_value(c->st, "managed")->flag, &r->prev_granted);
 }
 
 static int run_request(struct runner *r, const struct scn_ctx *c)
 {
-	return irqlab_platform_request(c->k, c->dev, c->idx, c->n);
+	return irqlab_request(c->k, c->dev, c->idx, c->n);
 }
 
 static int run_release(struct runner *r, const struct scn_ctx *c)
 {
-	return irqlab_platform_release(c->k, c->dev, c->idx, c->n);
+	return irqlab_release(c->k, c->dev, c->idx, c->n);
 }
 
 static int run_free(struct runner *r, const struct scn_ctx *c)
 {
-	return irqlab_platform_free_irqs(c->k, c->dev);
+	return irqlab_free_irqs(c->k, c->dev);
 }
 
 static int run_affinity(struct runner *r, const struct scn_ctx *c)
 {
-	return irqlab_platform_affinity(c->k, c->dev, c->idx, c->n, &c->cpus);
+	return irqlab_set_affinity(c->k, c->dev, c->idx, c->n, &c->cpus);
 }
 
 static int run_cpu_offline(struct runner *r, const struct scn_ctx *c)
 {
-	return irqlab_platform_cpu(c->k, c->cpu, false);
+	return irqlab_cpu_offline(c->k, c->cpu);
 }
 
 static int run_cpu_online(struct runner *r, const struct scn_ctx *c)
 {
-	return irqlab_platform_cpu(c->k, c->cpu, true);
+	return irqlab_cpu_online(c->k, c->cpu);
 }
 
 static int run_mask(struct runner *r, const struct scn_ctx *c)
 {
-	return irqlab_platform_mask(c->k, c->dev, c->idx, c->n, true);
+	return irqlab_mask(c->k, c->dev, c->idx, c->n);
 }
 
 static int run_unmask(struct runner *r, const struct scn_ctx *c)
 {
-	return irqlab_platform_mask(c->k, c->dev, c->idx, c->n, false);
+	return irqlab_unmask(c->k, c->dev, c->idx, c->n);
 }
 
 static int run_raise(struct runner *r, const struct scn_ctx *c)
 {
-	return irqlab_platform_raise(c->k, c->dev, c->idx, c->n,
-				     (unsigned)scn_value(c->st, "count")->num);
+	return irqlab_raise(c->k, c->dev, c->idx, c->n, (unsigned)scn_value(c->st, "count")->num);
 }
 
 static int run_store(struct runner *r, const struct scn_ctx *c)
 {
-	return irqlab_platform_store(c->k, c->dev, c->index, scn_value(c->st, "addr")->num,
-				     (uint32_t)scn_value(c->st, "data")->num);
+	return irqlab_store(c->k, c->dev, c->index, scn_value(c->st, "addr")->num,
+			    (uint32_t)scn_value(c->st, "data")->num);
 }
 
 static int run_eoi(struct runner *r, const struct scn_ctx *c)
 {
-	return irqlab_platform_eoi(c->k, c->dev);
+	return irqlab_eoi(c->k, c->dev);
 }
 
 static void print_race(struct runner *r, const struct scn_ctx *c)
@@ -210,25 +213,27 @@ static void print_race(struct runner *r, const struct scn_ctx *c)
 	irqlab_out_open_object(o, NULL);
 	irqlab_out_str(o, "event", NULL, "race");
 	irqlab_out_uint(o, "line", NULL, c->st->line);
-	irqlab_out_str(o, "device", "--- race %s", c->dev->name);
+	irqlab_out_str(o, "device", "--- race %s", irqlab_device_name(c->dev));
 	irqlab_out_uint(o, "index", " index %llu", c->index);
 	irqlab_out_str(o, "style", " style=%s", scn_value(c->st, "style")->word);
 	irqlab_out_uint(o, "line", " (line %llu)\n", c->st->line);
 	irqlab_out_open_array(o, "points");
-	for (unsigned i = 0; i < r->race.n; i++) {
-		const struct irqlab_race_point *pt = &r->race.points[i];
+	for (unsigned i = 0; i < irqlab_race_nr_points(r->race); i++) {
+		struct irqlab_race_point pt;
 
+		if (irqlab_race_point(r->race, i, &pt))
+			break;
 		irqlab_out_open_object(o, NULL);
-		irqlab_out_str(o, "when", "  %-45s", pt->when);
-		irqlab_out_hex(o, "addr", " addr=0x%08llx", pt->dl.msg.address_lo);
-		irqlab_out_hex(o, "data", " data=0x%08llx", pt->dl.msg.data);
-		irqlab_out_str(o, "class", " -> %s", irqlab_msg_class_name(pt->dl.cls));
-		if (!pt->pending && pt->dl.cls != IRQLAB_MSG_BLOCKED) {
-			irqlab_out_uint(o, "cpu", " (CPU %llu", pt->dl.cpu);
-			irqlab_out_hex(o, "vector", " vector 0x%02llx)", pt->dl.vector);
+		irqlab_out_str(o, "when", "  %-45s", pt.when);
+		irqlab_out_hex(o, "addr", " addr=0x%08llx", pt.msg.address_lo);
+		irqlab_out_hex(o, "data", " data=0x%08llx", pt.msg.data);
+		irqlab_out_str(o, "class", " -> %s", irqlab_class_name(pt.cls));
+		if (!pt.pending && pt.cls != IRQLAB_CLASS_BLOCKED) {
+			irqlab_out_uint(o, "cpu", " (CPU %llu", pt.cpu);
+			irqlab_out_hex(o, "vector", " vector 0x%02llx)", pt.vector);
 		}
-		if (pt->dl.why)
-			irqlab_out_str(o, "why", ": %s", pt->dl.why);
+		if (pt.why)
+			irqlab_out_str(o, "why", ": %s", pt.why);
 		irqlab_out_text(o, "\n");
 		irqlab_out_close_object(o);
 	}
@@ -238,13 +243,18 @@ static void print_race(struct runner *r, const struct scn_ctx *c)
 
 static int run_race(struct runner *r, const struct scn_ctx *c)
 {
-	static const enum irqlab_msi_update_style styles[] = {
-		IRQLAB_MSI_UPDATE_AUTO, IRQLAB_MSI_UPDATE_NAIVE, IRQLAB_MSI_UPDATE_DEFERRED};
+	static const enum irqlab_race_style styles[] = {
+		[IRQLAB_SCN_STYLE_AUTO] = IRQLAB_RACE_AUTO,
+		[IRQLAB_SCN_STYLE_NAIVE] = IRQLAB_RACE_NAIVE,
+		[IRQLAB_SCN_STYLE_DEFERRED] = IRQLAB_RACE_DEFERRED,
+	};
 	unsigned style = scn_value(c->st, "style")->choice;
 	int err;
 
-	err = irqlab_platform_race(c->k, c->dev, c->index, &c->cpus, styles[style], &r->race);
-	r->have_race = !err;
+	/* A race that fails leaves nothing for `expect race` to read. */
+	irqlab_race_free(r->race);
+	r->race = NULL;
+	err = irqlab_race_affinity(c->k, c->dev, c->index, &c->cpus, styles[style], &r->race);
 	if (!err)
 		print_race(r, c);
 	return err;
@@ -323,16 +333,12 @@ static int expect_granted(struct runner *r, const struct scn_ctx *c)
 
 static int expect_delivered(struct runner *r, const struct scn_ctx *c)
 {
-	const struct irqlab_dev_entry *ent = &c->dev->entries[c->index];
-	unsigned long long seen = 0;
+	uint64_t seen = 0;
 
-	if (c->cpu == IRQLAB_MAX_CPUS) {
-		seen = ent->delivered;
-	} else {
-		for (unsigned i = 0; i < ent->nr_by_cpu; i++)
-			if (ent->by_cpu[i].cpu == c->cpu)
-				seen = ent->by_cpu[i].count;
-	}
+	if (c->cpu == IRQLAB_MAX_CPUS)
+		irqlab_entry_delivered(c->dev, c->index, &seen);
+	else
+		irqlab_entry_delivered_on(c->dev, c->index, c->cpu, &seen);
 	expect_count(r, c, seen);
 	return 0;
 }
@@ -340,27 +346,37 @@ static int expect_delivered(struct runner *r, const struct scn_ctx *c)
 static int expect_blocked(struct runner *r, const struct scn_ctx *c)
 {
 	const struct irqlab_scn_arg *reason = irqlab_scn_arg(c->st, "reason");
-	int rsn = reason && !reason->implicit ? (int)reason->v.num : -1;
+	int rsn = reason && !reason->implicit ? (int)reason->v.num : IRQLAB_IR_FAULT_ANY;
+	uint64_t seen = 0;
 
-	expect_count(r, c, c->p->ir ? irqlab_ir_unit_fault_count(c->p->ir, rsn) : 0);
+	irqlab_ir_fault_count(c->p, rsn, &seen);
+	expect_count(r, c, seen);
 	return 0;
+}
+
+static void expect_class(struct runner *r, const struct scn_ctx *c, enum irqlab_class cls)
+{
+	uint64_t seen = 0;
+
+	irqlab_machine_count(c->p, cls, &seen);
+	expect_count(r, c, seen);
 }
 
 static int expect_misdelivered(struct runner *r, const struct scn_ctx *c)
 {
-	expect_count(r, c, c->p->by_class[IRQLAB_MSG_MISDELIVERED]);
+	expect_class(r, c, IRQLAB_CLASS_MISDELIVERED);
 	return 0;
 }
 
 static int expect_lost(struct runner *r, const struct scn_ctx *c)
 {
-	expect_count(r, c, c->p->by_class[IRQLAB_MSG_LOST]);
+	expect_class(r, c, IRQLAB_CLASS_LOST);
 	return 0;
 }
 
 static int expect_spurious(struct runner *r, const struct scn_ctx *c)
 {
-	expect_count(r, c, c->p->by_class[IRQLAB_MSG_SPURIOUS]);
+	expect_class(r, c, IRQLAB_CLASS_SPURIOUS);
 	return 0;
 }
 
@@ -372,7 +388,7 @@ static int expect_message(struct runner *r, const struct scn_ctx *c)
 	char e[96], s[96];
 
 	snprintf(e, sizeof(e), "addr=0x%llx data=0x%x", (unsigned long long)addr, data);
-	if (irqlab_platform_stored_msg(c->p, c->dev, c->index, &msg)) {
+	if (irqlab_entry_message(c->dev, c->index, &msg)) {
 		scn_verdict(r, c->st, false, e, "no message (beyond the vectors MSI enabled)");
 		return 0;
 	}
@@ -385,40 +401,38 @@ static int expect_message(struct runner *r, const struct scn_ctx *c)
 static int expect_vector(struct runner *r, const struct scn_ctx *c)
 {
 	unsigned vector = (unsigned)scn_value(c->st, "vector")->num;
-	struct irqlab_irq *irq = c->dev->entries[c->index].irq;
-	struct irqlab_irq_cfg cfg;
+	struct irqlab_entry_state st;
 	char e[96], s[96];
 
 	snprintf(e, sizeof(e), "CPU %u vector 0x%x", c->cpu, vector);
-	if (!irq) {
+	if (irqlab_entry_state(c->dev, c->index, &st) || !st.allocated) {
 		scn_verdict(r, c->st, false, e, "not allocated");
 		return 0;
 	}
-	irqlab_vector_irq_cfg(irq->top, &cfg);
-	snprintf(s, sizeof(s), "CPU %u vector 0x%x", cfg.cpu, cfg.vector);
-	scn_verdict(r, c->st, cfg.cpu == c->cpu && cfg.vector == vector, e, s);
+	snprintf(s, sizeof(s), "CPU %u vector 0x%x", st.cpu, st.vector);
+	scn_verdict(r, c->st, st.cpu == c->cpu && st.vector == vector, e, s);
 	return 0;
 }
 
 static int expect_irtes(struct runner *r, const struct scn_ctx *c)
 {
 	unsigned long long want = scn_value(c->st, "used")->num;
-	unsigned long long seen = c->p->ir ? irqlab_ir_unit_used(c->p->ir) : 0;
+	unsigned seen = 0;
 	char e[32], s[32];
 
+	irqlab_irtes_used(c->p, &seen);
 	snprintf(e, sizeof(e), "%llu", want);
-	snprintf(s, sizeof(s), "%llu", seen);
+	snprintf(s, sizeof(s), "%u", seen);
 	scn_verdict(r, c->st, want == seen, e, s);
 	return 0;
 }
 
 static int expect_free_vectors(struct runner *r, const struct scn_ctx *c)
 {
-	struct irqlab_matrix_cpu_stats cs;
+	unsigned available = 0;
 
-	irqlab_matrix_cpu_stats(irqlab_vector_domain_matrix(irqlab_kernel_env(c->k)->vector),
-				c->cpu, &cs);
-	expect_count(r, c, cs.available);
+	irqlab_cpu_free_vectors(c->k, c->cpu, &available);
+	expect_count(r, c, available);
 	return 0;
 }
 
@@ -435,20 +449,23 @@ static int expect_race(struct runner *r, const struct scn_ctx *c)
 		int cls; /* -1: all points */
 	} facts[] = {
 		{"points", -1},
-		{"delivered", IRQLAB_MSG_DELIVERED},
-		{"lost", IRQLAB_MSG_LOST},
-		{"spurious", IRQLAB_MSG_SPURIOUS},
+		{"delivered", IRQLAB_CLASS_DELIVERED},
+		{"lost", IRQLAB_CLASS_LOST},
+		{"spurious", IRQLAB_CLASS_SPURIOUS},
 	};
 	const struct irqlab_scn_stmt *st = c->st;
 	char e[128] = "", s[128] = "";
 	size_t el = 0, sl = 0;
 	bool held = true, any = false;
 
-	if (!r->have_race)
+	if (!r->race)
 		return scn_stop(r, st->line, st->col, "expect race: no race ran before it");
 	for (size_t i = 0; i < sizeof(facts) / sizeof(facts[0]); i++) {
 		const struct irqlab_scn_arg *a = irqlab_scn_arg(st, facts[i].key);
-		unsigned seen = facts[i].cls < 0 ? r->race.n : r->race.by_class[facts[i].cls];
+		unsigned seen =
+			facts[i].cls < 0
+				? irqlab_race_nr_points(r->race)
+				: irqlab_race_count(r->race, (enum irqlab_class)facts[i].cls);
 
 		if (!a || a->implicit)
 			continue;

@@ -9,7 +9,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "platform/platform.h"
+#include "irqlab/irqlab.h"
 #include "scenario/resolve.h"
 
 __attribute__((format(printf, 4, 5))) static int resolve_error(struct irqlab_scn_error *err,
@@ -42,7 +42,7 @@ static int resolve_kernel(struct scn_ctx *c, struct irqlab_scn_error *err)
 			err, in->line, in->col,
 			"%s: in=%s: not supported yet (virtual machines arrive with a later issue)",
 			stmt_name(c), in->v.str);
-	c->k = c->p ? c->p->host : NULL;
+	c->k = irqlab_machine_host(c->p);
 	return 0;
 }
 
@@ -50,7 +50,7 @@ static int resolve_device(struct scn_ctx *c, struct irqlab_scn_error *err)
 {
 	const struct irqlab_scn_arg *a = irqlab_scn_pos(c->st, 0);
 
-	c->dev = c->p ? irqlab_platform_device(c->p, a->v.str) : NULL;
+	c->dev = irqlab_device_find(c->p, a->v.str);
 	if (!c->dev)
 		return resolve_error(err, a->line, a->col, "%s: no device named %s", stmt_name(c),
 				     a->v.str);
@@ -59,7 +59,7 @@ static int resolve_device(struct scn_ctx *c, struct irqlab_scn_error *err)
 
 static const char *entries_word(const struct irqlab_device *dev)
 {
-	return dev->kind == IRQLAB_DEV_IMS ? "slots" : "entries";
+	return irqlab_device_kind_of(dev) == IRQLAB_DEVICE_IMS ? "slots" : "entries";
 }
 
 /* index=LIST: every element within the device, expanded in the order written. */
@@ -67,15 +67,17 @@ static int resolve_index_list(struct scn_ctx *c, const struct irqlab_scn_arg *a,
 			      struct irqlab_scn_error *err)
 {
 	const struct irqlab_device *dev = c->dev;
+	unsigned nr = irqlab_device_nr_entries(dev);
 	uint64_t total = 0;
 
 	for (size_t i = 0; i < a->v.list.n; i++) {
 		const struct irqlab_scn_range *rg = &a->v.list.ranges[i];
 
-		if (rg->hi >= dev->nr)
+		if (rg->hi >= nr)
 			return resolve_error(err, a->line, rg->col,
 					     "%s: index %u is beyond the %u %s of %s", stmt_name(c),
-					     rg->hi, dev->nr, entries_word(dev), dev->name);
+					     rg->hi, nr, entries_word(dev),
+					     irqlab_device_name(dev));
 		total += (uint64_t)rg->hi - rg->lo + 1;
 	}
 	c->idx = malloc((size_t)total * sizeof(*c->idx));
@@ -95,11 +97,11 @@ static int resolve_index(struct scn_ctx *c, struct irqlab_scn_error *err)
 
 	if (a->v.type == IRQLAB_SCN_T_LIST)
 		return resolve_index_list(c, a, err);
-	if (a->v.num >= dev->nr)
+	if (a->v.num >= irqlab_device_nr_entries(dev))
 		return resolve_error(err, a->line, a->vcol,
 				     "%s: index %llu is beyond the %u %s of %s", stmt_name(c),
-				     (unsigned long long)a->v.num, dev->nr, entries_word(dev),
-				     dev->name);
+				     (unsigned long long)a->v.num, irqlab_device_nr_entries(dev),
+				     entries_word(dev), irqlab_device_name(dev));
 	c->index = (unsigned)a->v.num;
 	return 0;
 }
@@ -107,7 +109,7 @@ static int resolve_index(struct scn_ctx *c, struct irqlab_scn_error *err)
 /* The CPUs of the kernel the statement runs in. */
 static unsigned kernel_cpus(const struct scn_ctx *c)
 {
-	return c->p->cfg.ncpus;
+	return irqlab_kernel_ncpus(c->k);
 }
 
 /* cpu=C, or the CPU word of `cpu offline N`; all CPUs when neither is written. */

@@ -9,10 +9,10 @@
 
 #include <stdbool.h>
 
+#include "irqlab/irqlab.h"
+#include "irqlab/scenario.h"
 #include "output/output.h"
-#include "platform/platform.h"
 #include "scenario/resolve.h"
-#include "scenario/runner.h"
 #include "scenario/scenario.h"
 
 struct runner {
@@ -29,8 +29,7 @@ struct runner {
 	bool prev_alloc;
 	unsigned prev_granted;
 
-	bool have_race;
-	struct irqlab_race race;
+	struct irqlab_race *race; /* what the last race saw, or NULL */
 
 	unsigned passed, failed;
 	bool error;

@@ -14,8 +14,57 @@
 #include <string.h>
 
 #include "irqlab/errname.h"
+#include "irqlab/irqlab.h"
 #include "scenario/run_internal.h"
 #include "scenario/show.h"
+
+/* Far beyond any version of ours: a size nobody set. */
+#define OPTS_SIZE_MAX 4096u
+
+void irqlab_run_opts_defaults(struct irqlab_run_opts *opts, size_t size)
+{
+	struct irqlab_run_opts def = {.size = size, .out = stdout, .err = stderr};
+
+	if (!opts)
+		return;
+	memset(opts, 0, size);
+	memcpy(opts, &def, size < sizeof(def) ? size : sizeof(def));
+}
+
+/*
+ * The caller's options into @o: the bytes it knows, our defaults after them; bytes we do not
+ * know must be zero. Says on stderr why not: the caller's streams cannot be trusted then.
+ */
+static int opts_in(const struct irqlab_run_opts *in, struct irqlab_run_opts *o)
+{
+	const unsigned char *extra;
+
+	irqlab_run_opts_defaults(o, sizeof(*o));
+	if (!in) {
+		fprintf(stderr, "irqlab_run: no options; use irqlab_run_opts_init()\n");
+		return -EINVAL;
+	}
+	extra = (const unsigned char *)in + sizeof(*o);
+	if (in->size < sizeof(size_t) || in->size > OPTS_SIZE_MAX) {
+		fprintf(stderr, "irqlab_run: options of %zu bytes; use irqlab_run_opts_init()\n",
+			in->size);
+		return -EINVAL;
+	}
+	for (size_t i = 0; in->size > sizeof(*o) && i < in->size - sizeof(*o); i++) {
+		if (extra[i]) {
+			fprintf(stderr, "irqlab_run: options of %zu bytes with newer fields set\n",
+				in->size);
+			return -E2BIG;
+		}
+	}
+	memcpy(o, in, in->size < sizeof(*o) ? in->size : sizeof(*o));
+	o->size = sizeof(*o);
+	if (!o->out)
+		o->out = stdout;
+	if (!o->err)
+		o->err = stderr;
+	return 0;
+}
 
 int scn_stop(struct runner *r, unsigned line, unsigned col, const char *fmt, ...)
 {
@@ -38,7 +87,7 @@ static void record(struct runner *r, const struct irqlab_scn_stmt *st, int err)
 	r->prev_err = err;
 	r->prev_line = st->line;
 	r->prev_alloc = st->kind == IRQLAB_SCN_ALLOC;
-	snprintf(r->prev_msg, sizeof(r->prev_msg), "%s", err ? irqlab_platform_error(r->p) : "");
+	snprintf(r->prev_msg, sizeof(r->prev_msg), "%s", err ? irqlab_machine_error(r->p) : "");
 	if (r->out.json) {
 		irqlab_out_open_object(&r->out, NULL);
 		irqlab_out_str(&r->out, "event", NULL, "statement");
@@ -123,12 +172,15 @@ static int show_topic(struct runner *r, const char *name)
 }
 
 int irqlab_run_buffer(const char *name, const void *buf, size_t len,
-		      const struct irqlab_run_opts *opts)
+		      const struct irqlab_run_opts *caller)
 {
 	struct irqlab_scn_program *prog = NULL;
-	struct runner r = {.file = name, .opts = opts};
-	char why[512];
+	struct irqlab_run_opts o, *opts = &o;
+	struct runner r = {.file = name, .opts = &o};
 	int result;
+
+	if (opts_in(caller, &o))
+		return IRQLAB_RUN_ERROR;
 
 	irqlab_out_init(&r.out, opts->out, opts->json);
 	irqlab_out_open_object(&r.out, NULL);
@@ -140,9 +192,10 @@ int irqlab_run_buffer(const char *name, const void *buf, size_t len,
 	for (size_t i = 0; prog && i < prog->nstmts && !r.error; i++) {
 		run_stmt(&r, &prog->stmts[i]);
 		/* The model's books must balance after every statement: an oracle on every run. */
-		if (!r.error && r.p && irqlab_platform_check(r.p, why, sizeof(why))) {
+		if (!r.error && r.p && irqlab_machine_check(r.p)) {
 			scn_stop(&r, prog->stmts[i].line, prog->stmts[i].col,
-				 "internal error: the model's invariants broke: %s", why);
+				 "internal error: the model's invariants broke: %s",
+				 irqlab_machine_error(r.p));
 			r.internal = true;
 		}
 	}
@@ -155,8 +208,12 @@ int irqlab_run_buffer(const char *name, const void *buf, size_t len,
 			    : IRQLAB_RUN_PASS;
 	if (r.p) {
 		irqlab_out_open_object(&r.out, "counters");
-		for (unsigned c = 0; c < IRQLAB_MSG_NR_CLASSES; c++)
-			irqlab_out_uint(&r.out, irqlab_msg_class_name(c), NULL, r.p->by_class[c]);
+		for (unsigned c = 0; c < IRQLAB_NR_CLASSES; c++) {
+			uint64_t n = 0;
+
+			irqlab_machine_count(r.p, (enum irqlab_class)c, &n);
+			irqlab_out_uint(&r.out, irqlab_class_name((enum irqlab_class)c), NULL, n);
+		}
 		irqlab_out_close_object(&r.out);
 	}
 	irqlab_out_uint(&r.out, "expectations_passed", NULL, r.passed);
@@ -193,18 +250,23 @@ int irqlab_run_buffer(const char *name, const void *buf, size_t len,
 		else
 			fprintf(opts->out, "INTERNAL ERROR %s (please report it)\n", name);
 	}
-	irqlab_platform_free(r.p);
+	irqlab_race_free(r.race);
+	irqlab_machine_free(r.p);
 	irqlab_scn_program_free(prog);
 	return result;
 }
 
-int irqlab_run_file(const char *path, const struct irqlab_run_opts *opts)
+int irqlab_run_file(const char *path, const struct irqlab_run_opts *caller)
 {
-	FILE *f = fopen(path, "rb");
+	struct irqlab_run_opts o, *opts = &o;
 	char *buf = NULL;
 	size_t len = 0, cap = 0;
 	int result;
+	FILE *f;
 
+	if (opts_in(caller, &o))
+		return IRQLAB_RUN_ERROR;
+	f = fopen(path, "rb");
 	if (!f) {
 		fprintf(opts->err, "%s: cannot open: %s\n", path, strerror(errno));
 		return IRQLAB_RUN_ERROR;

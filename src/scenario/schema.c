@@ -6,8 +6,8 @@
  */
 #include <stdint.h>
 
-#include "iommu/irte_alloc.h"
 #include "irqlab/cpumask.h"
+#include "irqlab/irte.h"
 #include "irqlab/msi.h"
 #include "irqlab/msix.h"
 #include "scenario/scn_internal.h"

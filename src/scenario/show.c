@@ -2,25 +2,25 @@
 #include <stdio.h>
 #include <string.h>
 
+#include "irqlab/irqlab.h"
 #include "irqlab/irte.h"
-#include "iommu/remap_domain.h"
+#include "irqlab/scenario.h"
 #include "output/output.h"
-#include "platform/platform.h"
 #include "scenario/resolve.h"
 #include "scenario/show.h"
-#include "x86/vector_domain.h"
 
-static void show_domain_tree(struct irqlab_out *o, struct irqlab_kernel *k,
-			     struct irqlab_domain *parent, unsigned depth)
+static void show_domain_tree(struct irqlab_out *o, const struct irqlab_kernel *k,
+			     const struct irqlab_domain *parent, unsigned depth)
 {
-	for (struct irqlab_domain *d = k->domains; d; d = d->next) {
-		if (d->parent != parent)
+	for (struct irqlab_domain *d = irqlab_kernel_first_domain(k); d;
+	     d = irqlab_domain_next(d)) {
+		if (irqlab_domain_parent(d) != parent)
 			continue;
 		irqlab_out_open_object(o, NULL);
 		irqlab_out_text(o, "%*s", (int)(2 * depth), "");
-		irqlab_out_str(o, "name", "%s", d->name);
-		irqlab_out_str(o, "parent", NULL, parent ? parent->name : "");
-		irqlab_out_uint(o, "irqs", "  irqs=%llu", d->nr_irqs);
+		irqlab_out_str(o, "name", "%s", irqlab_domain_name(d));
+		irqlab_out_str(o, "parent", NULL, parent ? irqlab_domain_name(parent) : "");
+		irqlab_out_uint(o, "irqs", "  irqs=%llu", irqlab_domain_nr_irqs(d));
 		irqlab_out_text(o, "\n");
 		irqlab_out_close_object(o);
 		show_domain_tree(o, k, d, depth + 1);
@@ -29,37 +29,34 @@ static void show_domain_tree(struct irqlab_out *o, struct irqlab_kernel *k,
 
 static void show_domains(struct irqlab_out *o, const struct scn_ctx *ctx)
 {
-	irqlab_out_str(o, "kernel", "kernel %s\n", ctx->k->name);
+	irqlab_out_str(o, "kernel", "kernel %s\n", irqlab_kernel_name(ctx->k));
 	irqlab_out_open_array(o, "domains");
 	show_domain_tree(o, ctx->k, NULL, 1);
 	irqlab_out_close_array(o);
 }
 
-static void owner_of(struct irqlab_out *o, struct irqlab_irq *irq)
+static void owner_of(struct irqlab_out *o, const struct irqlab_vector_owner *own)
 {
-	const struct irqlab_device *dev = irq->dev;
-
-	irqlab_out_uint(o, "irq", " irq %llu", irq->virq);
-	if (dev) {
-		irqlab_out_str(o, "device", " (%s", dev->name);
-		irqlab_out_uint(o, "index", " index %llu)", irq->index);
+	irqlab_out_uint(o, "irq", " irq %llu", own->virq);
+	if (own->dev) {
+		irqlab_out_str(o, "device", " (%s", irqlab_device_name(own->dev));
+		irqlab_out_uint(o, "index", " index %llu)", own->index);
 	}
 }
 
 /* Every CPU's vectors, or only those of cpu=C. */
 static void show_vectors(struct irqlab_out *o, const struct scn_ctx *ctx)
 {
-	struct irqlab_machine *p = ctx->p;
 	unsigned only = ctx->cpu;
-	struct irqlab_matrix *m = irqlab_vector_domain_matrix(irqlab_kernel_env(ctx->k)->vector);
 
 	irqlab_out_open_array(o, "cpus");
-	for (unsigned cpu = 0; cpu < p->cfg.ncpus; cpu++) {
-		struct irqlab_matrix_cpu_stats cs;
+	for (unsigned cpu = 0; cpu < irqlab_kernel_ncpus(ctx->k); cpu++) {
+		struct irqlab_vector_stats cs;
 
 		if (only < IRQLAB_MAX_CPUS && cpu != only)
 			continue;
-		irqlab_matrix_cpu_stats(m, cpu, &cs);
+		if (irqlab_cpu_vector_stats(ctx->k, cpu, &cs))
+			break;
 		irqlab_out_open_object(o, NULL);
 		irqlab_out_uint(o, "cpu", "cpu %llu", cpu);
 		irqlab_out_bool(o, "online", " online=%s", cs.online);
@@ -70,19 +67,17 @@ static void show_vectors(struct irqlab_out *o, const struct scn_ctx *ctx)
 				cs.managed_allocated);
 		irqlab_out_open_array(o, "vectors");
 		for (unsigned v = 0; v < IRQLAB_NR_VECTORS; v++) {
-			bool legacy;
-			struct irqlab_irq *irq = irqlab_vector_lookup(
-				irqlab_kernel_env(ctx->k)->vector, cpu, v, &legacy);
+			struct irqlab_vector_owner own;
 
-			if (!irq && !legacy)
+			if (irqlab_cpu_vector_owner(ctx->k, cpu, v, &own) ||
+			    own.use == IRQLAB_VECTOR_NONE)
 				continue;
 			irqlab_out_open_object(o, NULL);
 			irqlab_out_hex(o, "vector", "  0x%02llx", v);
-			if (legacy)
-				irqlab_out_uint(o, "isa", " ISA irq %llu",
-						v - IRQLAB_ISA_VECTOR_BASE);
+			if (own.use == IRQLAB_VECTOR_ISA)
+				irqlab_out_uint(o, "isa", " ISA irq %llu", own.isa_irq);
 			else
-				owner_of(o, irq);
+				owner_of(o, &own);
 			irqlab_out_text(o, "\n");
 			irqlab_out_close_object(o);
 		}
@@ -94,84 +89,82 @@ static void show_vectors(struct irqlab_out *o, const struct scn_ctx *ctx)
 
 static void show_irq(struct irqlab_out *o, const struct scn_ctx *ctx)
 {
-	struct irqlab_machine *p = ctx->p;
 	struct irqlab_device *dev = ctx->dev;
 	unsigned index = ctx->index;
-	struct irqlab_irq *irq = dev->entries[index].irq;
 	struct irqlab_msi_msg msg = {0};
-	bool has_msg = irqlab_platform_stored_msg(p, dev, index, &msg) == 0;
-	struct irqlab_irq_cfg cfg;
+	bool has_msg = irqlab_entry_message(dev, index, &msg) == 0;
+	struct irqlab_entry_state st;
 	char cpus[128];
 
-	irqlab_out_str(o, "device", "%s", dev->name);
+	if (irqlab_entry_state(dev, index, &st))
+		return;
+	irqlab_out_str(o, "device", "%s", irqlab_device_name(dev));
 	irqlab_out_uint(o, "index", " index %llu:", index);
 	if (has_msg) {
 		irqlab_out_hex(o, "addr", " stored addr=0x%08llx",
 			       (uint64_t)msg.address_hi << 32 | msg.address_lo);
 		irqlab_out_hex(o, "data", " data=0x%08llx", msg.data);
 	}
-	irqlab_out_bool(o, "masked", " masked=%s", irqlab_device_masked(dev, index));
-	irqlab_out_bool(o, "pending", " pending=%s\n", irqlab_device_pending(dev, index));
-	if (!irq) {
+	irqlab_out_bool(o, "masked", " masked=%s", st.masked);
+	irqlab_out_bool(o, "pending", " pending=%s\n", st.pending);
+	if (!st.allocated) {
 		irqlab_out_bool(o, "allocated", "  allocated=%s\n", false);
 		return;
 	}
-	irqlab_vector_irq_cfg(irq->top, &cfg);
-	irqlab_cpumask_format(&irq->affinity, cpus, sizeof(cpus));
-	irqlab_out_uint(o, "irq", "  irq %llu", irq->virq);
+	irqlab_cpumask_format(&st.affinity, cpus, sizeof(cpus));
+	irqlab_out_uint(o, "irq", "  irq %llu", st.virq);
 	irqlab_out_str(o, "affinity", " affinity=%s", cpus);
-	irqlab_out_uint(o, "cpu", " target CPU %llu", cfg.cpu);
-	irqlab_out_hex(o, "vector", " vector 0x%02llx", cfg.vector);
-	irqlab_out_bool(o, "requested", " requested=%s", irq->started);
-	irqlab_out_bool(o, "managed", " managed=%s", irq->managed);
-	irqlab_out_bool(o, "moving", " moving=%s\n", irqlab_vector_move_pending(irq->top));
+	irqlab_out_uint(o, "cpu", " target CPU %llu", st.cpu);
+	irqlab_out_hex(o, "vector", " vector 0x%02llx", st.vector);
+	irqlab_out_bool(o, "requested", " requested=%s", st.requested);
+	irqlab_out_bool(o, "managed", " managed=%s", st.managed);
+	irqlab_out_bool(o, "moving", " moving=%s\n", st.moving);
 	irqlab_out_open_array(o, "levels");
-	for (struct irqlab_irq_data *data = irq->top; data; data = data->parent) {
+	for (unsigned l = 0; l < st.nr_levels; l++) {
+		struct irqlab_irq_level lv;
+
+		if (irqlab_entry_level(dev, index, l, &lv))
+			break;
 		irqlab_out_open_object(o, NULL);
-		irqlab_out_str(o, "domain", "  %s", data->domain->name);
-		irqlab_out_hex(o, "hwirq", " hwirq=0x%llx", data->hwirq);
-		irqlab_out_bool(o, "active", " active=%s\n", data->activated);
+		irqlab_out_str(o, "domain", "  %s", irqlab_domain_name(lv.domain));
+		irqlab_out_hex(o, "hwirq", " hwirq=0x%llx", lv.hwirq);
+		irqlab_out_bool(o, "active", " active=%s\n", lv.active);
 		irqlab_out_close_object(o);
 	}
 	irqlab_out_close_array(o);
-	if (irqlab_kernel_remapped(irq->kernel)) {
-		struct irqlab_irq_data *rl =
-			irqlab_irq_data_of(irq, irqlab_kernel_env(irq->kernel)->msi_parent);
-		int idx = rl ? irqlab_remap_irq_index(rl) : -1;
-
-		if (idx >= 0)
-			irqlab_out_uint(o, "irte", "  IRTE %llu\n", (unsigned)idx);
-	}
+	if (st.irte >= 0)
+		irqlab_out_uint(o, "irte", "  IRTE %llu\n", (unsigned)st.irte);
 }
 
 static void show_irtes(struct irqlab_out *o, const struct scn_ctx *ctx)
 {
-	struct irqlab_machine *p = ctx->p;
+	struct irqlab_ir_info ir;
 
 	irqlab_out_open_array(o, "irtes");
-	if (!p->ir) {
+	if (irqlab_ir_info(ctx->p, &ir) || !ir.present) {
 		irqlab_out_text(o, "no IR unit (ir=off)\n");
 		irqlab_out_close_array(o);
 		return;
 	}
-	for (unsigned i = 0; i < irqlab_ir_unit_size(p->ir); i++) {
-		const struct irqlab_irte *e = irqlab_ir_unit_irte(p->ir, i);
+	for (unsigned i = 0; i < ir.entries; i++) {
+		struct irqlab_irte e;
 		struct irqlab_irte_remapped f;
 
-		if (!irqlab_irte_present(e) || irqlab_irte_is_posted(e))
+		if (irqlab_ir_read_irte(ctx->p, i, &e) || !irqlab_irte_present(&e) ||
+		    irqlab_irte_is_posted(&e))
 			continue;
-		irqlab_irte_decode_remapped(e, &f);
+		irqlab_irte_decode_remapped(&e, &f);
 		irqlab_out_open_object(o, NULL);
 		irqlab_out_uint(o, "index", "%6llu:", i);
 		irqlab_out_hex(o, "vector", " vector=0x%02llx", f.vector);
 		irqlab_out_uint(o, "dest", " dest=%llu",
-				irqlab_irte_dest_decode(f.dest, irqlab_ir_unit_eime(p->ir)));
+				irqlab_irte_dest_decode(f.dest, ir.x2apic));
 		irqlab_out_hex(o, "sid", " sid=0x%04llx", f.sid);
 		irqlab_out_uint(o, "svt", " svt=%llu", f.svt);
 		irqlab_out_uint(o, "sq", " sq=%llu", f.sq);
 		irqlab_out_bool(o, "fpd", " fpd=%s", f.fpd);
-		irqlab_out_hex(o, "raw_hi", " raw=%016llx", e->hi);
-		irqlab_out_hex(o, "raw_lo", ":%016llx\n", e->lo);
+		irqlab_out_hex(o, "raw_hi", " raw=%016llx", e.hi);
+		irqlab_out_hex(o, "raw_lo", ":%016llx\n", e.lo);
 		irqlab_out_close_object(o);
 	}
 	irqlab_out_close_array(o);
@@ -179,74 +172,87 @@ static void show_irtes(struct irqlab_out *o, const struct scn_ctx *ctx)
 
 static void show_faults(struct irqlab_out *o, const struct scn_ctx *ctx)
 {
-	struct irqlab_machine *p = ctx->p;
-	size_t n = p->ir ? irqlab_ir_unit_nr_faults(p->ir) : 0;
+	struct irqlab_ir_info ir = {0};
 
-	irqlab_out_uint(o, "blocked", "blocked=%llu",
-			p->ir ? irqlab_ir_unit_blocked_count(p->ir) : 0);
-	irqlab_out_uint(o, "recorded", " recorded=%llu\n", n);
+	irqlab_ir_info(ctx->p, &ir);
+	irqlab_out_uint(o, "blocked", "blocked=%llu", ir.blocked);
+	irqlab_out_uint(o, "recorded", " recorded=%llu\n", ir.nr_faults);
 	irqlab_out_open_array(o, "faults");
-	for (size_t i = 0; i < n; i++) {
-		const struct irqlab_ir_fault_record *f = irqlab_ir_unit_fault(p->ir, i);
+	for (unsigned i = 0; i < ir.nr_faults; i++) {
+		struct irqlab_ir_fault f;
 
+		if (irqlab_ir_read_fault(ctx->p, i, &f))
+			break;
 		irqlab_out_open_object(o, NULL);
-		irqlab_out_hex(o, "reason", "  reason=0x%02llx", f->reason);
-		irqlab_out_hex(o, "sid", " sid=0x%04llx", f->sid);
-		irqlab_out_uint(o, "index", " index=%llu\n", f->index);
+		irqlab_out_hex(o, "reason", "  reason=0x%02llx", f.reason);
+		irqlab_out_hex(o, "sid", " sid=0x%04llx", f.sid);
+		irqlab_out_uint(o, "index", " index=%llu\n", f.index);
 		irqlab_out_close_object(o);
 	}
 	irqlab_out_close_array(o);
 }
 
+/* What entry @index of @dev sent, by class, and how many reached its handler. */
+static void entry_stats(struct irqlab_out *o, const struct irqlab_device *dev, unsigned index)
+{
+	uint64_t by_class[IRQLAB_NR_CLASSES], sent = 0, handled = 0;
+
+	for (unsigned c = 0; c < IRQLAB_NR_CLASSES; c++) {
+		by_class[c] = 0;
+		irqlab_entry_count(dev, index, (enum irqlab_class)c, &by_class[c]);
+		sent += by_class[c];
+	}
+	irqlab_entry_delivered(dev, index, &handled);
+	if (!sent && !handled)
+		return;
+	irqlab_out_open_object(o, NULL);
+	irqlab_out_str(o, "device", "%s", irqlab_device_name(dev));
+	irqlab_out_uint(o, "index", "[%llu]", index);
+	irqlab_out_uint(o, "handled", " handled=%llu", handled);
+	irqlab_out_open_object(o, "sent");
+	irqlab_out_text(o, " sent:");
+	for (unsigned c = 0; c < IRQLAB_NR_CLASSES; c++) {
+		irqlab_out_text(o, " %s=", irqlab_class_name((enum irqlab_class)c));
+		irqlab_out_uint(o, irqlab_class_name((enum irqlab_class)c), "%llu", by_class[c]);
+	}
+	irqlab_out_close_object(o);
+	irqlab_out_text(o, "\n");
+	irqlab_out_close_object(o);
+}
+
 static void show_stats(struct irqlab_out *o, const struct scn_ctx *ctx)
 {
-	struct irqlab_machine *p = ctx->p;
+	struct irqlab_machine *m = ctx->p;
 
 	irqlab_out_open_object(o, "classes");
-	for (unsigned c = 0; c < IRQLAB_MSG_NR_CLASSES; c++) {
+	for (unsigned c = 0; c < IRQLAB_NR_CLASSES; c++) {
+		uint64_t n = 0;
+
+		irqlab_machine_count(m, (enum irqlab_class)c, &n);
 		irqlab_out_text(o, "%s", c ? " " : "");
-		irqlab_out_text(o, "%s=", irqlab_msg_class_name(c));
-		irqlab_out_uint(o, irqlab_msg_class_name(c), "%llu", p->by_class[c]);
+		irqlab_out_text(o, "%s=", irqlab_class_name((enum irqlab_class)c));
+		irqlab_out_uint(o, irqlab_class_name((enum irqlab_class)c), "%llu", n);
 	}
 	irqlab_out_text(o, "\n");
 	irqlab_out_close_object(o);
 	irqlab_out_open_array(o, "cpus");
-	for (unsigned cpu = 0; cpu < p->cfg.ncpus; cpu++) {
-		if (!p->delivered_by_cpu[cpu])
+	for (unsigned cpu = 0; cpu < irqlab_machine_ncpus(m); cpu++) {
+		uint64_t n = 0;
+
+		if (irqlab_cpu_delivered(m, cpu, &n) || !n)
 			continue;
 		irqlab_out_open_object(o, NULL);
 		irqlab_out_uint(o, "cpu", "cpu %llu", cpu);
-		irqlab_out_uint(o, "delivered", " delivered=%llu\n", p->delivered_by_cpu[cpu]);
+		irqlab_out_uint(o, "delivered", " delivered=%llu\n", n);
 		irqlab_out_close_object(o);
 	}
 	irqlab_out_close_array(o);
 	irqlab_out_open_array(o, "entries");
-	for (unsigned d = 0; d < p->nr_devices; d++) {
-		struct irqlab_device *dev = p->devices[d];
+	for (unsigned d = 0; d < irqlab_machine_nr_devices(m); d++) {
+		const struct irqlab_device *dev = irqlab_machine_device(m, d);
 
-		for (unsigned i = 0; i < dev->nr; i++) {
-			const struct irqlab_dev_entry *e = &dev->entries[i];
-			unsigned long sent = 0;
-
-			for (unsigned c = 0; c < IRQLAB_MSG_NR_CLASSES; c++)
-				sent += e->by_class[c];
-			if (!sent && !e->delivered)
-				continue;
-			irqlab_out_open_object(o, NULL);
-			irqlab_out_str(o, "device", "%s", dev->name);
-			irqlab_out_uint(o, "index", "[%llu]", i);
-			irqlab_out_uint(o, "handled", " handled=%llu", e->delivered);
-			irqlab_out_open_object(o, "sent");
-			irqlab_out_text(o, " sent:");
-			for (unsigned c = 0; c < IRQLAB_MSG_NR_CLASSES; c++) {
-				irqlab_out_text(o, " %s=", irqlab_msg_class_name(c));
-				irqlab_out_uint(o, irqlab_msg_class_name(c), "%llu",
-						e->by_class[c]);
-			}
-			irqlab_out_close_object(o);
-			irqlab_out_text(o, "\n");
-			irqlab_out_close_object(o);
-		}
+		for (unsigned i = 0; i < irqlab_device_nr_entries(dev); i++)
+			entry_stats(o, dev, i);
 	}
 	irqlab_out_close_array(o);
 }
@@ -293,4 +299,27 @@ const char *irqlab_show_topic_names(char *buf, size_t size)
 			o += (size_t)snprintf(buf + o, size - o, "%s%s", o ? ", " : "",
 					      irqlab_show_topics[i].name);
 	return buf;
+}
+
+/* The @i-th topic `irqlab show` offers: those that need no DEV index=I. */
+static const struct irqlab_show_topic *offered(unsigned i)
+{
+	for (size_t t = 0; t < irqlab_show_nr_topics; t++)
+		if (!irqlab_show_topics[t].needs_entry && i-- == 0)
+			return &irqlab_show_topics[t];
+	return NULL;
+}
+
+const char *irqlab_show_topic_name(unsigned i)
+{
+	const struct irqlab_show_topic *t = offered(i);
+
+	return t ? t->name : NULL;
+}
+
+const char *irqlab_show_topic_help(unsigned i)
+{
+	const struct irqlab_show_topic *t = offered(i);
+
+	return t ? t->help : NULL;
 }

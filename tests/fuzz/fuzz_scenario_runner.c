@@ -9,7 +9,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "scenario/runner.h"
+#include "irqlab/scenario.h"
 #include "scenario/scenario.h"
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
@@ -34,9 +34,11 @@ static int too_large(const uint8_t *data, size_t size)
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
 	static FILE *sink;
-	struct irqlab_run_opts opts = {.verbose = 1};
+	struct irqlab_run_opts opts;
 	int result;
 
+	irqlab_run_opts_init(&opts);
+	opts.verbose = true;
 	if (!sink)
 		sink = fopen("/dev/null", "w");
 	if (too_large(data, size))

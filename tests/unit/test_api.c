@@ -490,6 +490,338 @@ static void test_reader_errors(void **state)
 	irqlab_machine_free(m);
 }
 
+/* The devices by index, and what each says about itself. */
+static void test_device_readers(void **state)
+{
+	struct irqlab_machine *m = new_machine(2, true);
+	struct irqlab_device *nic = add(m, "nic0", IRQLAB_DEVICE_MSIX, 0x0300, 4);
+	struct irqlab_device *msi = add(m, "msi0", IRQLAB_DEVICE_MSI, 0x0400, 4);
+	struct irqlab_device *pin = add(m, "disk0", IRQLAB_DEVICE_INTX, 0x0800, 1);
+
+	assert_int_equal(irqlab_kernel_ncpus(irqlab_machine_host(m)), 2);
+	assert_int_equal(irqlab_machine_nr_devices(m), 3);
+	assert_ptr_equal(irqlab_machine_device(m, 0), nic);
+	assert_ptr_equal(irqlab_machine_device(m, 2), pin);
+	assert_null(irqlab_machine_device(m, 3));
+	assert_int_equal(irqlab_device_rid(msi), 0x0400);
+	assert_int_equal(irqlab_device_kind_of(nic), IRQLAB_DEVICE_MSIX);
+	assert_int_equal(irqlab_device_kind_of(msi), IRQLAB_DEVICE_MSI);
+	assert_int_equal(irqlab_device_kind_of(pin), IRQLAB_DEVICE_INTX);
+	assert_true(irqlab_device_maskable(nic));
+	assert_false(irqlab_device_maskable(msi)); /* add() leaves per-vector masking off */
+
+	assert_int_equal(irqlab_kernel_ncpus(NULL), 0);
+	assert_int_equal(irqlab_machine_nr_devices(NULL), 0);
+	assert_null(irqlab_machine_device(NULL, 0));
+	assert_int_equal(irqlab_device_rid(NULL), -EINVAL);
+	assert_int_equal(irqlab_device_kind_of(NULL), -EINVAL);
+	assert_false(irqlab_device_maskable(NULL));
+	irqlab_machine_free(m);
+}
+
+/* The hierarchy as `show domains` prints it: the root, IR under it, the bus domain on top. */
+static void test_domains(void **state)
+{
+	struct irqlab_machine *m = new_machine(2, true);
+	struct irqlab_kernel *host = irqlab_machine_host(m);
+	struct irqlab_device *nic = add(m, "nic0", IRQLAB_DEVICE_MSIX, 0x0300, 4);
+	struct irqlab_domain *d, *root, *bus = NULL;
+	unsigned granted, n = 0;
+
+	assert_int_equal(irqlab_alloc_irqs(host, nic, 3, 3, false, &granted), 0);
+	root = irqlab_kernel_first_domain(host);
+	assert_non_null(root);
+	assert_null(irqlab_domain_parent(root));
+	for (d = root; d; d = irqlab_domain_next(d)) {
+		n++;
+		if (strstr(irqlab_domain_name(d), "03:00.0"))
+			bus = d;
+	}
+	assert_true(n >= 3);
+	assert_non_null(bus);
+	assert_int_equal(irqlab_domain_nr_irqs(bus), 3);
+	/* Below the bus domain: the remap domain, then the root, each holding the three. */
+	assert_non_null(irqlab_domain_parent(bus));
+	assert_ptr_equal(irqlab_domain_parent(irqlab_domain_parent(bus)), root);
+	assert_true(irqlab_domain_nr_irqs(root) >= 3);
+
+	assert_null(irqlab_kernel_first_domain(NULL));
+	assert_null(irqlab_domain_next(NULL));
+	assert_null(irqlab_domain_name(NULL));
+	assert_null(irqlab_domain_parent(NULL));
+	assert_int_equal(irqlab_domain_nr_irqs(NULL), 0);
+	irqlab_machine_free(m);
+}
+
+/* One entry from allocation to a move, as `show irq` and the expectations read it. */
+static void test_entry_state(void **state)
+{
+	struct irqlab_machine *m = new_machine(4, true);
+	struct irqlab_kernel *host = irqlab_machine_host(m);
+	struct irqlab_device *nic = add(m, "nic0", IRQLAB_DEVICE_MSIX, 0x0300, 4);
+	struct irqlab_entry_state st;
+	struct irqlab_irq_level lv;
+	struct irqlab_cpumask cpu3;
+	unsigned i1 = 1, granted, cpu, vector;
+
+	assert_int_equal(irqlab_entry_state(nic, 1, &st), 0);
+	assert_false(st.allocated);
+	assert_int_equal(st.irte, -1);
+	assert_int_equal(st.nr_levels, 0);
+	assert_int_equal(irqlab_alloc_irqs(host, nic, 2, 2, false, &granted), 0);
+	assert_int_equal(irqlab_entry_state(nic, 1, &st), 0);
+	assert_true(st.allocated && st.masked && !st.requested && !st.managed && !st.moving);
+	assert_int_equal(st.vector, 0xef); /* reserved: the placeholder */
+	assert_true(st.irte >= 0);
+	assert_int_equal(st.nr_levels, 3);
+	assert_int_equal(irqlab_raise(host, nic, &i1, 1, 1), 0);
+	assert_int_equal(irqlab_entry_state(nic, 1, &st), 0);
+	assert_true(st.pending);
+	assert_int_equal(irqlab_request(host, nic, &i1, 1), 0);
+	irqlab_cpumask_zero(&cpu3);
+	irqlab_cpumask_set(&cpu3, 3);
+	assert_int_equal(irqlab_set_affinity(host, nic, &i1, 1, &cpu3), 0);
+	assert_int_equal(irqlab_entry_state(nic, 1, &st), 0);
+	assert_true(st.requested && !st.masked && !st.pending);
+	assert_int_equal(irqlab_entry_target(nic, 1, &cpu, &vector), 0);
+	assert_int_equal(st.cpu, 3);
+	assert_int_equal(st.cpu, cpu);
+	assert_int_equal(st.vector, vector);
+	assert_true(irqlab_cpumask_equal(&st.affinity, &cpu3));
+	/* With IR a move rewrites the IRTE and cleans up at once: nothing waits. */
+	assert_false(st.moving);
+
+	/* Its levels, top first: the bus domain, the remap domain, the vector domain. */
+	assert_int_equal(irqlab_entry_level(nic, 1, 0, &lv), 0);
+	assert_string_equal(irqlab_domain_name(lv.domain), "IR-PCI-MSIX-0000:03:00.0");
+	assert_int_equal(lv.hwirq, 1);
+	assert_true(lv.active);
+	assert_int_equal(irqlab_entry_level(nic, 1, 2, &lv), 0);
+	assert_ptr_equal(lv.domain, irqlab_kernel_first_domain(host));
+	assert_null(irqlab_domain_parent(lv.domain));
+
+	/* An older caller gets the fields it knows; a newer one zeros beyond ours. */
+	{
+		unsigned char big[sizeof(st) + 16];
+
+		memset(big, 0xa5, sizeof(big));
+		assert_int_equal(irqlab_entry_read_state(nic, 1, (void *)big, sizeof(big)), 0);
+		for (size_t i = sizeof(st); i < sizeof(big); i++)
+			assert_int_equal(big[i], 0);
+		memset(&st, 0, sizeof(st));
+		assert_int_equal(irqlab_entry_read_state(nic, 1, &st, sizeof(bool)), 0);
+		assert_false(st.allocated); /* beyond the one byte asked for */
+	}
+
+	assert_int_equal(irqlab_entry_state(NULL, 0, &st), -EINVAL);
+	assert_int_equal(irqlab_entry_level(NULL, 0, 0, &lv), -EINVAL);
+	assert_failed(m, irqlab_entry_state(nic, 4, &st), -ERANGE, "index 4 beyond");
+	assert_failed(m, irqlab_entry_state(nic, 0, NULL), -EINVAL, "nowhere");
+	assert_failed(m, irqlab_entry_read_state(nic, 0, &st, 0), -EINVAL, "an answer of 0 bytes");
+	assert_failed(m, irqlab_entry_level(nic, 2, 0, &lv), -EINVAL, "index 2 is not allocated");
+	assert_failed(m, irqlab_entry_level(nic, 1, 3, &lv), -ERANGE,
+		      "level 3 beyond its 3 levels");
+	assert_failed(m, irqlab_entry_level(nic, 1, 0, NULL), -EINVAL, "nowhere");
+	assert_failed(m, irqlab_entry_read_level(nic, 1, 0, &lv, 1u << 20), -EINVAL,
+		      "an answer of");
+	assert_clean(m);
+	irqlab_machine_free(m);
+}
+
+/* A CPU's counters and who answers at each vector, as `show vectors` prints them. */
+static void test_vectors(void **state)
+{
+	struct irqlab_machine *m = new_machine(2, false);
+	struct irqlab_kernel *host = irqlab_machine_host(m);
+	struct irqlab_device *nic = add(m, "nic0", IRQLAB_DEVICE_MSIX, 0x0300, 2);
+	struct irqlab_vector_stats vs;
+	struct irqlab_vector_owner own;
+	struct irqlab_entry_state st;
+	unsigned i1 = 1, granted, free_vectors;
+
+	assert_int_equal(irqlab_alloc_irqs(host, nic, 2, 2, false, &granted), 0);
+	assert_int_equal(irqlab_request(host, nic, &i1, 1), 0);
+	assert_int_equal(irqlab_entry_state(nic, 1, &st), 0);
+	assert_int_equal(irqlab_cpu_vector_stats(host, st.cpu, &vs), 0);
+	assert_true(vs.online);
+	assert_int_equal(irqlab_cpu_free_vectors(host, st.cpu, &free_vectors), 0);
+	assert_int_equal(vs.available, free_vectors);
+	assert_true(vs.allocated >= 1);
+	assert_int_equal(vs.managed, 0);
+	assert_int_equal(vs.managed_allocated, 0);
+
+	assert_int_equal(irqlab_cpu_vector_owner(host, st.cpu, st.vector, &own), 0);
+	assert_int_equal(own.use, IRQLAB_VECTOR_IRQ);
+	assert_ptr_equal(own.dev, nic);
+	assert_int_equal(own.index, 1);
+	assert_int_equal(own.virq, st.virq);
+	assert_int_equal(irqlab_cpu_vector_owner(host, 0, 0x31, &own), 0); /* ISA irq 1 */
+	assert_int_equal(own.use, IRQLAB_VECTOR_ISA);
+	assert_int_equal(own.isa_irq, 1);
+	assert_int_equal(irqlab_cpu_vector_owner(host, 1, 0x80, &own), 0); /* a system vector */
+	assert_int_equal(own.use, IRQLAB_VECTOR_NONE);
+	assert_null(own.dev);
+
+	assert_int_equal(irqlab_cpu_vector_stats(NULL, 0, &vs), -EINVAL);
+	assert_int_equal(irqlab_cpu_vector_owner(NULL, 0, 0x20, &own), -EINVAL);
+	assert_failed(m, irqlab_cpu_vector_stats(host, 2, &vs), -EINVAL, "cpu 2: no such CPU");
+	assert_failed(m, irqlab_cpu_vector_stats(host, 0, NULL), -EINVAL, "nowhere");
+	assert_failed(m, irqlab_cpu_read_vector_stats(host, 0, &vs, 0), -EINVAL, "an answer");
+	assert_failed(m, irqlab_cpu_vector_owner(host, 0, 256, &own), -EINVAL, "no vector 256");
+	assert_failed(m, irqlab_cpu_vector_owner(host, 5, 0x20, &own), -EINVAL, "no such CPU");
+	assert_failed(m, irqlab_cpu_vector_owner(host, 0, 0x20, NULL), -EINVAL, "nowhere");
+	assert_failed(m, irqlab_cpu_read_vector_owner(host, 0, 0x20, &own, 0), -EINVAL,
+		      "an answer");
+	irqlab_machine_free(m);
+}
+
+/* The IR unit: its table as `show irtes` decodes it, and its fault log. */
+static void test_ir_unit(void **state)
+{
+	struct irqlab_machine *m = new_machine(2, true);
+	struct irqlab_machine *bare = new_machine(2, false);
+	struct irqlab_kernel *host = irqlab_machine_host(m);
+	struct irqlab_device *nic = add(m, "nic0", IRQLAB_DEVICE_MSIX, 0x0300, 2);
+	struct irqlab_irte_remapped f;
+	struct irqlab_entry_state st;
+	struct irqlab_ir_fault fault;
+	struct irqlab_ir_info info;
+	struct irqlab_irte e;
+	unsigned i0 = 0, granted;
+	uint64_t c;
+
+	assert_int_equal(irqlab_alloc_irqs(host, nic, 1, 1, false, &granted), 0);
+	assert_int_equal(irqlab_request(host, nic, &i0, 1), 0);
+	assert_int_equal(irqlab_ir_info(m, &info), 0);
+	assert_true(info.present);
+	assert_int_equal(info.entries, 256);
+	assert_int_equal(info.used, 1);
+	assert_false(info.x2apic);
+	assert_int_equal(info.blocked, 0);
+	assert_int_equal(irqlab_entry_state(nic, 0, &st), 0);
+	assert_int_equal(irqlab_ir_read_irte(m, (unsigned)st.irte, &e), 0);
+	assert_true(irqlab_irte_present(&e));
+	assert_int_equal(irqlab_irte_decode_remapped(&e, &f), 0);
+	assert_int_equal(f.vector, st.vector);
+	assert_int_equal(f.sid, 0x0300);
+
+	/* A compatibility-format message into a table that blocks them: one fault, recorded. */
+	assert_int_equal(irqlab_store(host, nic, 0, 0xfee00000, 0x41), 0);
+	assert_int_equal(irqlab_raise(host, nic, &i0, 1, 1), 0);
+	assert_int_equal(irqlab_ir_info(m, &info), 0);
+	assert_int_equal(info.blocked, 1);
+	assert_int_equal(info.nr_faults, 1);
+	assert_int_equal(irqlab_ir_fault_count(m, IRQLAB_IR_FAULT_ANY, &c), 0);
+	assert_int_equal(c, 1);
+	assert_int_equal(irqlab_ir_fault_count(m, 0x25, &c), 0);
+	assert_int_equal(c, 1);
+	assert_int_equal(irqlab_ir_fault_count(m, 0x26, &c), 0);
+	assert_int_equal(c, 0);
+	assert_int_equal(irqlab_ir_read_fault(m, 0, &fault), 0);
+	assert_int_equal(fault.reason, 0x25);
+	assert_int_equal(fault.sid, 0x0300);
+
+	/* Without an IR unit: nothing present, no faults, no table to read. */
+	assert_int_equal(irqlab_ir_info(bare, &info), 0);
+	assert_false(info.present);
+	assert_int_equal(info.entries, 0);
+	assert_int_equal(irqlab_ir_fault_count(bare, IRQLAB_IR_FAULT_ANY, &c), 0);
+	assert_int_equal(c, 0);
+	assert_failed(bare, irqlab_ir_read_irte(bare, 0, &e), -ENODEV, "no IR unit");
+	assert_failed(bare, irqlab_ir_read_fault(bare, 0, &fault), -ERANGE, "recorded 0");
+
+	assert_int_equal(irqlab_ir_info(NULL, &info), -EINVAL);
+	assert_int_equal(irqlab_ir_read_irte(NULL, 0, &e), -EINVAL);
+	assert_int_equal(irqlab_ir_fault_count(NULL, 0, &c), -EINVAL);
+	assert_int_equal(irqlab_ir_read_fault(NULL, 0, &fault), -EINVAL);
+	assert_failed(m, irqlab_ir_info(m, NULL), -EINVAL, "nowhere");
+	assert_failed(m, irqlab_ir_read_info(m, &info, 0), -EINVAL, "an answer of 0 bytes");
+	assert_failed(m, irqlab_ir_read_irte(m, 256, &e), -ERANGE, "beyond the table's 256");
+	assert_failed(m, irqlab_ir_read_irte(m, 0, NULL), -EINVAL, "nowhere");
+	assert_failed(m, irqlab_ir_fault_count(m, 0x100, &c), -EINVAL, "no fault reason 256");
+	assert_failed(m, irqlab_ir_fault_count(m, -2, &c), -EINVAL, "no fault reason -2");
+	assert_failed(m, irqlab_ir_fault_count(m, 0x25, NULL), -EINVAL, "nowhere");
+	assert_failed(m, irqlab_ir_read_fault(m, 1, &fault), -ERANGE, "recorded 1");
+	assert_failed(m, irqlab_ir_read_fault(m, 0, NULL), -EINVAL, "nowhere");
+	irqlab_machine_free(bare);
+	irqlab_machine_free(m);
+}
+
+/*
+ * The race explorer without IR: a requested MSI-X entry moves, and every point of the update
+ * is probed; the move is real.
+ */
+static void test_race(void **state)
+{
+	struct irqlab_machine *m = new_machine(4, false);
+	struct irqlab_machine *other = new_machine(4, false);
+	struct irqlab_kernel *host = irqlab_machine_host(m);
+	struct irqlab_device *nic = add(m, "nic0", IRQLAB_DEVICE_MSIX, 0x0300, 2);
+	struct irqlab_device *stranger = add(other, "nic9", IRQLAB_DEVICE_MSIX, 0x0300, 2);
+	struct irqlab_race *race = NULL;
+	struct irqlab_race_point pt;
+	struct irqlab_entry_state st;
+	struct irqlab_cpumask cpu3;
+	unsigned i0 = 0, granted, sum = 0;
+
+	irqlab_cpumask_zero(&cpu3);
+	irqlab_cpumask_set(&cpu3, 3);
+	assert_failed(m, irqlab_race_affinity(host, nic, 0, &cpu3, IRQLAB_RACE_AUTO, &race),
+		      -EINVAL, "index 0 is not allocated");
+	assert_null(race);
+	assert_int_equal(irqlab_alloc_irqs(host, nic, 1, 1, false, &granted), 0);
+	assert_int_equal(irqlab_request(host, nic, &i0, 1), 0);
+	assert_int_equal(irqlab_race_affinity(host, nic, 0, &cpu3, IRQLAB_RACE_NAIVE, &race), 0);
+	assert_non_null(race);
+	/* Before, after each of the three writes, after. */
+	assert_int_equal(irqlab_race_nr_points(race), 5);
+	for (enum irqlab_class c = 0; c < IRQLAB_NR_CLASSES; c++)
+		sum += irqlab_race_count(race, c);
+	assert_int_equal(sum, 5);
+	assert_int_equal(irqlab_race_point(race, 0, &pt), 0);
+	assert_string_equal(pt.when, "before the update");
+	assert_int_equal(pt.cls, IRQLAB_CLASS_DELIVERED);
+	assert_false(pt.pending);
+	assert_int_equal(pt.irte, -1);
+	assert_int_equal(irqlab_race_point(race, 4, &pt), 0);
+	assert_string_equal(pt.when, "after the update");
+	assert_int_equal(pt.cls, IRQLAB_CLASS_DELIVERED);
+	assert_int_equal(pt.cpu, 3);
+	assert_int_equal(irqlab_entry_state(nic, 0, &st), 0);
+	assert_int_equal(st.cpu, 3);
+	assert_int_equal(pt.vector, st.vector);
+	assert_failed(m, irqlab_race_point(race, 5, &pt), -ERANGE, "the race has 5");
+	assert_failed(m, irqlab_race_point(race, 0, NULL), -EINVAL, "nowhere");
+	assert_failed(m, irqlab_race_read_point(race, 0, &pt, 0), -EINVAL, "an answer");
+	assert_int_equal(irqlab_race_count(race, IRQLAB_NR_CLASSES), 0);
+	irqlab_race_free(race);
+
+	race = NULL;
+	assert_int_equal(irqlab_race_affinity(NULL, nic, 0, &cpu3, IRQLAB_RACE_AUTO, &race),
+			 -EINVAL);
+	assert_failed(m, irqlab_race_affinity(host, NULL, 0, &cpu3, IRQLAB_RACE_AUTO, &race),
+		      -EINVAL, "no device");
+	assert_failed(m, irqlab_race_affinity(host, stranger, 0, &cpu3, IRQLAB_RACE_AUTO, &race),
+		      -EINVAL, "another machine");
+	assert_failed(m, irqlab_race_affinity(host, nic, 0, NULL, IRQLAB_RACE_AUTO, &race), -EINVAL,
+		      "no CPU mask");
+	assert_failed(m, irqlab_race_affinity(host, nic, 0, &cpu3, IRQLAB_RACE_AUTO, NULL), -EINVAL,
+		      "no place");
+	assert_failed(m,
+		      irqlab_race_affinity(host, nic, 0, &cpu3, (enum irqlab_race_style)3, &race),
+		      -EINVAL, "no update style 3");
+	assert_failed(m, irqlab_race_affinity(host, nic, 2, &cpu3, IRQLAB_RACE_AUTO, &race),
+		      -ERANGE, "beyond");
+	assert_null(race);
+	assert_int_equal(irqlab_race_nr_points(NULL), 0);
+	assert_int_equal(irqlab_race_count(NULL, IRQLAB_CLASS_LOST), 0);
+	assert_int_equal(irqlab_race_point(NULL, 0, &pt), -EINVAL);
+	irqlab_race_free(NULL);
+	assert_clean(m);
+	irqlab_machine_free(other);
+	irqlab_machine_free(m);
+}
+
 static void trace_line(void *ctx, const char *line)
 {
 	unsigned *lines = ctx;
@@ -628,12 +960,28 @@ static int op_add(struct irqlab_machine *m, struct irqlab_device *dev)
 	return irqlab_device_add(irqlab_machine_host(m), &spec, &out);
 }
 
+/* The race explorer: its own record, then the move it makes. */
+static int op_race(struct irqlab_machine *m, struct irqlab_device *dev)
+{
+	struct irqlab_race *race = NULL;
+	struct irqlab_cpumask cpu3;
+	int err;
+
+	irqlab_cpumask_zero(&cpu3);
+	irqlab_cpumask_set(&cpu3, 3);
+	err = irqlab_race_affinity(irqlab_machine_host(m), dev, 1, &cpu3, IRQLAB_RACE_AUTO, &race);
+	assert_true(err ? !race : !!race);
+	irqlab_race_free(race);
+	return err;
+}
+
 static void test_fault_walk(void **state)
 {
 	for (int ir = 0; ir <= 1; ir++) {
 		assert_true(walk(ir, false, op_add) >= 2);
 		assert_true(walk(ir, false, op_alloc) >= 2);
 		assert_true(walk(ir, true, op_request) >= 1);
+		assert_true(walk(ir, true, op_race) >= 1);
 	}
 }
 
@@ -648,6 +996,12 @@ int main(void)
 		cmocka_unit_test(test_lifecycle),
 		cmocka_unit_test(test_intx),
 		cmocka_unit_test(test_reader_errors),
+		cmocka_unit_test(test_device_readers),
+		cmocka_unit_test(test_domains),
+		cmocka_unit_test(test_entry_state),
+		cmocka_unit_test(test_vectors),
+		cmocka_unit_test(test_ir_unit),
+		cmocka_unit_test(test_race),
 		cmocka_unit_test(test_trace),
 		cmocka_unit_test(test_fault_walk),
 	};

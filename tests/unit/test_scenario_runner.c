@@ -86,6 +86,48 @@ static void test_topic_names(void **state)
 			    "domains, vectors, irtes, faults, stats");
 	assert_null(irqlab_show_topic_find("irq"));
 	assert_null(irqlab_show_topic_find("bogus"));
+
+	/* The public list (irqlab/scenario.h) is the same one, with its help. */
+	assert_string_equal(irqlab_show_topic_name(0), "domains");
+	assert_string_equal(irqlab_show_topic_name(2), "irtes"); /* irq is not offered */
+	assert_string_equal(irqlab_show_topic_help(4), irqlab_show_topic_find("stats")->help);
+	assert_null(irqlab_show_topic_name(5));
+	assert_null(irqlab_show_topic_help(5));
+}
+
+/* The runner's options cross the ABI with their size: one nobody set is refused. */
+static void test_run_opts(void **state)
+{
+	static const char ok[] = "host cpus=1\nexpect lost count=0\n";
+	struct irqlab_run_opts opts, bad;
+	FILE *sink = fopen("/dev/null", "w");
+	unsigned char big[sizeof(opts) + 8];
+
+	assert_non_null(sink);
+	irqlab_run_opts_init(&opts);
+	assert_int_equal(opts.size, sizeof(opts));
+	assert_ptr_equal(opts.out, stdout);
+	assert_ptr_equal(opts.err, stderr);
+	assert_null(opts.show);
+	opts.out = sink;
+	opts.err = sink;
+	assert_int_equal(irqlab_run_buffer("ok", ok, sizeof(ok) - 1, &opts), IRQLAB_RUN_PASS);
+
+	assert_int_equal(irqlab_run_buffer("ok", ok, sizeof(ok) - 1, NULL), IRQLAB_RUN_ERROR);
+	assert_int_equal(irqlab_run_file("ok", NULL), IRQLAB_RUN_ERROR);
+	bad = opts;
+	bad.size = 0;
+	assert_int_equal(irqlab_run_buffer("ok", ok, sizeof(ok) - 1, &bad), IRQLAB_RUN_ERROR);
+	assert_int_equal(irqlab_run_file("ok", &bad), IRQLAB_RUN_ERROR);
+	/* A newer caller: accepted while its extra bytes are zero. */
+	memset(big, 0, sizeof(big));
+	memcpy(big, &opts, sizeof(opts));
+	((struct irqlab_run_opts *)(void *)big)->size = sizeof(big);
+	assert_int_equal(irqlab_run_buffer("ok", ok, sizeof(ok) - 1, (void *)big), IRQLAB_RUN_PASS);
+	big[sizeof(big) - 1] = 1;
+	assert_int_equal(irqlab_run_buffer("ok", ok, sizeof(ok) - 1, (void *)big),
+			 IRQLAB_RUN_ERROR);
+	fclose(sink);
 }
 
 static const char program[] = "host cpus=4\n"
@@ -169,6 +211,7 @@ int main(void)
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_every_kind_has_a_handler),
 		cmocka_unit_test(test_every_show_has_a_topic),
+		cmocka_unit_test(test_run_opts),
 		cmocka_unit_test(test_topic_names),
 		cmocka_unit_test(test_resolver),
 	};
