@@ -9,6 +9,8 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "irqlab/irqlab.h"
+
 #include "bus/ioapic.h"
 #include "bus/msi_domain.h"
 #include "iommu/irte_alloc.h"
