@@ -52,6 +52,11 @@ struct irqlab_machine_config {
 	bool legacy;	/* the 16 ISA interrupts take vectors on CPU 0 (default true) */
 	bool extdest;	/* 15-bit extended destination ids without IR (default false) */
 	enum irqlab_machine_ims ims; /* default IRQLAB_MACHINE_IMS_IR */
+	/*
+	 * 0. It fills what would be tail padding, so that a field added later always grows
+	 * the size a caller passes (a newer field in old padding would pass unseen).
+	 */
+	uint32_t reserved;
 };
 
 /* Fills @size bytes of @cfg with the defaults; irqlab_machine_config_init() says how many. */
@@ -131,6 +136,7 @@ struct irqlab_device_spec {
 	unsigned gsi;		/* INTx: the GSI its pin is wired to */
 	bool level, active_low; /* INTx: trigger and polarity */
 	unsigned intx_pin;	/* INTx: 0..3 for INTA..INTD */
+	uint32_t reserved;	/* 0; fills the tail padding, as in irqlab_machine_config */
 };
 
 IRQLAB_EXPORT void irqlab_device_spec_defaults(struct irqlab_device_spec *spec, size_t size);

@@ -81,6 +81,10 @@ int irqlab_machine_new(const struct irqlab_machine_config *cfg, struct irqlab_ma
 			 cfg->size, err == -E2BIG ? "newer fields set" : "not a size we know");
 		return err;
 	}
+	if (c.reserved) {
+		snprintf(why, len, "machine: the configuration's reserved field is not 0");
+		return -EINVAL;
+	}
 	pc = (struct irqlab_platform_config){
 		.ncpus = c.ncpus,
 		.ir = c.ir,
@@ -261,6 +265,8 @@ int irqlab_device_add(struct irqlab_kernel *k, const struct irqlab_device_spec *
 		return irqlab_api_fail(
 			p, err, "device: a spec of %zu bytes (%s); use irqlab_device_spec_init()",
 			spec->size, err == -E2BIG ? "newer fields set" : "not a size we know");
+	if (s.reserved)
+		return irqlab_api_fail(p, -EINVAL, "device: the spec's reserved field is not 0");
 	err = check_spec(p, &s);
 	if (err)
 		return err;

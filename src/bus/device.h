@@ -35,6 +35,7 @@ struct irqlab_dev_entry {
 	struct irqlab_kernel *owner; /* whose driver the entry serves: isolation is judged by it */
 	struct irqlab_irq *irq;	     /* NULL: not allocated */
 	bool resend;		     /* unmasked while pending: the message goes out next */
+	bool named;		     /* in the index list being checked (see check_indexes) */
 	unsigned long by_class[IRQLAB_MSG_NR_CLASSES]; /* what became of its messages */
 	unsigned long delivered;
 	struct irqlab_cpu_count *by_cpu; /* deliveries per CPU, in order of first delivery */

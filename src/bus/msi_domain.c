@@ -261,7 +261,7 @@ static int alloc_exact(struct irqlab_device *dev, unsigned n, bool managed)
 	unsigned first = first_free_entry(dev, n), done = 0, i;
 	int err = 0;
 
-	if (first + n > dev->nr)
+	if (n > dev->nr - first)
 		return irqlab_kernel_fail(k, -ENOSPC, "alloc %s: %u free %s left, %u asked",
 					  dev->name, dev->nr - dev->nr_allocated,
 					  dev->kind == IRQLAB_DEV_IMS ? "slots" : "entries", n);
@@ -344,6 +344,9 @@ int irqlab_msi_domain_alloc(struct irqlab_device *dev, unsigned min, unsigned ma
 					  : dev->kind == IRQLAB_DEV_MSI ? "MSI vectors"
 									: "entries",
 					  min);
+	/* Never more than the device has (Linux clamps pci_alloc_irq_vectors's max too). */
+	if (max > dev->nr)
+		max = dev->nr;
 	for (unsigned n = max; n >= min; n--) {
 		if (dev->kind == IRQLAB_DEV_MSI && n > dev->nr)
 			continue;

@@ -325,19 +325,47 @@ int irqlab_platform_free_irqs(struct irqlab_kernel *k, struct irqlab_device *dev
 	return 0;
 }
 
-int irqlab_platform_check_allocated(struct irqlab_kernel *k, const char *op,
-				    struct irqlab_device *dev, const unsigned *idx, unsigned n)
+/*
+ * An index list names at least one entry of @dev, each once: -EINVAL for an empty list or an
+ * index named twice (they would be taken ahead twice), -ERANGE beyond the entries. O(n),
+ * marking the entries named and clearing the marks again.
+ */
+static int check_indexes(struct irqlab_kernel *k, const char *op, struct irqlab_device *dev,
+			 const unsigned *idx, unsigned n)
 {
-	for (unsigned i = 0; i < n; i++) {
+	unsigned i, twice = 0;
+	bool dup = false;
+
+	if (!n)
+		return irqlab_kernel_fail(k, -EINVAL, "%s %s: no index given", op, dev->name);
+	for (i = 0; i < n; i++)
 		if (idx[i] >= dev->nr)
 			return irqlab_kernel_fail(k, -ERANGE,
 						  "%s %s: index %u beyond its %u entries", op,
 						  dev->name, idx[i], dev->nr);
-		if (!dev->entries[idx[i]].irq)
-			return irqlab_kernel_fail(k, -EINVAL, "%s %s: index %u is not allocated",
-						  op, dev->name, idx[i]);
+	for (i = 0; i < n && !dup; i++) {
+		dup = dev->entries[idx[i]].named;
+		twice = idx[i];
+		dev->entries[idx[i]].named = true;
 	}
+	for (unsigned j = 0; j < i; j++)
+		dev->entries[idx[j]].named = false;
+	if (dup)
+		return irqlab_kernel_fail(k, -EINVAL, "%s %s: index %u is named twice", op,
+					  dev->name, twice);
 	return 0;
+}
+
+int irqlab_platform_check_allocated(struct irqlab_kernel *k, const char *op,
+				    struct irqlab_device *dev, const unsigned *idx, unsigned n)
+{
+	int err = check_indexes(k, op, dev, idx, n);
+
+	for (unsigned i = 0; !err && i < n; i++)
+		if (!dev->entries[idx[i]].irq)
+			err = irqlab_kernel_fail(k, -EINVAL, "%s %s: index %u is not allocated", op,
+						 dev->name, idx[i]);
+	return err;
 }
 
 /*
@@ -501,11 +529,9 @@ int irqlab_platform_mask(struct irqlab_kernel *k, struct irqlab_device *dev, con
 	if (!irqlab_device_can_mask(dev))
 		return irqlab_kernel_fail(k, -EOPNOTSUPP, "%s %s: the device cannot mask", op,
 					  dev->name);
-	for (unsigned i = 0; i < n; i++)
-		if (idx[i] >= dev->nr)
-			return irqlab_kernel_fail(k, -ERANGE,
-						  "%s %s: index %u beyond its %u entries", op,
-						  dev->name, idx[i], dev->nr);
+	err = check_indexes(k, op, dev, idx, n);
+	if (err)
+		return err;
 	if (dev->kind == IRQLAB_DEV_INTX)
 		return irqlab_intx_mask(k, dev, mask);
 	for (unsigned i = 0; i < n; i++) {
@@ -526,15 +552,17 @@ int irqlab_platform_raise(struct irqlab_kernel *k, struct irqlab_device *dev, co
 
 	if (err)
 		return err;
+	if (!count)
+		return irqlab_kernel_fail(k, -EINVAL, "raise %s: a count of 0 raises nothing",
+					  dev->name);
+	err = check_indexes(k, "raise", dev, idx, n);
+	if (err)
+		return err;
 	if (dev->kind == IRQLAB_DEV_INTX)
 		return irqlab_intx_raise(k, dev, count);
 	for (unsigned i = 0; i < n; i++) {
 		struct irqlab_msi_msg msg;
 
-		if (idx[i] >= dev->nr)
-			return irqlab_kernel_fail(k, -ERANGE,
-						  "raise %s: index %u beyond its %u entries",
-						  dev->name, idx[i], dev->nr);
 		if (irqlab_device_read_msg(dev, idx[i], &msg))
 			return irqlab_kernel_fail(k, -EINVAL,
 						  "raise %s: index %u is not enabled on the device",

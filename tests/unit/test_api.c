@@ -188,6 +188,13 @@ static void test_machine_config(void **state)
 	big.newer = 1;
 	assert_int_equal(irqlab_machine_new(&big.cfg, &m, why, sizeof(why)), -E2BIG);
 	assert_non_null(strstr(why, "newer fields set"));
+	/* No tail padding a newer field could hide in: the last field ends the struct. */
+	assert_int_equal(offsetof(struct irqlab_machine_config, reserved) + sizeof(uint32_t),
+			 sizeof(struct irqlab_machine_config));
+	irqlab_machine_config_init(&big.cfg);
+	big.cfg.reserved = 1;
+	assert_int_equal(irqlab_machine_new(&big.cfg, &m, why, sizeof(why)), -EINVAL);
+	assert_non_null(strstr(why, "reserved field is not 0"));
 	irqlab_machine_free(NULL);
 }
 
@@ -249,6 +256,13 @@ static void test_devices(void **state)
 	assert_int_equal(irqlab_device_nr_entries(NULL), 0);
 	assert_null(irqlab_device_kernel(NULL));
 
+	assert_int_equal(offsetof(struct irqlab_device_spec, reserved) + sizeof(uint32_t),
+			 sizeof(struct irqlab_device_spec));
+	spec.name = "nic7";
+	spec.reserved = 1;
+	assert_failed(m, irqlab_device_add(host, &spec, &dev), -EINVAL, "reserved field is not 0");
+	spec.reserved = 0;
+	spec.name = NULL;
 	assert_int_equal(irqlab_device_add(NULL, &spec, &dev), -EINVAL);
 	assert_failed(m, irqlab_device_add(host, NULL, &dev), -EINVAL, "no spec");
 	assert_failed(m, irqlab_device_add(host, &spec, NULL), -EINVAL, "no place");

@@ -6,6 +6,7 @@
  * and a fault walk over building the machine itself.
  */
 #include <errno.h>
+#include <limits.h>
 #include <setjmp.h>
 #include <stdarg.h>
 #include <stddef.h>
@@ -276,6 +277,57 @@ static void test_walk_add_device(void **state)
 	}
 }
 
+/*
+ * Index lists name at least one entry, each once; a count raises at least once; an alloc asks
+ * for no more than the device has. Each refusal leaves the machine as it was.
+ */
+static void test_index_lists(void **state)
+{
+	struct irqlab_machine *p = machine(2, true, NULL);
+	struct irqlab_device *nic = live_msix(p);
+	struct irqlab_device *pin = add(p, "disk", 0x0800, IRQLAB_DEV_INTX, 1, 10);
+	struct irqlab_cpumask mask;
+	unsigned twice[] = {1, 2, 1}, one = 1, zero = 0, granted;
+
+	irqlab_cpumask_zero(&mask);
+	irqlab_cpumask_set(&mask, 1);
+	assert_int_equal(irqlab_platform_alloc(p->host, nic, 2, 2, false, &granted), 0);
+	assert_int_equal(irqlab_platform_request(p->host, nic, twice, 3), -EINVAL);
+	assert_string_equal(irqlab_platform_error(p), "request nic0: index 1 is named twice");
+	assert_false(nic->entries[1].irq->started || nic->entries[2].irq->started);
+	for (unsigned i = 0; i < nic->nr; i++)
+		assert_false(nic->entries[i].named);
+	assert_int_equal(irqlab_platform_affinity(p->host, nic, twice, 3, &mask), -EINVAL);
+	assert_int_equal(irqlab_platform_raise(p->host, nic, twice, 3, 1), -EINVAL);
+	assert_int_equal(irqlab_platform_mask(p->host, nic, twice, 3, true), -EINVAL);
+	assert_false(irqlab_device_masked(nic, 0));
+	/* An empty list, on a message store and on a pin (which used to reach a NULL irq). */
+	assert_int_equal(irqlab_platform_request(p->host, nic, twice, 0), -EINVAL);
+	assert_string_equal(irqlab_platform_error(p), "request nic0: no index given");
+	assert_int_equal(irqlab_platform_release(p->host, nic, twice, 0), -EINVAL);
+	assert_int_equal(irqlab_platform_affinity(p->host, nic, twice, 0, &mask), -EINVAL);
+	assert_int_equal(irqlab_platform_request(p->host, pin, &zero, 0), -EINVAL);
+	assert_int_equal(irqlab_platform_release(p->host, pin, &zero, 0), -EINVAL);
+	assert_int_equal(irqlab_platform_mask(p->host, pin, &zero, 0, false), -EINVAL);
+	assert_int_equal(irqlab_platform_raise(p->host, pin, &zero, 0, 1), -EINVAL);
+	/* A pin has one entry: index 1 is beyond it, for raise too. */
+	assert_int_equal(irqlab_platform_raise(p->host, pin, &one, 1, 1), -ERANGE);
+	/* A count of 0 raises nothing, and says so rather than leave a level line asserted. */
+	assert_int_equal(irqlab_platform_raise(p->host, nic, &zero, 1, 0), -EINVAL);
+	assert_string_equal(irqlab_platform_error(p), "raise nic0: a count of 0 raises nothing");
+	assert_int_equal(irqlab_platform_raise(p->host, pin, &zero, 1, 0), -EINVAL);
+	assert_int_equal(pin->intx.conditions, 0);
+	assert_int_equal(p->by_class[IRQLAB_MSG_DELIVERED], 0);
+	/* An unbounded max is clamped to what the device has left: no wrap, no huge calloc. */
+	assert_int_equal(irqlab_platform_alloc(p->host, nic, 1, UINT_MAX, false, &granted), 0);
+	assert_int_equal(granted, 1);
+	assert_int_equal(nic->nr_allocated, 4);
+	assert_int_equal(irqlab_platform_alloc(p->host, nic, 1, UINT_MAX, false, &granted),
+			 -ENOSPC);
+	assert_clean(p);
+	irqlab_platform_free(p);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -287,6 +339,7 @@ int main(void)
 		cmocka_unit_test(test_delivery_counters_add_up),
 		cmocka_unit_test(test_walk_machine_new),
 		cmocka_unit_test(test_walk_add_device),
+		cmocka_unit_test(test_index_lists),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);
