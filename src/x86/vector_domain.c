@@ -465,10 +465,17 @@ static int vector_check(struct irqlab_domain *d, struct irqlab_strbuf *why)
 			return irqlab_check_fail(why, "%s: irq %u moves without a vector", d->name,
 						 v);
 	}
-	/* Only a CPU-offline in progress holds vectors with no handler yet (prepared). */
-	if (unowned != prepared)
+	/*
+	 * Between operations nothing is taken ahead: a prepare is used or aborted by the
+	 * operation that made it. Only a prepared vector may lack a handler, and none is left.
+	 */
+	if (prepared)
+		return irqlab_check_fail(why,
+					 "%s: %lu vectors taken ahead and never used or given back",
+					 d->name, prepared);
+	if (unowned)
 		return irqlab_check_fail(why, "%s: %lu vectors allocated with no owner", d->name,
-					 unowned - prepared);
+					 unowned);
 	irqlab_matrix_stats(vd->matrix, &ms);
 	if (ms.total_allocated != owners + unowned)
 		return irqlab_check_fail(
@@ -1029,14 +1036,14 @@ int irqlab_vector_cpu_online(struct irqlab_domain *d, unsigned cpu)
 	irqlab_matrix_online(vd->matrix, cpu);
 	irqlab_cpumask_set(&k->online, cpu);
 	/*
-	 * Every restart's vector first: activation unmasks and sends what was pending, which
-	 * cannot be taken back, so nothing may fail after it.
+	 * What every level of every restart needs, taken first: activation unmasks and sends
+	 * what was pending, which cannot be taken back, so nothing may fail after it.
 	 */
 	for (i = 0; i < nr; i++) {
 		if (!restart[i]->started)
 			continue;
 		restart[i]->managed_shutdown = false;
-		err = irqlab_vector_prepare_activate(restart[i]->top);
+		err = irqlab_irq_prepare(restart[i], NULL);
 		restart[i]->managed_shutdown = true;
 		if (err)
 			break;
@@ -1044,7 +1051,7 @@ int irqlab_vector_cpu_online(struct irqlab_domain *d, unsigned cpu)
 	if (err) {
 		while (i-- > 0)
 			if (restart[i]->started)
-				irqlab_vector_unprepare_move(restart[i]->top);
+				irqlab_irq_abort(restart[i]);
 		irqlab_cpumask_clear(&k->online, cpu);
 		irqlab_matrix_offline(vd->matrix, cpu);
 		err = irqlab_kernel_fail(

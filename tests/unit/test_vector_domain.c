@@ -1777,6 +1777,24 @@ static void test_walk_online(void **state)
 	assert_int_equal(c.absorbed, 1);
 }
 
+/* A vector taken ahead must be used or given back by the operation that took it. */
+static void test_check_sees_leaked_prepare(void **state)
+{
+	struct irqlab_machine *p = plat(4, false, 0, true);
+	struct irqlab_device *nic = msix(p, "nic", 0x0300, 2);
+	struct irqlab_cpumask to = cpus("3");
+	char why[256];
+
+	alloc_n(p, nic, 1, false);
+	OK(p, request_range(p, nic, 0, 1));
+	assert_clean(p);
+	assert_int_equal(irqlab_irq_prepare(irq_of(nic, 0), &to), 0);
+	assert_int_equal(irqlab_platform_check(p, why, sizeof(why)), -EFAULT);
+	assert_non_null(strstr(why, "1 vectors taken ahead and never used or given back"));
+	irqlab_irq_abort(irq_of(nic, 0));
+	assert_clean(p);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -1810,6 +1828,7 @@ int main(void)
 		cmocka_unit_test_teardown(test_walk_offline, teardown),
 		cmocka_unit_test_teardown(test_walk_offline_pending_move, teardown),
 		cmocka_unit_test_teardown(test_walk_online, teardown),
+		cmocka_unit_test_teardown(test_check_sees_leaked_prepare, teardown),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);
