@@ -361,10 +361,6 @@ int irqlab_alloc_irqs(struct irqlab_kernel *k, struct irqlab_device *dev, unsign
 
 	if (err)
 		return err;
-	if (min == 0 || min > max)
-		return irqlab_api_fail(irqlab_kernel_machine(k), -EINVAL,
-				       "alloc %s: between %u and %u interrupts", dev->name, min,
-				       max);
 	err = irqlab_platform_alloc(k, dev, min, max, managed, granted ? granted : &scratch);
 	return irqlab_api_finish(irqlab_kernel_machine(k), err, "alloc", dev->name);
 }

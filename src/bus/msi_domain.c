@@ -331,9 +331,6 @@ int irqlab_msi_domain_alloc(struct irqlab_device *dev, unsigned min, unsigned ma
 		return irqlab_kernel_fail(k, -EINVAL,
 					  "alloc %s: an INTx device has no vectors to allocate",
 					  dev->name);
-	if (min == 0 || min > max)
-		return irqlab_kernel_fail(k, -EINVAL, "alloc %s: bad count %u-%u", dev->name, min,
-					  max);
 	if (dev->kind == IRQLAB_DEV_MSI && dev->nr_allocated)
 		return irqlab_kernel_fail(k, -EBUSY, "alloc %s: MSI is already allocated",
 					  dev->name);
@@ -348,8 +345,6 @@ int irqlab_msi_domain_alloc(struct irqlab_device *dev, unsigned min, unsigned ma
 	if (max > dev->nr)
 		max = dev->nr;
 	for (unsigned n = max; n >= min; n--) {
-		if (dev->kind == IRQLAB_DEV_MSI && n > dev->nr)
-			continue;
 		if (dev->kind == IRQLAB_DEV_MSI && n > 1 && !dev->multi_msi) {
 			err = irqlab_kernel_fail(
 				k, -ENOSPC,

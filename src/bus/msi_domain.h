@@ -20,7 +20,8 @@ int irqlab_msi_domain_create(struct irqlab_device *dev, struct irqlab_domain *pa
 
 /*
  * Allocates between @min and @max interrupts at the lowest free entries, all or nothing for
- * each count tried (the largest first). *@granted receives the count.
+ * each count tried (the largest first); 1 <= @min <= @max, as the caller checked. *@granted
+ * receives the count.
  */
 int irqlab_msi_domain_alloc(struct irqlab_device *dev, unsigned min, unsigned max, bool managed,
 			    unsigned *granted);

@@ -285,6 +285,9 @@ int irqlab_platform_alloc(struct irqlab_kernel *k, struct irqlab_device *dev, un
 
 	if (err)
 		return err;
+	if (min == 0 || min > max)
+		return irqlab_kernel_fail(k, -EINVAL, "alloc %s: between %u and %u interrupts",
+					  dev->name, min, max);
 	if (dev->kind == IRQLAB_DEV_IMS && env->ims == IRQLAB_IMS_OFF)
 		return irqlab_kernel_fail(k, -EOPNOTSUPP,
 					  "alloc %s: the %s kernel has no IMS support (ims=off)",

@@ -318,6 +318,10 @@ static void test_index_lists(void **state)
 	assert_int_equal(irqlab_platform_raise(p->host, pin, &zero, 1, 0), -EINVAL);
 	assert_int_equal(pin->intx.conditions, 0);
 	assert_int_equal(p->by_class[IRQLAB_MSG_DELIVERED], 0);
+	/* A count of 0 allocates nothing, for a pin as for a message store. */
+	assert_int_equal(irqlab_platform_alloc(p->host, pin, 0, 1, false, &granted), -EINVAL);
+	assert_string_equal(irqlab_platform_error(p), "alloc disk: between 0 and 1 interrupts");
+	assert_null(pin->entries[0].irq);
 	/* An unbounded max is clamped to what the device has left: no wrap, no huge calloc. */
 	assert_int_equal(irqlab_platform_alloc(p->host, nic, 1, UINT_MAX, false, &granted), 0);
 	assert_int_equal(granted, 1);
