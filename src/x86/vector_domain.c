@@ -540,11 +540,20 @@ static void vector_destroy(struct irqlab_domain *d)
 	free(vd);
 }
 
+static int prepare_move(struct irqlab_irq_data *vl, const struct irqlab_cpumask *mask);
+static int prepare_activate(struct irqlab_irq_data *vl);
+
+/*
+ * The prepare op (irqlab_irq_prepare): takes ahead the vector an activation (@mask NULL) or a
+ * move to @mask will use, so that several can be made all or nothing. 0 when none is needed;
+ * -EBUSY, -EINVAL, -ENOSPC otherwise.
+ */
 static int vector_prepare(struct irqlab_irq_data *data, const struct irqlab_cpumask *mask)
 {
-	return mask ? irqlab_vector_prepare_move(data, mask) : irqlab_vector_prepare_activate(data);
+	return mask ? prepare_move(data, mask) : prepare_activate(data);
 }
 
+/* Gives back a vector taken ahead and not used (and the reservation it consumed). */
 static void vector_abort(struct irqlab_irq_data *data)
 {
 	release_prepared(data->domain, data->chip_data);
@@ -761,9 +770,8 @@ struct irqlab_irq *irqlab_vector_lookup(struct irqlab_domain *d, unsigned cpu, u
 	return irq == RETRIGGER_IRQ ? NULL : irq;
 }
 
-int irqlab_vector_prepare_move(struct irqlab_irq_data *data, const struct irqlab_cpumask *mask)
+static int prepare_move(struct irqlab_irq_data *vl, const struct irqlab_cpumask *mask)
 {
-	struct irqlab_irq_data *vl = vector_level(data);
 	struct irqlab_domain *d = vl->domain;
 	struct apic_data *apd = vl->chip_data;
 	struct irqlab_cpumask dest;
@@ -782,9 +790,8 @@ int irqlab_vector_prepare_move(struct irqlab_irq_data *data, const struct irqlab
 	return err;
 }
 
-int irqlab_vector_prepare_activate(struct irqlab_irq_data *data)
+static int prepare_activate(struct irqlab_irq_data *vl)
 {
-	struct irqlab_irq_data *vl = vector_level(data);
 	struct irqlab_domain *d = vl->domain;
 	struct irqlab_irq *irq = vl->irq;
 	struct apic_data *apd = vl->chip_data;
@@ -817,13 +824,6 @@ int irqlab_vector_prepare_activate(struct irqlab_irq_data *data)
 	apd->prepared = true;
 	apd->prep_took_reservation = had_reservation && !apd->has_reserved;
 	return 0;
-}
-
-void irqlab_vector_unprepare_move(struct irqlab_irq_data *data)
-{
-	struct irqlab_irq_data *vl = vector_level(data);
-
-	release_prepared(vl->domain, vl->chip_data);
 }
 
 /*

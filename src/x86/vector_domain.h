@@ -75,17 +75,6 @@ enum irqlab_lapic_result irqlab_vector_lapic_accept(struct irqlab_domain *vd, un
 						    unsigned vector, enum irqlab_mode mode,
 						    struct irqlab_irq **irq);
 
-/*
- * Takes ahead the vector a move of @data to @mask will use, so that several moves can be made
- * all or nothing: once every prepare succeeded, irqlab_irq_set_affinity() cannot fail for lack
- * of a vector. 0 when no new vector is needed; -EBUSY, -EINVAL, -ENOSPC otherwise.
- */
-int irqlab_vector_prepare_move(struct irqlab_irq_data *data, const struct irqlab_cpumask *mask);
-/* The same for an activation (request): the vector it will take, taken now. */
-int irqlab_vector_prepare_activate(struct irqlab_irq_data *data);
-/* Gives back a vector taken by a prepare and not used (and the reservation it consumed). */
-void irqlab_vector_unprepare_move(struct irqlab_irq_data *data);
-
 /* What the LAPIC table holds at (cpu, vector): an interrupt, or NULL (*@legacy: an ISA one). */
 struct irqlab_irq *irqlab_vector_lookup(struct irqlab_domain *vd, unsigned cpu, unsigned vector,
 					bool *legacy);
