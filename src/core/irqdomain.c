@@ -205,6 +205,7 @@ static void irq_desc_free(struct irqlab_irq *irq)
 		next = data->parent;
 		free(data);
 	}
+	free(irq->pending_mask);
 	free(irq);
 }
 
@@ -513,6 +514,8 @@ static int check_irq(struct irqlab_kernel *k, unsigned virq, struct irqlab_irq *
 					 irq->virq, irq->kernel ? irq->kernel->name : "no kernel");
 	if (!data)
 		return irqlab_check_fail(why, "irq %u: has no levels", virq);
+	if (irq->move_pending && !irq->pending_mask)
+		return irqlab_check_fail(why, "irq %u: a move is pending with no mask", virq);
 	for (d = data->domain; data; data = data->parent, d = d ? d->parent : NULL) {
 		levels++;
 		if (data->irq != irq)
@@ -600,6 +603,10 @@ void irqlab_kernel_dump(struct irqlab_kernel *k, struct irqlab_strbuf *out)
 				     cpus, irq->managed ? " managed" : "",
 				     irq->managed_shutdown ? " shutdown" : "",
 				     irq->started ? " started" : "");
+		if (irq->move_pending) {
+			irqlab_cpumask_format(irq->pending_mask, cpus, sizeof(cpus));
+			irqlab_strbuf_printf(out, "  pending move to %s\n", cpus);
+		}
 		for (struct irqlab_irq_data *data = irq->top; data; data = data->parent) {
 			irqlab_strbuf_printf(out, "  %s hwirq=%u%s", data->domain->name,
 					     data->hwirq, data->activated ? " active" : "");

@@ -73,6 +73,13 @@ struct irqlab_domain_ops {
 	 */
 	int (*prepare)(struct irqlab_irq_data *data, const struct irqlab_cpumask *mask);
 	void (*abort)(struct irqlab_irq_data *data);
+	/*
+	 * An affinity change through this level can be made at once, from process context: the
+	 * device's stored message does not change with it (Linux: the IR domains set
+	 * IRQ_MOVE_PCNTXT; since 6.14 the non-remapped chips say the opposite with
+	 * IRQCHIP_MOVE_DEFERRED). Without it the change waits for the next interrupt.
+	 */
+	bool moves_in_process_context;
 	/* Returns IRQLAB_SET_AFFINITY_OK, _OK_DONE or a negative errno. */
 	int (*set_affinity)(struct irqlab_irq_data *data, const struct irqlab_cpumask *mask,
 			    bool force);
@@ -128,8 +135,12 @@ struct irqlab_irq {
 	bool started;	       /* requested (request_irq) and not released */
 	bool maskable;	       /* the bus entry can be masked (reservation mode applies) */
 	bool retrigger;	       /* a message caught during a move must be sent again */
-	void *dev;	       /* the bus entry that owns it */
-	unsigned index;	       /* its index in that bus entry */
+	/* An affinity change waits for the next interrupt (Linux: IRQD_SETAFFINITY_PENDING). */
+	bool move_pending;
+	/* Its mask (Linux: desc->pending_mask), allocated at the first change that waits. */
+	struct irqlab_cpumask *pending_mask;
+	void *dev;	/* the bus entry that owns it */
+	unsigned index; /* its index in that bus entry */
 };
 
 struct irqlab_kernel {
@@ -235,6 +246,25 @@ int irqlab_irq_write_composed(struct irqlab_irq *irq);
 int irqlab_irq_move_below(struct irqlab_irq *irq, const struct irqlab_cpumask *mask, bool force);
 /* Moves @irq: the top level's set_affinity, or the parent chain's when it has none. */
 int irqlab_irq_set_affinity(struct irqlab_irq *irq, const struct irqlab_cpumask *mask, bool force);
+
+/*
+ * Deferred affinity changes (Linux: kernel/irq/migration.c and irq_set_affinity_locked).
+ *
+ * Whether a change of @irq's affinity can be made at once: some level of it moves in process
+ * context (the IR domain), so the stored message does not change.
+ */
+bool irqlab_irq_moves_in_process_context(const struct irqlab_irq *irq);
+/* Makes room for @irq's pending mask, before anything changes: 0 or -ENOMEM. */
+int irqlab_irq_reserve_pending(struct irqlab_irq *irq);
+/* Records @mask as the move to make at @irq's next interrupt (room reserved first). */
+void irqlab_irq_set_pending(struct irqlab_irq *irq, const struct irqlab_cpumask *mask);
+/*
+ * Makes the pending move, in the ack of an interrupt, with the entry masked by the caller
+ * (Linux: irq_move_masked_irq). A pending mask with no online CPU is dropped; -EBUSY keeps
+ * it for the next interrupt; any other failure drops it and leaves @irq where it was.
+ * Returns 0 when nothing was pending, else what the move returned.
+ */
+int irqlab_irq_move_masked(struct irqlab_irq *irq);
 
 /*
  * Affinity masks for n managed interrupts over @ncpus CPUs, as Linux spreads them on one NUMA

@@ -387,6 +387,8 @@ static const struct irqlab_domain_ops remap_domain_ops = {
 	.free = remap_free,
 	.activate = remap_activate,
 	.deactivate = remap_deactivate,
+	/* The device keeps its handle: only the IRTE changes, in one atomic update. */
+	.moves_in_process_context = true,
 	.set_affinity = remap_set_affinity,
 	.compose_msg = remap_compose_msg,
 	.accept_child = remap_accept_child,

@@ -1,0 +1,52 @@
+// SPDX-License-Identifier: MIT
+/*
+ * Deferred affinity changes (Linux: kernel/irq/migration.c, and irq_set_affinity_locked in
+ * kernel/irq/manage.c). Where a move rewrites the message a device stores, the kernel does
+ * not make it from process context: it records the mask, and the next interrupt makes the
+ * move in its ack, on the CPU it still arrives on, with the entry masked.
+ */
+#include <errno.h>
+#include <stdlib.h>
+
+#include "core/fault.h"
+#include "core/irqdomain.h"
+
+bool irqlab_irq_moves_in_process_context(const struct irqlab_irq *irq)
+{
+	for (const struct irqlab_irq_data *data = irq->top; data; data = data->parent)
+		if (data->domain->ops->moves_in_process_context)
+			return true;
+	return false;
+}
+
+int irqlab_irq_reserve_pending(struct irqlab_irq *irq)
+{
+	if (irq->pending_mask)
+		return 0;
+	irq->pending_mask = irqlab_fault_zalloc(irq->kernel->fault, sizeof(*irq->pending_mask));
+	return irq->pending_mask ? 0 : -ENOMEM;
+}
+
+void irqlab_irq_set_pending(struct irqlab_irq *irq, const struct irqlab_cpumask *mask)
+{
+	/* A second change before the interrupt replaces the first (irq_copy_pending). */
+	*irq->pending_mask = *mask;
+	irq->move_pending = true;
+}
+
+int irqlab_irq_move_masked(struct irqlab_irq *irq)
+{
+	int ret;
+
+	if (!irq->move_pending)
+		return 0;
+	irq->move_pending = false;
+	/* The CPUs asked for went offline meanwhile: the change is dropped. */
+	if (!irqlab_cpumask_intersects(irq->pending_mask, &irq->kernel->online))
+		return -EINVAL;
+	ret = irqlab_irq_set_affinity(irq, irq->pending_mask, false);
+	/* The vector domain still cleans up the previous move: try again at the next one. */
+	if (ret == -EBUSY)
+		irq->move_pending = true;
+	return ret < 0 ? ret : 0;
+}
