@@ -99,6 +99,12 @@ bool irqlab_device_can_mask(const struct irqlab_device *dev)
 	return !dev->store || irqlab_store_can_mask(dev->store);
 }
 
+bool irqlab_device_masks_at_once(const struct irqlab_device *dev)
+{
+	return dev->store && irqlab_store_can_mask(dev->store) &&
+	       irqlab_store_trappable(dev->store);
+}
+
 bool irqlab_device_masked(const struct irqlab_device *dev, unsigned index)
 {
 	return dev->store && irqlab_store_masked(dev->store, index);

@@ -91,6 +91,12 @@ int irqlab_device_read_msg(const struct irqlab_device *dev, unsigned index,
 int irqlab_device_write_msg(struct irqlab_device *dev, unsigned index,
 			    const struct irqlab_msi_msg *msg);
 bool irqlab_device_can_mask(const struct irqlab_device *dev);
+/*
+ * Whether masking an entry takes effect before the next message the device sends: its store
+ * is in device memory with a mask (not an INTx pin, not IMS in queue memory, which the device
+ * reads when it next works the queue).
+ */
+bool irqlab_device_masks_at_once(const struct irqlab_device *dev);
 bool irqlab_device_masked(const struct irqlab_device *dev, unsigned index);
 /* The pending bit of entry @index (MSI-X: its PBA bit; MSI: its Pending Bits bit). */
 bool irqlab_device_pending(const struct irqlab_device *dev, unsigned index);

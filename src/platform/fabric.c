@@ -8,6 +8,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "irqlab/errname.h"
 #include "platform/fabric.h"
 #include "x86/vector_domain.h"
 
@@ -182,6 +183,65 @@ void irqlab_fabric_route(struct irqlab_machine *p, struct irqlab_device *dev, un
 	}
 }
 
+static void trace_move(struct irqlab_machine *p, const struct irqlab_irq *irq, unsigned cpu,
+		       int ret)
+{
+	char cpus[64], line[192];
+
+	if (!p->trace)
+		return;
+	irqlab_cpumask_format(irq->pending_mask, cpus, sizeof(cpus));
+	if (!ret)
+		snprintf(line, sizeof(line),
+			 "  irq %u: its ack on CPU %u makes the move to CPUs %s", irq->virq, cpu,
+			 cpus);
+	else if (ret == -EBUSY)
+		snprintf(line, sizeof(line),
+			 "  irq %u: the move to CPUs %s waits again: its previous move is not "
+			 "complete",
+			 irq->virq, cpus);
+	else if (ret == -EINVAL)
+		snprintf(line, sizeof(line),
+			 "  irq %u: the move to CPUs %s is dropped: none of them is online",
+			 irq->virq, cpus);
+	else
+		snprintf(line, sizeof(line),
+			 "  irq %u: the move to CPUs %s is dropped (%s): it stays on CPU %u",
+			 irq->virq, cpus, irqlab_errno_name(ret), cpu);
+	p->trace(p->trace_ctx, line);
+}
+
+void irqlab_fabric_ack(struct irqlab_machine *p, struct irqlab_irq *irq, unsigned cpu)
+{
+	struct irqlab_device *dev = irq->dev;
+	bool mask;
+	int ret;
+
+	/* A disabled interrupt keeps its move for later (irqd_irq_disabled). */
+	if (!irq->move_pending || !irq->started)
+		return;
+	mask = dev && irqlab_device_masks_at_once(dev) && !irqlab_device_masked(dev, irq->index);
+	if (mask)
+		irqlab_device_mask(dev, irq->index);
+	ret = irqlab_irq_move_masked(irq);
+	trace_move(p, irq, cpu, ret);
+	/* What arrived during the rewrite waited in the pending bit: it goes out now, once. */
+	if (mask && irqlab_device_unmask(dev, irq->index)) {
+		struct irqlab_msi_msg msg;
+
+		if (!irqlab_device_read_msg(dev, irq->index, &msg))
+			irqlab_platform_deliver(p, dev, irq->index, &msg, NULL);
+	}
+	irqlab_fabric_flush_retriggers(irq->kernel);
+}
+
+static bool irq_is_level_pin(const struct irqlab_irq *irq)
+{
+	const struct irqlab_device *dev = irq->dev;
+
+	return dev && dev->kind == IRQLAB_DEV_INTX && dev->intx.level;
+}
+
 void irqlab_platform_deliver(struct irqlab_machine *p, struct irqlab_device *dev, unsigned index,
 			     const struct irqlab_msi_msg *msg, struct irqlab_delivery *out)
 {
@@ -194,6 +254,10 @@ void irqlab_platform_deliver(struct irqlab_machine *p, struct irqlab_device *dev
 	trace_delivery(p, dev, index, &dl);
 	if (out)
 		*out = dl;
+	/* A level-triggered pin makes its move at the EOI instead (ioapic_ack_level). */
+	if (dl.irq && (dl.cls == IRQLAB_MSG_DELIVERED || dl.cls == IRQLAB_MSG_MISDELIVERED) &&
+	    !irq_is_level_pin(dl.irq))
+		irqlab_fabric_ack(p, dl.irq, dl.cpu);
 }
 
 /* Sends again what a two-step move latched (Linux: irq_retrigger, an IPI to the new target). */

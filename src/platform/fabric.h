@@ -20,12 +20,21 @@ void irqlab_fabric_route(struct irqlab_machine *p, struct irqlab_device *dev, un
  */
 void irqlab_fabric_flush_retriggers(struct irqlab_kernel *k);
 /*
- * The first half of an affinity statement: the checks, then every level of every entry takes
- * ahead what the move needs. On success the moves cannot fail for want of a resource.
+ * The ack of an interrupt that arrived on @cpu: makes the move pending for @irq, if any, with
+ * its entry masked where the mask takes effect at once (Linux: __irq_move_irq).
+ */
+void irqlab_fabric_ack(struct irqlab_machine *p, struct irqlab_irq *irq, unsigned cpu);
+/*
+ * The first half of an affinity statement: the checks, then for each entry whether its move
+ * waits for its next interrupt (@deferred[i]: room for the pending mask is taken) or is made
+ * now (every level takes ahead what the move needs). On success nothing below can fail.
  */
 int irqlab_platform_affinity_prepare(struct irqlab_kernel *k, struct irqlab_device *dev,
 				     const unsigned *idx, unsigned n,
-				     const struct irqlab_cpumask *mask);
+				     const struct irqlab_cpumask *mask, bool *deferred);
+/* The second half, for one entry: the move now, or its pending mask recorded. */
+void irqlab_platform_affinity_commit(struct irqlab_kernel *k, struct irqlab_irq *irq,
+				     const struct irqlab_cpumask *mask, bool deferred);
 /* -ERANGE / -EINVAL with a sentence unless every index names an allocated entry of @dev. */
 int irqlab_platform_check_allocated(struct irqlab_kernel *k, const char *op,
 				    struct irqlab_device *dev, const unsigned *idx, unsigned n);

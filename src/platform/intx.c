@@ -7,6 +7,7 @@
 #include "irqlab/pci_rid.h"
 
 #include "bus/ioapic.h"
+#include "platform/fabric.h"
 #include "platform/intx.h"
 #include "x86/vector_domain.h"
 
@@ -188,21 +189,16 @@ int irqlab_intx_raise(struct irqlab_kernel *k, struct irqlab_device *dev, unsign
 	return 0;
 }
 
-int irqlab_intx_eoi(struct irqlab_kernel *k, struct irqlab_device *dev)
+/* The EOI itself, and what the IO-APIC sends again for lines still asserted. */
+static int eoi_pin(struct irqlab_kernel *k, struct irqlab_device *dev, struct irqlab_irq *irq)
 {
 	struct irqlab_machine *p = irqlab_kernel_machine(k);
 	struct irqlab_ioapic *io = dev->intx.ioapic;
 	struct irqlab_msi_msg msgs[IRQLAB_IOAPIC_PINS], msg;
 	unsigned gsis[IRQLAB_IOAPIC_PINS];
-	struct irqlab_irq *irq = dev->entries[0].irq;
 	struct irqlab_irq_cfg cfg;
 	int n;
 
-	if (!irq || !irqlab_irq_activated(irq))
-		return irqlab_kernel_fail(k, -EINVAL, "eoi %s: its INTx pin is not requested",
-					  dev->name);
-	if (!dev->intx.level)
-		return 0; /* an edge interrupt's EOI never reaches the IO-APIC */
 	if (irqlab_intx_line_serve(&dev->intx))
 		irqlab_ioapic_set_line(io, dev->intx.gsi, false, &msg);
 	/*
@@ -229,6 +225,39 @@ int irqlab_intx_eoi(struct irqlab_kernel *k, struct irqlab_device *dev)
 		}
 	}
 	return 0;
+}
+
+int irqlab_intx_eoi(struct irqlab_kernel *k, struct irqlab_device *dev)
+{
+	struct irqlab_machine *p = irqlab_kernel_machine(k);
+	struct irqlab_ioapic *io = dev->intx.ioapic;
+	struct irqlab_irq *irq = dev->entries[0].irq;
+	struct irqlab_irq_cfg cfg;
+	struct irqlab_msi_msg msg;
+	bool move;
+	int err;
+
+	if (!irq || !irqlab_irq_activated(irq))
+		return irqlab_kernel_fail(k, -EINVAL, "eoi %s: its INTx pin is not requested",
+					  dev->name);
+	if (!dev->intx.level)
+		return 0; /* an edge interrupt's EOI never reaches the IO-APIC */
+	/*
+	 * ioapic_ack_level: a pending move masks the pin before the EOI (ioapic_prepare_move),
+	 * so that the EOI names the vector in service and what the line sends again waits for
+	 * the move; the move and the unmask come after (ioapic_finish_move).
+	 */
+	move = irq->move_pending && irq->started &&
+	       !(irqlab_ioapic_rte(io, dev->intx.gsi) & IRQLAB_RTE_MASKED);
+	if (move)
+		irqlab_ioapic_mask(io, dev->intx.gsi, true, &msg);
+	err = eoi_pin(k, dev, irq);
+	if (move) {
+		irqlab_vector_irq_cfg(irq->top, &cfg);
+		irqlab_fabric_ack(p, irq, cfg.cpu);
+		send(p, dev, irqlab_ioapic_mask(io, dev->intx.gsi, false, &msg), &msg);
+	}
+	return err;
 }
 
 int irqlab_intx_message(struct irqlab_machine *p, const struct irqlab_device *dev,

@@ -474,9 +474,9 @@ int irqlab_platform_release(struct irqlab_kernel *k, struct irqlab_device *dev, 
 
 int irqlab_platform_affinity_prepare(struct irqlab_kernel *k, struct irqlab_device *dev,
 				     const unsigned *idx, unsigned n,
-				     const struct irqlab_cpumask *mask)
+				     const struct irqlab_cpumask *mask, bool *deferred)
 {
-	unsigned i, failed;
+	unsigned i;
 	int err = op_begin(k, "affinity", dev);
 
 	if (err)
@@ -491,34 +491,90 @@ int irqlab_platform_affinity_prepare(struct irqlab_kernel *k, struct irqlab_devi
 				k, -EIO,
 				"affinity %s: index %u is managed: the kernel owns its affinity",
 				dev->name, idx[i]);
-	err = prepare_all(dev, idx, n, mask, &failed);
-	if (err == -EBUSY)
-		return irqlab_kernel_fail(k, err,
-					  "affinity %s: index %u is still moving (no interrupt has "
-					  "arrived on its new vector yet)",
-					  dev->name, idx[failed]);
+	/* write_irq_affinity refuses a mask with no online CPU before anything else. */
+	if (!irqlab_cpumask_intersects(mask, &k->online))
+		return irqlab_kernel_fail(k, -EINVAL, "affinity %s: no online CPU in the mask",
+					  dev->name);
+	for (i = 0; i < n; i++) {
+		struct irqlab_irq *irq = dev->entries[idx[i]].irq;
+
+		/*
+		 * irq_set_affinity_locked: an active interrupt whose message would change, or
+		 * with a move already pending, waits for its next interrupt; the others move
+		 * now, and wait too while the vector domain completes their previous move
+		 * (irq_try_set_affinity on EBUSY).
+		 */
+		deferred[i] = irqlab_irq_activated(irq) &&
+			      (!irqlab_irq_moves_in_process_context(irq) || irq->move_pending);
+		if (!deferred[i]) {
+			err = irqlab_irq_prepare(irq, mask);
+			if (err == -EBUSY && irqlab_irq_activated(irq))
+				deferred[i] = true;
+			else if (err)
+				break;
+		}
+		if (deferred[i]) {
+			err = irqlab_irq_reserve_pending(irq);
+			if (err)
+				break;
+		}
+	}
+	if (!err)
+		return 0;
+	for (unsigned j = 0; j < i; j++)
+		if (!deferred[j])
+			irqlab_irq_abort(dev->entries[idx[j]].irq);
+	if (err == -ENOMEM)
+		return irqlab_kernel_fail(k, err, "affinity %s: index %u: out of memory", dev->name,
+					  idx[i]);
 	if (err == -EINVAL)
 		return irqlab_kernel_fail(k, err, "affinity %s: no online CPU in the mask",
 					  dev->name);
-	if (err)
-		return irqlab_kernel_fail(k, err,
-					  "affinity %s: index %u: no free vector on those CPUs",
-					  dev->name, idx[failed]);
-	return 0;
+	return irqlab_kernel_fail(k, err, "affinity %s: index %u: no free vector on those CPUs",
+				  dev->name, idx[i]);
+}
+
+void irqlab_platform_affinity_commit(struct irqlab_kernel *k, struct irqlab_irq *irq,
+				     const struct irqlab_cpumask *mask, bool deferred)
+{
+	struct irqlab_machine *p = irqlab_kernel_machine(k);
+
+	if (!deferred) {
+		irqlab_irq_set_affinity(irq, mask, false);
+		return;
+	}
+	irqlab_irq_set_pending(irq, mask);
+	if (p->trace) {
+		char cpus[64], line[128];
+
+		irqlab_cpumask_format(mask, cpus, sizeof(cpus));
+		snprintf(line, sizeof(line),
+			 "  irq %u: move to CPUs %s pending until its next interrupt", irq->virq,
+			 cpus);
+		p->trace(p->trace_ctx, line);
+	}
 }
 
 int irqlab_platform_affinity(struct irqlab_kernel *k, struct irqlab_device *dev,
 			     const unsigned *idx, unsigned n, const struct irqlab_cpumask *mask)
 {
-	/* Everything ahead: then no move below can fail, and a failure moved nothing. */
-	int err = irqlab_platform_affinity_prepare(k, dev, idx, n, mask);
+	bool *deferred = n ? irqlab_fault_zalloc(k->fault, n * sizeof(*deferred)) : NULL;
+	int err;
 
-	if (err)
-		return err;
-	for (unsigned i = 0; i < n; i++)
-		irqlab_irq_set_affinity(dev->entries[idx[i]].irq, mask, false);
-	irqlab_fabric_flush_retriggers(k);
-	return 0;
+	if (n && !deferred) {
+		op_begin(k, "affinity", dev);
+		return irqlab_kernel_fail(k, -ENOMEM, "affinity %s: out of memory", dev->name);
+	}
+	/* Everything ahead: then no move below can fail, and a failure moved nothing. */
+	err = irqlab_platform_affinity_prepare(k, dev, idx, n, mask, deferred);
+	if (!err) {
+		for (unsigned i = 0; i < n; i++)
+			irqlab_platform_affinity_commit(k, dev->entries[idx[i]].irq, mask,
+							deferred[i]);
+		irqlab_fabric_flush_retriggers(k);
+	}
+	free(deferred);
+	return err;
 }
 
 int irqlab_platform_mask(struct irqlab_kernel *k, struct irqlab_device *dev, const unsigned *idx,

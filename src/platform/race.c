@@ -8,8 +8,12 @@
 
 #include "platform/fabric.h"
 
-static void race_probe(struct irqlab_machine *p, struct irqlab_device *dev, unsigned index,
-		       struct irqlab_race *race, const char *when)
+/*
+ * Where a message the device sent now would go. @latch: the device really sends it when its
+ * entry is masked, so that the pending bit is set and the unmask sends it, once.
+ */
+static void race_probe_latch(struct irqlab_machine *p, struct irqlab_device *dev, unsigned index,
+			     struct irqlab_race *race, const char *when, bool latch)
 {
 	struct irqlab_race_probe *pt;
 	struct irqlab_msi_msg msg;
@@ -23,6 +27,8 @@ static void race_probe(struct irqlab_machine *p, struct irqlab_device *dev, unsi
 		pt->dl = (struct irqlab_delivery){.msg = msg, .cls = IRQLAB_MSG_DELIVERED};
 		pt->dl.why = "masked: pending, sent at unmask";
 		pt->pending = true;
+		if (latch)
+			irqlab_device_set_pending(dev, index, true);
 	} else {
 		irqlab_fabric_route(p, dev, index, &msg, &pt->dl, IRQLAB_PROBE);
 		/* Another interrupt's handler returns "not mine": this one is lost. */
@@ -34,11 +40,18 @@ static void race_probe(struct irqlab_machine *p, struct irqlab_device *dev, unsi
 	race->by_class[pt->dl.cls]++;
 }
 
+static void race_probe(struct irqlab_machine *p, struct irqlab_device *dev, unsigned index,
+		       struct irqlab_race *race, const char *when)
+{
+	race_probe_latch(p, dev, index, race, when, false);
+}
+
 struct race_ctx {
 	struct irqlab_machine *p;
 	struct irqlab_device *dev;
 	struct irqlab_race *race;
 	unsigned index;
+	bool latch; /* the device sends for real while its entry is masked */
 };
 
 static void race_observe(struct irqlab_store_observer *obs, struct irqlab_store *s, unsigned index,
@@ -52,23 +65,40 @@ static void race_observe(struct irqlab_store_observer *obs, struct irqlab_store 
 	struct race_ctx *rc = obs->ctx;
 
 	if (index == rc->index)
-		race_probe(rc->p, rc->dev, index, rc->race, names[reg]);
+		race_probe_latch(rc->p, rc->dev, index, rc->race, names[reg], rc->latch);
 }
 
 /*
- * The move itself, in @style: Linux's, or a what-if that moves the levels below the store and
- * then writes the final message directly (NAIVE) or leaves it to be written later (DEFERRED).
+ * A what-if move, made at once whatever the kernel's rules say: the levels below the store
+ * move, then the final message is written directly (NAIVE) or left to be written later
+ * (DEFERRED).
  */
-static void move(struct irqlab_irq *irq, const struct irqlab_cpumask *mask,
-		 enum irqlab_msi_update_style style)
+static void move_now(struct irqlab_irq *irq, const struct irqlab_cpumask *mask,
+		     enum irqlab_msi_update_style style)
 {
-	if (style == IRQLAB_MSI_UPDATE_AUTO) {
-		irqlab_irq_set_affinity(irq, mask, false);
-		return;
-	}
 	if (irqlab_irq_move_below(irq, mask, false) == IRQLAB_SET_AFFINITY_OK &&
 	    style == IRQLAB_MSI_UPDATE_NAIVE)
 		irqlab_irq_write_composed(irq);
+}
+
+/*
+ * Linux's path for a move that waits (no IR): the change is recorded, and the next interrupt,
+ * still arriving on the old CPU, makes it in its ack with the entry masked. That interrupt is
+ * real: it is delivered and counted.
+ */
+static void move_at_next_interrupt(struct irqlab_machine *p, struct irqlab_device *dev,
+				   unsigned index, struct irqlab_race *race)
+{
+	struct irqlab_msi_msg msg;
+
+	race_probe(p, dev, index, race, "the next interrupt: its ack makes the move");
+	if (irqlab_device_masked(dev, index)) {
+		/* Nothing arrives while the entry is masked: the move waits on. */
+		irqlab_device_set_pending(dev, index, true);
+		return;
+	}
+	if (!irqlab_device_read_msg(dev, index, &msg))
+		irqlab_platform_deliver(p, dev, index, &msg, NULL);
 }
 
 int irqlab_platform_race(struct irqlab_kernel *k, struct irqlab_device *dev, unsigned index,
@@ -81,6 +111,7 @@ int irqlab_platform_race(struct irqlab_kernel *k, struct irqlab_device *dev, uns
 	struct irqlab_store_observer obs = {.written = race_observe, .ctx = &rc};
 	struct irqlab_irq *irq;
 	struct irqlab_msi_msg old, final;
+	bool deferred;
 	int err;
 
 	irqlab_kernel_clear_error(k);
@@ -96,19 +127,42 @@ int irqlab_platform_race(struct irqlab_kernel *k, struct irqlab_device *dev, uns
 			dev->name);
 	irq = dev->entries[index].irq;
 	race->irq = irq;
-	/* Without IR an IMS store in queue memory is written later, by the queue: no protocol. */
+	/*
+	 * Without IR an IMS store in queue memory is written later, by the queue, and its mask
+	 * is no better: nothing orders the writes against what the device sends.
+	 */
 	if (style == IRQLAB_MSI_UPDATE_AUTO && dev->kind == IRQLAB_DEV_IMS &&
 	    !irqlab_store_trappable(dev->store) && !remapped)
 		style = IRQLAB_MSI_UPDATE_DEFERRED;
+	err = irqlab_platform_affinity_prepare(k, dev, &index, 1, mask, &deferred);
+	if (err)
+		return err;
+	if (deferred && style != IRQLAB_MSI_UPDATE_AUTO) {
+		/* The what-ifs move now: take ahead what that needs. */
+		err = irqlab_irq_prepare(irq, mask);
+		if (err)
+			return irqlab_kernel_fail(k, err, "race %s: index %u: %s", dev->name, index,
+						  err == -EBUSY
+							  ? "its previous move is not complete"
+							  : "no free vector on those CPUs");
+	}
 	irqlab_device_read_msg(dev, index, &old);
 	race_probe(p, dev, index, race, "before the update");
 	irqlab_store_observe_add(dev->store, &obs);
-	err = irqlab_platform_affinity_prepare(k, dev, &index, 1, mask);
-	if (!err)
-		move(irq, mask, style);
+	if (style != IRQLAB_MSI_UPDATE_AUTO) {
+		move_now(irq, mask, style);
+	} else {
+		irqlab_platform_affinity_commit(k, irq, mask, deferred);
+		if (deferred) {
+			/*
+			 * What the device sends while the ack has the entry masked is real: one
+			 * pending bit, sent once at unmask.
+			 */
+			rc.latch = true;
+			move_at_next_interrupt(p, dev, index, race);
+		}
+	}
 	irqlab_store_observe_remove(dev->store, &obs);
-	if (err)
-		return err;
 	irqlab_fabric_flush_retriggers(k);
 	if (style == IRQLAB_MSI_UPDATE_DEFERRED && !remapped) {
 		/*

@@ -858,7 +858,10 @@ static int prepare_mover(struct irqlab_domain *d, struct mover *m,
 		return 0;
 	}
 	apd = irqlab_irq_data_of(m->irq, d)->chip_data;
-	m->mask = m->irq->affinity;
+	/* A pending move's mask wins where a CPU of it stays online (irq_fixup_move_pending). */
+	m->mask = m->irq->move_pending && irqlab_cpumask_intersects(m->irq->pending_mask, online)
+			  ? *m->irq->pending_mask
+			  : m->irq->affinity;
 	if (!irqlab_cpumask_and(&dest, &m->mask, online)) {
 		if (apd->is_managed) {
 			m->shutdown = true;
@@ -990,6 +993,8 @@ int irqlab_vector_cpu_offline(struct irqlab_domain *d, unsigned cpu)
 		}
 		apd = irqlab_irq_data_of(m->irq, d)->chip_data;
 		complete_move(d, apd);
+		/* Used or hopeless, the pending move is over. */
+		m->irq->move_pending = false;
 		if (m->shutdown) {
 			m->irq->managed_shutdown = true;
 			irqlab_irq_deactivate(m->irq);
