@@ -262,6 +262,9 @@ struct irqlab_entry_state {
 	int irte;	      /* its IRTE under interrupt remapping, or -1 */
 	unsigned nr_levels;   /* of its hierarchy: bus level first, vector level last */
 	struct irqlab_cpumask affinity; /* the CPUs asked for */
+	/* An affinity change the next interrupt makes (no IR: Linux defers it to the ack). */
+	bool move_pending;
+	struct irqlab_cpumask pending_affinity; /* its CPUs, when move_pending */
 };
 
 IRQLAB_EXPORT int irqlab_entry_read_state(const struct irqlab_device *dev, unsigned index,

@@ -82,6 +82,9 @@ int irqlab_entry_read_state(const struct irqlab_device *dev, unsigned index,
 		st.irte = irte_of(irq);
 		st.nr_levels = irq->depth;
 		st.affinity = irq->affinity;
+		st.move_pending = irq->move_pending;
+		if (irq->move_pending)
+			st.pending_affinity = *irq->pending_mask;
 	}
 	if (irqlab_api_copy_out(out, size, &st, sizeof(st)))
 		return irqlab_api_fail(irqlab_api_machine_of(dev), -EINVAL,

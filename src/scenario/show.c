@@ -119,6 +119,12 @@ static void show_irq(struct irqlab_out *o, const struct scn_ctx *ctx)
 	irqlab_out_bool(o, "requested", " requested=%s", st.requested);
 	irqlab_out_bool(o, "managed", " managed=%s", st.managed);
 	irqlab_out_bool(o, "moving", " moving=%s\n", st.moving);
+	if (st.move_pending) {
+		irqlab_cpumask_format(&st.pending_affinity, cpus, sizeof(cpus));
+		irqlab_out_str(o, "pending_affinity",
+			       "  pending move to CPUs %s: the next interrupt's ack makes it\n",
+			       cpus);
+	}
 	irqlab_out_open_array(o, "levels");
 	for (unsigned l = 0; l < st.nr_levels; l++) {
 		struct irqlab_irq_level lv;
