@@ -37,7 +37,7 @@ static const char usage_run[] =
 	"\n"
 	"Runs each scenario FILE and checks its expectations. Prints one verdict line per file\n"
 	"and a summary; failed expectations name the file, the line, what was expected and\n"
-	"what was seen.\n"
+	"what was seen. A FILE of - is standard input, called <stdin> in the results.\n"
 	"\n"
 	"  --json      one JSON document per scenario on standard output, one per line\n"
 	"  --seed N    the seed of the run (recorded; the same file and seed give the same "

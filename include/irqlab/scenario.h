@@ -45,7 +45,10 @@ static inline void irqlab_run_opts_init(struct irqlab_run_opts *opts)
 	irqlab_run_opts_defaults(opts, sizeof(*opts));
 }
 
-/* Runs one scenario file; prints as @opts says; returns an enum irqlab_run_result. */
+/*
+ * Runs one scenario file ("-": standard input, named "<stdin>" in what it prints); prints as
+ * @opts says; returns an enum irqlab_run_result.
+ */
 IRQLAB_EXPORT int irqlab_run_file(const char *path, const struct irqlab_run_opts *opts);
 /* The same for @len bytes at @buf, named @name in messages (tests, fuzzing). */
 IRQLAB_EXPORT int irqlab_run_buffer(const char *name, const void *buf, size_t len,

@@ -256,9 +256,13 @@ int irqlab_run_buffer(const char *name, const void *buf, size_t len,
 	return result;
 }
 
+/* The name "-" reads standard input, as most commands do; results call it STDIN_NAME. */
+#define STDIN_NAME "<stdin>"
+
 int irqlab_run_file(const char *path, const struct irqlab_run_opts *caller)
 {
 	struct irqlab_run_opts o, *opts = &o;
+	bool from_stdin = path && strcmp(path, "-") == 0;
 	char *buf = NULL;
 	size_t len = 0, cap = 0;
 	int result;
@@ -266,7 +270,9 @@ int irqlab_run_file(const char *path, const struct irqlab_run_opts *caller)
 
 	if (opts_in(caller, &o))
 		return IRQLAB_RUN_ERROR;
-	f = fopen(path, "rb");
+	if (from_stdin)
+		path = STDIN_NAME;
+	f = from_stdin ? stdin : fopen(path, "rb");
 	if (!f) {
 		fprintf(opts->err, "%s: cannot open: %s\n", path, strerror(errno));
 		return IRQLAB_RUN_ERROR;
@@ -280,7 +286,8 @@ int irqlab_run_file(const char *path, const struct irqlab_run_opts *caller)
 			if (!grown) {
 				fprintf(opts->err, "%s: out of memory\n", path);
 				free(buf);
-				fclose(f);
+				if (!from_stdin)
+					fclose(f);
 				return IRQLAB_RUN_ERROR;
 			}
 			buf = grown;
@@ -294,10 +301,12 @@ int irqlab_run_file(const char *path, const struct irqlab_run_opts *caller)
 	if (ferror(f)) {
 		fprintf(opts->err, "%s: read error: %s\n", path, strerror(errno));
 		free(buf);
-		fclose(f);
+		if (!from_stdin)
+			fclose(f);
 		return IRQLAB_RUN_ERROR;
 	}
-	fclose(f);
+	if (!from_stdin)
+		fclose(f);
 	result = irqlab_run_buffer(path, buf, len, opts);
 	free(buf);
 	return result;
