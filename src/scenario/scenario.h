@@ -166,9 +166,11 @@ struct irqlab_scn_error {
 	char msg[IRQLAB_SCN_MSG_MAX];
 };
 
-/* For tests: make the @fail_alloc_at'th allocation (1-based) fail; 0 never fails. */
 struct irqlab_scn_parse_opts {
+	/* For tests: make the @fail_alloc_at'th allocation (1-based) fail; 0 never fails. */
 	unsigned long fail_alloc_at;
+	/* The input is statements on their own, not a scenario (irqlab show's TOPIC): no host. */
+	bool no_host;
 };
 
 /*

@@ -258,17 +258,17 @@ static void show_stats(struct irqlab_out *o, const struct scn_ctx *ctx)
 }
 
 const struct irqlab_show_topic irqlab_show_topics[] = {
-	{"domains", "the interrupt-domain hierarchy and how many interrupts each holds",
-	 IRQLAB_SCN_SHOW_DOMAINS, false, show_domains},
-	{"vectors", "every CPU's vector counters and which interrupt owns each vector",
-	 IRQLAB_SCN_SHOW_VECTORS, false, show_vectors},
-	{"irq", "one interrupt: its stored message, target and the levels of its hierarchy",
-	 IRQLAB_SCN_SHOW_IRQ, true, show_irq},
-	{"irtes", "the present entries of the IR unit's table, decoded and raw",
-	 IRQLAB_SCN_SHOW_IRTES, false, show_irtes},
-	{"faults", "the faults the IR unit recorded", IRQLAB_SCN_SHOW_FAULTS, false, show_faults},
-	{"stats", "messages by class, deliveries per CPU and per device entry",
-	 IRQLAB_SCN_SHOW_STATS, false, show_stats},
+	{"domains", "", "the interrupt-domain hierarchy and how many interrupts each holds",
+	 IRQLAB_SCN_SHOW_DOMAINS, show_domains},
+	{"vectors", "[cpu=C]", "every CPU's vector counters and which interrupt owns each vector",
+	 IRQLAB_SCN_SHOW_VECTORS, show_vectors},
+	{"irq", "DEV index=I", "one interrupt: its stored message, target and hierarchy levels",
+	 IRQLAB_SCN_SHOW_IRQ, show_irq},
+	{"irtes", "", "the present entries of the IR unit's table, decoded and raw",
+	 IRQLAB_SCN_SHOW_IRTES, show_irtes},
+	{"faults", "", "the faults the IR unit recorded", IRQLAB_SCN_SHOW_FAULTS, show_faults},
+	{"stats", "", "messages by class, deliveries per CPU and per device entry",
+	 IRQLAB_SCN_SHOW_STATS, show_stats},
 };
 const size_t irqlab_show_nr_topics = sizeof(irqlab_show_topics) / sizeof(irqlab_show_topics[0]);
 
@@ -280,11 +280,11 @@ const struct irqlab_show_topic *irqlab_show_topic_of(enum irqlab_scn_kind kind)
 	return NULL;
 }
 
-const struct irqlab_show_topic *irqlab_show_topic_find(const char *name)
+const struct irqlab_show_topic *irqlab_show_topic_find(const char *name, size_t len)
 {
 	for (size_t i = 0; i < irqlab_show_nr_topics; i++)
-		if (!irqlab_show_topics[i].needs_entry &&
-		    strcmp(irqlab_show_topics[i].name, name) == 0)
+		if (strlen(irqlab_show_topics[i].name) == len &&
+		    strncmp(irqlab_show_topics[i].name, name, len) == 0)
 			return &irqlab_show_topics[i];
 	return NULL;
 }
@@ -295,31 +295,33 @@ const char *irqlab_show_topic_names(char *buf, size_t size)
 
 	buf[0] = '\0';
 	for (size_t i = 0; i < irqlab_show_nr_topics && o < size; i++)
-		if (!irqlab_show_topics[i].needs_entry)
-			o += (size_t)snprintf(buf + o, size - o, "%s%s", o ? ", " : "",
-					      irqlab_show_topics[i].name);
+		o += (size_t)snprintf(buf + o, size - o, "%s%s", o ? ", " : "",
+				      irqlab_show_topics[i].name);
 	return buf;
 }
 
-/* The @i-th topic `irqlab show` offers: those that need no DEV index=I. */
-static const struct irqlab_show_topic *offered(unsigned i)
+static const struct irqlab_show_topic *topic_at(unsigned i)
 {
-	for (size_t t = 0; t < irqlab_show_nr_topics; t++)
-		if (!irqlab_show_topics[t].needs_entry && i-- == 0)
-			return &irqlab_show_topics[t];
-	return NULL;
+	return i < irqlab_show_nr_topics ? &irqlab_show_topics[i] : NULL;
 }
 
 const char *irqlab_show_topic_name(unsigned i)
 {
-	const struct irqlab_show_topic *t = offered(i);
+	const struct irqlab_show_topic *t = topic_at(i);
 
 	return t ? t->name : NULL;
 }
 
+const char *irqlab_show_topic_args(unsigned i)
+{
+	const struct irqlab_show_topic *t = topic_at(i);
+
+	return t ? t->args : NULL;
+}
+
 const char *irqlab_show_topic_help(unsigned i)
 {
-	const struct irqlab_show_topic *t = offered(i);
+	const struct irqlab_show_topic *t = topic_at(i);
 
 	return t ? t->help : NULL;
 }
