@@ -44,34 +44,117 @@ static void owner_of(struct irqlab_out *o, const struct irqlab_vector_owner *own
 	}
 }
 
-/* Every CPU's vectors, or only those of cpu=C. */
+/* @map's set bits as Linux's "%*pbl" prints a bitmap: "32,48-49,51-63", "" when empty. */
+static void format_bitmap_list(const uint64_t map[4], char *buf, size_t size)
+{
+	size_t o = 0;
+
+	buf[0] = '\0';
+	for (unsigned v = 0; v < IRQLAB_NR_VECTORS && o < size; v++) {
+		unsigned end = v;
+
+		if (!(map[v / 64] >> (v % 64) & 1))
+			continue;
+		while (end + 1 < IRQLAB_NR_VECTORS && (map[(end + 1) / 64] >> ((end + 1) % 64) & 1))
+			end++;
+		o += (size_t)snprintf(buf + o, size - o, end > v ? "%s%u-%u" : "%s%u", o ? "," : "",
+				      v, end);
+		v = end;
+	}
+}
+
+/* Vector @v of @cpu, and whether the matrix has it allocated there. */
+static bool vector_owner(const struct scn_ctx *ctx, unsigned cpu, unsigned v,
+			 struct irqlab_vector_owner *own)
+{
+	return irqlab_cpu_vector_owner(ctx->k, cpu, v, own) == 0;
+}
+
+/* The vectors the matrix has allocated on @cpu, as a bitmap list (Linux: its alloc_map). */
+static void alloc_map_list(const struct scn_ctx *ctx, unsigned cpu, char *buf, size_t size)
+{
+	uint64_t map[4] = {0};
+
+	for (unsigned v = 0; v < IRQLAB_NR_VECTORS; v++) {
+		struct irqlab_vector_owner own;
+
+		if (vector_owner(ctx, cpu, v, &own) && own.allocated)
+			map[v / 64] |= UINT64_C(1) << (v % 64);
+	}
+	format_bitmap_list(map, buf, size);
+}
+
+/*
+ * The matrix as debugfs's irq/domains/VECTOR prints it (irq_matrix_debug_show()): the global
+ * counters, the system vectors and one row per CPU. Linux lists online CPUs only; offline
+ * ones are listed here too, marked, since expect free-vectors can ask about them.
+ */
+static void show_matrix(struct irqlab_out *o, const struct scn_ctx *ctx)
+{
+	struct irqlab_vector_matrix_info mi;
+	char list[1024];
+
+	if (irqlab_kernel_vector_matrix(ctx->k, &mi))
+		return;
+	format_bitmap_list(mi.system, list, sizeof(list));
+	irqlab_out_uint(o, "online_maps", "Online bitmaps:   %6llu\n", mi.online_cpus);
+	irqlab_out_uint(o, "global_available", "Global available: %6llu\n", mi.global_available);
+	irqlab_out_uint(o, "global_reserved", "Global reserved:  %6llu\n", mi.global_reserved);
+	irqlab_out_uint(o, "total_allocated", "Total allocated:  %6llu\n", mi.total_allocated);
+	irqlab_out_uint(o, "nr_system", "System: %llu: ", mi.nr_system);
+	irqlab_out_str(o, "system", "%s\n", list);
+	irqlab_out_text(o, " | CPU | avl | man | mac | act | vectors\n");
+	for (unsigned cpu = 0; cpu < irqlab_kernel_ncpus(ctx->k); cpu++) {
+		struct irqlab_vector_stats cs;
+
+		if (ctx->cpu < IRQLAB_MAX_CPUS && cpu != ctx->cpu)
+			continue;
+		if (irqlab_cpu_vector_stats(ctx->k, cpu, &cs))
+			break;
+		alloc_map_list(ctx, cpu, list, sizeof(list));
+		irqlab_out_text(o, "  %4u  %4u  %4u  %4u %4u  %s%s\n", cpu, cs.available,
+				cs.managed, cs.managed_allocated, cs.allocated, list,
+				cs.online ? "" : "  (offline)");
+	}
+	irqlab_out_text(o, "avl (free): free for a normal allocation, what expect free-vectors "
+			   "counts\nman: reserved for managed interrupts; mac: managed and "
+			   "allocated; act: allocated\n");
+}
+
+/* Every CPU's vectors, or only those of cpu=C: the matrix, then who owns each vector. */
 static void show_vectors(struct irqlab_out *o, const struct scn_ctx *ctx)
 {
 	unsigned only = ctx->cpu;
 
+	show_matrix(o, ctx);
 	irqlab_out_open_array(o, "cpus");
 	for (unsigned cpu = 0; cpu < irqlab_kernel_ncpus(ctx->k); cpu++) {
 		struct irqlab_vector_stats cs;
+		bool header = false;
+		char list[1024];
 
 		if (only < IRQLAB_MAX_CPUS && cpu != only)
 			continue;
 		if (irqlab_cpu_vector_stats(ctx->k, cpu, &cs))
 			break;
 		irqlab_out_open_object(o, NULL);
-		irqlab_out_uint(o, "cpu", "cpu %llu", cpu);
-		irqlab_out_bool(o, "online", " online=%s", cs.online);
-		irqlab_out_uint(o, "available", " available=%llu", cs.available);
-		irqlab_out_uint(o, "allocated", " allocated=%llu", cs.allocated);
-		irqlab_out_uint(o, "managed", " managed=%llu", cs.managed);
-		irqlab_out_uint(o, "managed_allocated", " managed-allocated=%llu\n",
-				cs.managed_allocated);
+		irqlab_out_uint(o, "cpu", NULL, cpu);
+		irqlab_out_bool(o, "online", NULL, cs.online);
+		irqlab_out_uint(o, "available", NULL, cs.available);
+		irqlab_out_uint(o, "allocated", NULL, cs.allocated);
+		irqlab_out_uint(o, "managed", NULL, cs.managed);
+		irqlab_out_uint(o, "managed_allocated", NULL, cs.managed_allocated);
+		alloc_map_list(ctx, cpu, list, sizeof(list));
+		irqlab_out_str(o, "alloc_map", NULL, list);
 		irqlab_out_open_array(o, "vectors");
 		for (unsigned v = 0; v < IRQLAB_NR_VECTORS; v++) {
 			struct irqlab_vector_owner own;
 
-			if (irqlab_cpu_vector_owner(ctx->k, cpu, v, &own) ||
-			    own.use == IRQLAB_VECTOR_NONE)
+			if (!vector_owner(ctx, cpu, v, &own) || own.use == IRQLAB_VECTOR_NONE)
 				continue;
+			if (!header)
+				irqlab_out_text(o, "CPU %u:\n", cpu);
+			header = true;
 			irqlab_out_open_object(o, NULL);
 			irqlab_out_hex(o, "vector", "  0x%02llx", v);
 			if (own.use == IRQLAB_VECTOR_ISA)
@@ -260,7 +343,8 @@ static void show_stats(struct irqlab_out *o, const struct scn_ctx *ctx)
 const struct irqlab_show_topic irqlab_show_topics[] = {
 	{"domains", "", "the interrupt-domain hierarchy and how many interrupts each holds",
 	 IRQLAB_SCN_SHOW_DOMAINS, show_domains},
-	{"vectors", "[cpu=C]", "every CPU's vector counters and which interrupt owns each vector",
+	{"vectors", "[cpu=C]",
+	 "the vector matrix: its counters, every CPU's, and who owns each vector",
 	 IRQLAB_SCN_SHOW_VECTORS, show_vectors},
 	{"irq", "DEV index=I", "one interrupt: its stored message, target and hierarchy levels",
 	 IRQLAB_SCN_SHOW_IRQ, show_irq},
