@@ -262,6 +262,7 @@ struct irqlab_entry_state {
 	int irte;	      /* its IRTE under interrupt remapping, or -1 */
 	unsigned nr_levels;   /* of its hierarchy: bus level first, vector level last */
 	struct irqlab_cpumask affinity; /* the CPUs asked for */
+	bool level; /* level-triggered (an INTx pin wired so): Linux's fasteoi flow, else edge */
 };
 
 IRQLAB_EXPORT int irqlab_entry_read_state(const struct irqlab_device *dev, unsigned index,

@@ -65,6 +65,7 @@ int irqlab_entry_read_state(const struct irqlab_device *dev, unsigned index,
 	if (err)
 		return err;
 	st.masked = irqlab_device_masked(dev, index);
+	st.level = dev->kind == IRQLAB_DEV_INTX && dev->intx.level;
 	st.pending = irqlab_device_pending(dev, index);
 	irq = dev->entries[index].irq;
 	if (irq) {

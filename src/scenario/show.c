@@ -1,5 +1,6 @@
 // SPDX-License-Identifier: MIT
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include "irqlab/irqlab.h"
@@ -340,6 +341,139 @@ static void show_stats(struct irqlab_out *o, const struct scn_ctx *ctx)
 	irqlab_out_close_array(o);
 }
 
+/* One row of show interrupts: an allocated interrupt of the kernel. */
+struct irq_row {
+	unsigned virq;
+	const struct irqlab_device *dev;
+	unsigned index;
+	struct irqlab_entry_state st;
+};
+
+static int irq_row_cmp(const void *a, const void *b)
+{
+	const struct irq_row *x = a, *y = b;
+
+	return (x->virq > y->virq) - (x->virq < y->virq);
+}
+
+/* Kernel @k's allocated interrupts in irq order; NULL (and 0) when there are none. */
+static struct irq_row *irq_rows(const struct scn_ctx *ctx, size_t *n)
+{
+	struct irqlab_machine *m = ctx->p;
+	struct irq_row *rows = NULL;
+	size_t nr = 0, cap = 0;
+
+	for (unsigned d = 0; d < irqlab_machine_nr_devices(m); d++) {
+		const struct irqlab_device *dev = irqlab_machine_device(m, d);
+
+		if (irqlab_device_kernel(dev) != ctx->k)
+			continue;
+		for (unsigned i = 0; i < irqlab_device_nr_entries(dev); i++) {
+			struct irqlab_entry_state st;
+
+			if (irqlab_entry_state(dev, i, &st) || !st.allocated)
+				continue;
+			if (nr == cap) {
+				size_t grown_cap = cap ? 2 * cap : 64;
+				struct irq_row *grown = realloc(rows, grown_cap * sizeof(*rows));
+
+				if (!grown)
+					break;
+				rows = grown;
+				cap = grown_cap;
+			}
+			rows[nr++] = (struct irq_row){st.virq, dev, i, st};
+		}
+	}
+	if (nr)
+		qsort(rows, nr, sizeof(*rows), irq_row_cmp);
+	*n = nr;
+	return rows;
+}
+
+/* The CPUs show interrupts gives a column: the online ones, of cpus= when it is written. */
+static bool irq_column(const struct scn_ctx *ctx, unsigned cpu)
+{
+	struct irqlab_vector_stats cs;
+
+	if (!irqlab_cpumask_empty(&ctx->cpus) && !irqlab_cpumask_test(&ctx->cpus, cpu))
+		return false;
+	return irqlab_cpu_vector_stats(ctx->k, cpu, &cs) == 0 && cs.online;
+}
+
+/*
+ * /proc/interrupts as Linux's show_interrupts() (kernel/irq/proc.c) prints it: a header of
+ * the online CPUs, then one row per interrupt that is requested or was ever delivered: its
+ * number, its count on each CPU, its chip (the bus domain), its hwirq there, its flow
+ * handler's name (x86 shows no Edge/Level column: edge, or fasteoi for a level pin) and,
+ * as the action's name, the device and entry. The per-CPU interrupts of arch_show_interrupts()
+ * (NMI, LOC, ...) are not modelled.
+ */
+static void show_interrupts(struct irqlab_out *o, const struct scn_ctx *ctx)
+{
+	unsigned ncpus = irqlab_kernel_ncpus(ctx->k), nr_irqs = 0;
+	size_t n;
+	struct irq_row *rows = irq_rows(ctx, &n);
+	int prec = 3;
+
+	/* The width of the first column, as Linux derives it from nr_irqs. */
+	for (size_t r = 0; r < n; r++)
+		if (rows[r].virq + 1 > nr_irqs)
+			nr_irqs = rows[r].virq + 1;
+	for (unsigned long long j = 1000; prec < 10 && j <= nr_irqs; prec++)
+		j *= 10;
+	irqlab_out_text(o, "%*s", prec + 8, "");
+	irqlab_out_open_array(o, "cpus");
+	for (unsigned cpu = 0; cpu < ncpus; cpu++)
+		if (irq_column(ctx, cpu))
+			irqlab_out_uint(o, NULL, "CPU%-8llu", cpu);
+	irqlab_out_close_array(o);
+	irqlab_out_text(o, "\n");
+	irqlab_out_open_array(o, "irqs");
+	for (size_t r = 0; r < n; r++) {
+		const struct irq_row *row = &rows[r];
+		struct irqlab_irq_level top = {0};
+		uint64_t any = 0;
+
+		for (unsigned cpu = 0; cpu < ncpus; cpu++) {
+			uint64_t c = 0;
+
+			if (irq_column(ctx, cpu) &&
+			    irqlab_entry_delivered_on(row->dev, row->index, cpu, &c) == 0)
+				any |= c;
+		}
+		if (!row->st.requested && !any)
+			continue;
+		irqlab_entry_level(row->dev, row->index, 0, &top);
+		irqlab_out_open_object(o, NULL);
+		irqlab_out_uint(o, "irq", NULL, row->virq);
+		irqlab_out_text(o, "%*u: ", prec, row->virq);
+		irqlab_out_open_array(o, "counts");
+		for (unsigned cpu = 0; cpu < ncpus; cpu++) {
+			uint64_t c = 0;
+
+			if (!irq_column(ctx, cpu))
+				continue;
+			irqlab_entry_delivered_on(row->dev, row->index, cpu, &c);
+			irqlab_out_uint(o, NULL, "%10llu ", c);
+		}
+		irqlab_out_close_array(o);
+		irqlab_out_str(o, "chip", " %8s",
+			       top.domain ? irqlab_domain_name(top.domain) : "None");
+		irqlab_out_uint(o, "hwirq", NULL, top.hwirq);
+		irqlab_out_text(o, " %*u", prec, top.hwirq);
+		irqlab_out_str(o, "handler", "-%-8s", row->st.level ? "fasteoi" : "edge");
+		irqlab_out_str(o, "trigger", NULL, row->st.level ? "level" : "edge");
+		irqlab_out_str(o, "device", "  %s", irqlab_device_name(row->dev));
+		irqlab_out_uint(o, "index", "[%llu]", row->index);
+		irqlab_out_bool(o, "requested", NULL, row->st.requested);
+		irqlab_out_text(o, "\n");
+		irqlab_out_close_object(o);
+	}
+	irqlab_out_close_array(o);
+	free(rows);
+}
+
 const struct irqlab_show_topic irqlab_show_topics[] = {
 	{"domains", "", "the interrupt-domain hierarchy and how many interrupts each holds",
 	 IRQLAB_SCN_SHOW_DOMAINS, show_domains},
@@ -353,6 +487,8 @@ const struct irqlab_show_topic irqlab_show_topics[] = {
 	{"faults", "", "the faults the IR unit recorded", IRQLAB_SCN_SHOW_FAULTS, show_faults},
 	{"stats", "", "messages by class, deliveries per CPU and per device entry",
 	 IRQLAB_SCN_SHOW_STATS, show_stats},
+	{"interrupts", "[cpus=LIST]", "/proc/interrupts: every interrupt's count on each CPU",
+	 IRQLAB_SCN_SHOW_INTERRUPTS, show_interrupts},
 };
 const size_t irqlab_show_nr_topics = sizeof(irqlab_show_topics) / sizeof(irqlab_show_topics[0]);
 

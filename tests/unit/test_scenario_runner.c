@@ -83,7 +83,7 @@ static void test_topic_names(void **state)
 	char buf[128];
 
 	assert_string_equal(irqlab_show_topic_names(buf, sizeof(buf)),
-			    "domains, vectors, irq, irtes, faults, stats");
+			    "domains, vectors, irq, irtes, faults, stats, interrupts");
 	assert_non_null(irqlab_show_topic_find("irq", 3));
 	assert_null(irqlab_show_topic_find("irq", 2));
 	assert_null(irqlab_show_topic_find("bogus", 5));
@@ -94,9 +94,10 @@ static void test_topic_names(void **state)
 	assert_string_equal(irqlab_show_topic_args(2), "DEV index=I");
 	assert_string_equal(irqlab_show_topic_args(0), "");
 	assert_string_equal(irqlab_show_topic_help(5), irqlab_show_topic_find("stats", 5)->help);
-	assert_null(irqlab_show_topic_name(6));
-	assert_null(irqlab_show_topic_args(6));
-	assert_null(irqlab_show_topic_help(6));
+	assert_string_equal(irqlab_show_topic_args(6), "[cpus=LIST]");
+	assert_null(irqlab_show_topic_name(7));
+	assert_null(irqlab_show_topic_args(7));
+	assert_null(irqlab_show_topic_help(7));
 }
 
 /* The runner's options cross the ABI with their size: one nobody set is refused. */
