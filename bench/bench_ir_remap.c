@@ -59,7 +59,7 @@ static uint16_t rid_of(unsigned index)
 /* Every entry present: vectors and CPUs spread, one requester id per 32 entries. */
 static struct irqlab_ir_unit *full_unit(void)
 {
-	struct irqlab_ir_unit_config cfg = {.name = "DMAR0", .nr_entries = TABLE_ENTRIES};
+	struct irqlab_ir_unit_config cfg = {.name = "dmar0", .nr_entries = TABLE_ENTRIES};
 	struct irqlab_ir_unit *u = irqlab_ir_unit_create(&cfg, NULL);
 	unsigned base;
 

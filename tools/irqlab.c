@@ -19,7 +19,7 @@ static const char usage_main_head[] =
 	"commands:\n"
 	"  run [--json] [--seed N] [-v] FILE...   run scenario scripts and check their "
 	"expectations\n"
-	"  show [--json] FILE TOPIC                run FILE, then show TOPIC of its final state\n";
+	"  show [--json] FILE TOPIC [ARGS]         run FILE, then show TOPIC of its final state\n";
 
 static const char usage_main_tail[] =
 	"  help [COMMAND]                          this text, or a command's\n"
@@ -37,7 +37,7 @@ static const char usage_run[] =
 	"\n"
 	"Runs each scenario FILE and checks its expectations. Prints one verdict line per file\n"
 	"and a summary; failed expectations name the file, the line, what was expected and\n"
-	"what was seen.\n"
+	"what was seen. A FILE of - is standard input, called <stdin> in the results.\n"
 	"\n"
 	"  --json      one JSON document per scenario on standard output, one per line\n"
 	"  --seed N    the seed of the run (recorded; the same file and seed give the same "
@@ -48,9 +48,10 @@ static const char usage_run[] =
 	"Exit status: 0 all pass, 1 an expectation failed, 2 an error in a scenario.\n";
 
 static const char usage_show_head[] =
-	"usage: irqlab show [--json] FILE TOPIC\n"
+	"usage: irqlab show [--json] FILE TOPIC [ARGS]\n"
 	"\n"
-	"Runs FILE quietly, then prints one view of the final state. TOPIC is one of:\n";
+	"Runs FILE quietly, then prints one view of the final state. TOPIC and its ARGS are\n"
+	"written as the show statement writes them (irq nic0 index=1; irq nic0 1 says the same):\n";
 
 static const char usage_show_tail[] = "\n"
 				      "  --json      print the view as a JSON document\n"
@@ -70,8 +71,13 @@ static void usage_main(FILE *f)
 static void usage_show(FILE *f)
 {
 	fputs(usage_show_head, f);
-	for (unsigned i = 0; irqlab_show_topic_name(i); i++)
-		fprintf(f, "  %-9s %s\n", irqlab_show_topic_name(i), irqlab_show_topic_help(i));
+	for (unsigned i = 0; irqlab_show_topic_name(i); i++) {
+		char topic[64];
+
+		snprintf(topic, sizeof(topic), "%s%s%s", irqlab_show_topic_name(i),
+			 *irqlab_show_topic_args(i) ? " " : "", irqlab_show_topic_args(i));
+		fprintf(f, "  %-21s %s\n", topic, irqlab_show_topic_help(i));
+	}
 	fputs(usage_show_tail, f);
 }
 
@@ -135,10 +141,32 @@ static int cmd_run(int argc, char **argv)
 	return worst;
 }
 
+/* The words of TOPIC [ARGS], joined with blanks as a show statement writes them. */
+static char *join_words(int argc, char **argv)
+{
+	size_t len = 1;
+	char *s;
+
+	for (int i = 0; i < argc; i++)
+		len += strlen(argv[i]) + 1;
+	s = malloc(len);
+	if (!s)
+		return NULL;
+	s[0] = '\0';
+	for (int i = 0; i < argc; i++) {
+		if (i)
+			strcat(s, " ");
+		strcat(s, argv[i]);
+	}
+	return s;
+}
+
 static int cmd_show(int argc, char **argv)
 {
 	struct irqlab_run_opts opts;
 	const char *file = NULL;
+	char *topic = NULL;
+	int result;
 
 	irqlab_run_opts_init(&opts);
 	opts.quiet = true;
@@ -154,20 +182,25 @@ static int cmd_show(int argc, char **argv)
 			return IRQLAB_RUN_ERROR;
 		} else if (!file) {
 			file = argv[i];
-		} else if (!opts.show) {
-			opts.show = argv[i];
 		} else {
-			fprintf(stderr, "irqlab show: one FILE and one TOPIC\n");
-			usage_show(stderr);
-			return IRQLAB_RUN_ERROR;
+			/* TOPIC and its ARGS: the rest of the line. */
+			topic = join_words(argc - i, argv + i);
+			if (!topic) {
+				fprintf(stderr, "irqlab show: out of memory\n");
+				return IRQLAB_RUN_ERROR;
+			}
+			break;
 		}
 	}
-	if (!file || !opts.show) {
+	if (!file || !topic) {
 		fprintf(stderr, "irqlab show: needs FILE and TOPIC\n");
 		usage_show(stderr);
 		return IRQLAB_RUN_ERROR;
 	}
-	return irqlab_run_file(file, &opts);
+	opts.show = topic;
+	result = irqlab_run_file(file, &opts);
+	free(topic);
+	return result;
 }
 
 int main(int argc, char **argv)

@@ -265,6 +265,7 @@ struct irqlab_entry_state {
 	/* An affinity change the next interrupt makes (no IR: Linux defers it to the ack). */
 	bool move_pending;
 	struct irqlab_cpumask pending_affinity; /* its CPUs, when move_pending */
+	bool level; /* level-triggered (an INTx pin wired so): Linux's fasteoi flow, else edge */
 };
 
 IRQLAB_EXPORT int irqlab_entry_read_state(const struct irqlab_device *dev, unsigned index,
@@ -312,6 +313,32 @@ static inline int irqlab_cpu_vector_stats(const struct irqlab_kernel *k, unsigne
 	return irqlab_cpu_read_vector_stats(k, cpu, out, sizeof(*out));
 }
 
+/*
+ * The vector matrix of kernel @k as a whole (Linux: irq_matrix_debug_show(), in debugfs
+ * irq/domains/VECTOR). Available vectors are what irqlab_cpu_free_vectors() and the
+ * vector stats call available: free for a normal allocation.
+ */
+struct irqlab_vector_matrix_info {
+	unsigned online_cpus;	   /* Linux: online_maps */
+	unsigned global_available; /* the online CPUs' available vectors, summed */
+	unsigned global_reserved;  /* reservations not yet backed by a vector (reservation mode) */
+	unsigned total_allocated;  /* vectors in use on the online CPUs */
+	unsigned alloc_start;	   /* allocations take vectors alloc_start..alloc_end - 1 */
+	unsigned alloc_end;
+	unsigned nr_system; /* system vectors the matrix holds (0x32 and 0x80 in its range) */
+	uint64_t system[4]; /* those vectors: vector v is bit v % 64 of word v / 64 */
+};
+
+IRQLAB_EXPORT int irqlab_kernel_read_vector_matrix(const struct irqlab_kernel *k,
+						   struct irqlab_vector_matrix_info *out,
+						   size_t size);
+
+static inline int irqlab_kernel_vector_matrix(const struct irqlab_kernel *k,
+					      struct irqlab_vector_matrix_info *out)
+{
+	return irqlab_kernel_read_vector_matrix(k, out, sizeof(*out));
+}
+
 #define IRQLAB_NR_VECTORS 256u /* x86 vectors of one CPU, 0..255 */
 
 /* Who answers at one vector of one CPU. */
@@ -327,6 +354,10 @@ struct irqlab_vector_owner {
 	unsigned virq;		   /* IRQ: its number in the kernel */
 	struct irqlab_device *dev; /* IRQ: the device whose entry it serves */
 	unsigned index;		   /* IRQ: that entry */
+	/* The matrix's bits for this vector on this CPU (Linux: alloc_map, managed_map). */
+	bool allocated; /* taken: by an interrupt, an ISA interrupt, or an old vector moving */
+	bool managed;	/* reserved for a managed interrupt, in use or not */
+	bool system;	/* a system vector, on every CPU */
 };
 
 /* Vector @vector (below IRQLAB_NR_VECTORS) of kernel @k's CPU @cpu. */

@@ -34,7 +34,11 @@ struct irqlab_run_opts {
 	unsigned long seed; /* recorded; the model draws nothing at random yet */
 	FILE *out;	    /* results (default stdout) */
 	FILE *err;	    /* file:line:col errors (default stderr) */
-	const char *show;   /* after the run, print this topic ("domains", ...), or NULL */
+	/*
+	 * After the run, print this topic, or NULL: its name and arguments as a `show`
+	 * statement writes them ("domains", "vectors cpu=1", "irq nic0 index=1").
+	 */
+	const char *show;
 };
 
 /* Fills @size bytes of @opts with the defaults; irqlab_run_opts_init() says how many. */
@@ -45,7 +49,10 @@ static inline void irqlab_run_opts_init(struct irqlab_run_opts *opts)
 	irqlab_run_opts_defaults(opts, sizeof(*opts));
 }
 
-/* Runs one scenario file; prints as @opts says; returns an enum irqlab_run_result. */
+/*
+ * Runs one scenario file ("-": standard input, named "<stdin>" in what it prints); prints as
+ * @opts says; returns an enum irqlab_run_result.
+ */
 IRQLAB_EXPORT int irqlab_run_file(const char *path, const struct irqlab_run_opts *opts);
 /* The same for @len bytes at @buf, named @name in messages (tests, fuzzing). */
 IRQLAB_EXPORT int irqlab_run_buffer(const char *name, const void *buf, size_t len,
@@ -53,9 +60,11 @@ IRQLAB_EXPORT int irqlab_run_buffer(const char *name, const void *buf, size_t le
 
 /*
  * The topics opts.show (and `irqlab show FILE TOPIC`) can print after a run, in the order
- * help lists them: topic @i's name and one line of help, NULL beyond the last.
+ * help lists them: topic @i's name, the arguments it takes ("DEV index=I", "" for none) and
+ * one line of help, NULL beyond the last.
  */
 IRQLAB_EXPORT const char *irqlab_show_topic_name(unsigned i);
+IRQLAB_EXPORT const char *irqlab_show_topic_args(unsigned i);
 IRQLAB_EXPORT const char *irqlab_show_topic_help(unsigned i);
 
 #ifdef __cplusplus

@@ -65,6 +65,7 @@ int irqlab_entry_read_state(const struct irqlab_device *dev, unsigned index,
 	if (err)
 		return err;
 	st.masked = irqlab_device_masked(dev, index);
+	st.level = dev->kind == IRQLAB_DEV_INTX && dev->intx.level;
 	st.pending = irqlab_device_pending(dev, index);
 	irq = dev->entries[index].irq;
 	if (irq) {
@@ -152,10 +153,45 @@ int irqlab_cpu_read_vector_stats(const struct irqlab_kernel *k, unsigned cpu,
 	return 0;
 }
 
+int irqlab_kernel_read_vector_matrix(const struct irqlab_kernel *k,
+				     struct irqlab_vector_matrix_info *out, size_t size)
+{
+	struct irqlab_vector_matrix_info info = {0};
+	struct irqlab_matrix_stats ms;
+	struct irqlab_matrix *m;
+
+	if (!k)
+		return -EINVAL;
+	if (!out)
+		return irqlab_api_fail(irqlab_kernel_machine(k), -EINVAL,
+				       "kernel %s: nowhere to put the vector matrix", k->name);
+	m = irqlab_vector_domain_matrix(irqlab_kernel_env(k)->vector);
+	irqlab_matrix_stats(m, &ms);
+	info = (struct irqlab_vector_matrix_info){
+		.online_cpus = ms.online_cpus,
+		.global_available = ms.global_available,
+		.global_reserved = ms.global_reserved,
+		.total_allocated = ms.total_allocated,
+		.alloc_start = IRQLAB_FIRST_EXTERNAL_VECTOR,
+		.alloc_end = IRQLAB_FIRST_SYSTEM_VECTOR,
+	};
+	for (unsigned v = 0; v < IRQLAB_NR_VECTORS; v++) {
+		if (!irqlab_matrix_vector_system(m, v))
+			continue;
+		info.system[v / 64] |= UINT64_C(1) << (v % 64);
+		info.nr_system++;
+	}
+	if (irqlab_api_copy_out(out, size, &info, sizeof(info)))
+		return irqlab_api_fail(irqlab_kernel_machine(k), -EINVAL,
+				       "kernel %s: an answer of %zu bytes", k->name, size);
+	return 0;
+}
+
 int irqlab_cpu_read_vector_owner(const struct irqlab_kernel *k, unsigned cpu, unsigned vector,
 				 struct irqlab_vector_owner *out, size_t size)
 {
 	struct irqlab_vector_owner own = {.use = IRQLAB_VECTOR_NONE};
+	struct irqlab_matrix *m;
 	struct irqlab_irq *irq;
 	bool legacy;
 	int err = irqlab_api_cpu_check(k, cpu, out);
@@ -166,6 +202,10 @@ int irqlab_cpu_read_vector_owner(const struct irqlab_kernel *k, unsigned cpu, un
 		return irqlab_api_fail(irqlab_kernel_machine(k), -EINVAL,
 				       "cpu %u: no vector %u; x86 has 0 to %u", cpu, vector,
 				       IRQLAB_NR_VECTORS - 1);
+	m = irqlab_vector_domain_matrix(irqlab_kernel_env(k)->vector);
+	own.allocated = irqlab_matrix_vector_allocated(m, cpu, vector);
+	own.managed = irqlab_matrix_vector_managed(m, cpu, vector);
+	own.system = irqlab_matrix_vector_system(m, vector);
 	irq = irqlab_vector_lookup(irqlab_kernel_env(k)->vector, cpu, vector, &legacy);
 	if (legacy) {
 		own.use = IRQLAB_VECTOR_ISA;

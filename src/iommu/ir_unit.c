@@ -54,6 +54,7 @@ _Static_assert(sizeof(struct decoded_irte) == 16, "decoded IRTEs must have no pa
 
 struct irqlab_ir_unit {
 	char name[32];
+	unsigned seq_id;
 	unsigned nr_entries;
 	bool cfi, eime;
 	/*
@@ -101,6 +102,7 @@ struct irqlab_ir_unit *irqlab_ir_unit_create(const struct irqlab_ir_unit_config 
 	if (!u)
 		return NULL;
 	snprintf(u->name, sizeof(u->name), "%s", cfg->name);
+	u->seq_id = cfg->seq_id;
 	u->nr_entries = cfg->nr_entries;
 	u->cfi = cfg->cfi;
 	u->eime = cfg->eime;
@@ -146,6 +148,11 @@ void irqlab_ir_unit_destroy(struct irqlab_ir_unit *u)
 const char *irqlab_ir_unit_name(const struct irqlab_ir_unit *u)
 {
 	return u->name;
+}
+
+unsigned irqlab_ir_unit_seq_id(const struct irqlab_ir_unit *u)
+{
+	return u->seq_id;
 }
 
 unsigned irqlab_ir_unit_size(const struct irqlab_ir_unit *u)

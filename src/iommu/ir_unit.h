@@ -42,7 +42,8 @@
 struct irqlab_ir_unit;
 
 struct irqlab_ir_unit_config {
-	const char *name;    /* "DMAR0" */
+	const char *name;    /* "dmar0": Linux's iommu->name, "dmar%d" of its seq_id */
+	unsigned seq_id;     /* the unit's number: its remap domain is "INTEL-IR-<seq_id>" */
 	unsigned nr_entries; /* a power of two, 1..65536 */
 	bool cfi;	     /* GSTS.CFIS: compatibility-format interrupts pass through */
 	bool eime;	     /* x2APIC mode: 32-bit destinations (and CFI is ignored: blocked) */
@@ -75,6 +76,7 @@ struct irqlab_ir_unit *irqlab_ir_unit_create(const struct irqlab_ir_unit_config 
 					     struct irqlab_fault *fault);
 void irqlab_ir_unit_destroy(struct irqlab_ir_unit *u);
 const char *irqlab_ir_unit_name(const struct irqlab_ir_unit *u);
+unsigned irqlab_ir_unit_seq_id(const struct irqlab_ir_unit *u);
 unsigned irqlab_ir_unit_size(const struct irqlab_ir_unit *u);
 bool irqlab_ir_unit_eime(const struct irqlab_ir_unit *u);
 bool irqlab_ir_unit_cfi(const struct irqlab_ir_unit *u);

@@ -416,7 +416,8 @@ int irqlab_remap_domain_create(struct irqlab_kernel *k, struct irqlab_domain *pa
 					  irqlab_ir_unit_name(unit));
 	rd->unit = unit;
 	rd->virtual_unit = virtual_unit;
-	snprintf(name, sizeof(name), "INTEL-IR-%s", irqlab_ir_unit_name(unit));
+	/* Linux names the domain after the unit's number, the unit itself "dmar%d". */
+	snprintf(name, sizeof(name), "INTEL-IR-%u", irqlab_ir_unit_seq_id(unit));
 	err = irqlab_domain_create(k, parent, &remap_domain_ops, name, 0, rd, &d);
 	if (err) {
 		free(rd);

@@ -16,10 +16,10 @@
 #include "iommu/ir_unit.h"
 
 /*
- * A remap domain "INTEL-IR-<unit name>" for @unit under @parent (the vector domain). Its
- * children's names start with "IR-", or "vIR-" for a virtual unit. The unit is the
- * caller's and must outlive the domain; it should share the kernel's fault injector so that
- * IRTE exhaustion can be injected. -EINVAL, -ENOMEM, -EEXIST (one domain per unit name).
+ * A remap domain "INTEL-IR-<unit seq_id>" (Linux: "INTEL-IR-%d") for @unit under @parent (the
+ * vector domain). Its children's names start with "IR-", or "vIR-" for a virtual unit. The unit is
+ * the caller's and must outlive the domain; it should share the kernel's fault injector so that
+ * IRTE exhaustion can be injected. -EINVAL, -ENOMEM, -EEXIST (one domain per unit number).
  *
  * Allocation: n > 1 only for IRQLAB_ALLOC_PCI_MSI with IRQLAB_ALLOC_F_CONTIGUOUS (-EINVAL
  * otherwise); the parent's vectors first (the contiguous flag cleared: the IRTE block is

@@ -150,7 +150,8 @@ int irqlab_platform_new(const struct irqlab_platform_config *cfg, struct irqlab_
 	if (cfg->ir) {
 		struct irqlab_kernel_env *env = irqlab_kernel_env(p->host);
 		struct irqlab_ir_unit_config ucfg = {
-			.name = "DMAR0",
+			.name = "dmar0",
+			.seq_id = 0,
 			.nr_entries = cfg->irtes,
 			.cfi = cfg->cfi,
 			/* x2APIC mode is what lets IR reach APIC ids above 255. */

@@ -555,4 +555,5 @@ const struct scn_run scn_runs[IRQLAB_SCN_NR_KINDS] = {
 	RUN(IRQLAB_SCN_SHOW_IRTES, run_show),
 	RUN(IRQLAB_SCN_SHOW_FAULTS, run_show),
 	RUN(IRQLAB_SCN_SHOW_STATS, run_show),
+	RUN(IRQLAB_SCN_SHOW_INTERRUPTS, run_show, .needs = CPUS),
 };

@@ -24,6 +24,7 @@ struct scn_parser {
 	struct irqlab_scn_program *prog;
 	size_t cap;
 	bool have_host;
+	bool no_host; /* irqlab_scn_parse_opts.no_host */
 	unsigned int host_line;
 	struct scn_name *names;
 	size_t nnames, names_cap; /* names_cap: 0 or a power of two */
@@ -742,7 +743,7 @@ static int check_program(struct scn_parser *ps, const struct scn_spec *spec,
 					    ps->host_line);
 		ps->have_host = true;
 		ps->host_line = stmt->line;
-	} else if (!ps->have_host) {
+	} else if (!ps->have_host && !ps->no_host) {
 		return scn_error_at(ps->err, stmt->line, stmt->col,
 				    "%s: the first statement must be 'host'", spec->name);
 	}
@@ -829,8 +830,10 @@ int irqlab_scn_parse_with(const char *file, const void *buf, size_t len,
 	*out = NULL;
 	memset(err, 0, sizeof(*err));
 	err->file = file;
-	if (opts)
+	if (opts) {
 		ps.mem.fail_at = opts->fail_alloc_at;
+		ps.no_host = opts->no_host;
+	}
 	if (!buf && len)
 		return scn_error_at(err, 1, 1, "no input");
 	ps.prog = scn_zalloc(&ps.mem, 1, sizeof(*ps.prog));
@@ -842,7 +845,7 @@ int irqlab_scn_parse_with(const char *file, const void *buf, size_t len,
 		if (r)
 			break;
 	}
-	if (!r && !ps.have_host)
+	if (!r && !ps.have_host && !ps.no_host)
 		r = scn_error_at(err, 1, 1,
 				 "no 'host' statement (a scenario starts with host "
 				 "cpus=N)");

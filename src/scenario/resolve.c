@@ -134,6 +134,8 @@ static int resolve_cpus(struct scn_ctx *c, struct irqlab_scn_error *err)
 {
 	const struct irqlab_scn_arg *a = irqlab_scn_arg(c->st, "cpus");
 
+	if (!a) /* an optional cpus= (show interrupts) not written: the mask stays empty */
+		return 0;
 	for (size_t i = 0; i < a->v.list.n; i++) {
 		const struct irqlab_scn_range *rg = &a->v.list.ranges[i];
 

@@ -32,7 +32,7 @@ struct scn_ctx {
 	unsigned index;			  /* SCN_NEED_INDEX, index=I */
 	unsigned *idx, n;		  /* SCN_NEED_INDEX, index=LIST expanded in order */
 	unsigned cpu;			  /* SCN_NEED_CPU; IRQLAB_MAX_CPUS when not written */
-	struct irqlab_cpumask cpus;	  /* SCN_NEED_CPUS */
+	struct irqlab_cpumask cpus; /* SCN_NEED_CPUS; empty when an optional cpus= is absent */
 };
 
 /*

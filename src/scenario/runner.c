@@ -158,17 +158,65 @@ static const char *result_name(int result)
 					    : "internal-error";
 }
 
-/* After the run, irqlab show FILE TOPIC: the topic as the host kernel sees it. */
-static int show_topic(struct runner *r, const char *name)
+/* The statement `show @spec` in @buf, with "irq DEV N" written out as "irq DEV index=N". */
+static void show_statement(const char *spec, char *buf, size_t size)
 {
-	const struct irqlab_show_topic *topic = irqlab_show_topic_find(name);
-	struct scn_ctx c;
+	size_t words[3], n = 0, at = 0;
 
-	if (!topic || scn_resolve(r->p, NULL, 0, &c, &r->err))
+	for (size_t i = 0; spec[i] && n < 3; i++)
+		if (spec[i] != ' ' && (i == 0 || spec[i - 1] == ' '))
+			words[n++] = i;
+	if (n == 3 && strncmp(spec, "irq ", 4) == 0 && strspn(spec + words[2], "0123456789") &&
+	    (spec[words[2] + strspn(spec + words[2], "0123456789")] == '\0'))
+		at = words[2];
+	if (at)
+		snprintf(buf, size, "show %.*sindex=%s\n", (int)at, spec, spec + at);
+	else
+		snprintf(buf, size, "show %s\n", spec);
+}
+
+/*
+ * After the run, irqlab show FILE TOPIC [ARGS]: @spec read as the show statement that
+ * writes it, resolved against the final state, as the host kernel sees it.
+ */
+static int show_topic(struct runner *r, const char *spec)
+{
+	const struct irqlab_scn_parse_opts popts = {.no_host = true};
+	size_t len = strcspn(spec, " ");
+	const struct irqlab_show_topic *topic = irqlab_show_topic_find(spec, len);
+	struct irqlab_scn_program *prog = NULL;
+	struct irqlab_scn_error err = {0};
+	size_t size = strlen(spec) + sizeof("show index=\n");
+	char topics[128], *text;
+	struct scn_ctx c;
+	int ret = -EINVAL;
+
+	if (!topic) {
+		fprintf(r->opts->err, "irqlab show: unknown topic '%.*s' (%s)\n", (int)len, spec,
+			irqlab_show_topic_names(topics, sizeof(topics)));
 		return -EINVAL;
-	topic->print(&r->out, &c);
-	scn_ctx_release(&c);
-	return 0;
+	}
+	text = malloc(size);
+	if (!text) {
+		fprintf(r->opts->err, "irqlab show: out of memory\n");
+		return -ENOMEM;
+	}
+	show_statement(spec, text, size);
+	if (irqlab_scn_parse_with("irqlab show", text, strlen(text), &popts, &prog, &err) == 0 &&
+	    (prog->nstmts != 1 || prog->stmts[0].kind != topic->kind))
+		snprintf(err.msg, sizeof(err.msg), "one topic, as a show statement writes it");
+	else if (prog &&
+		 scn_resolve(r->p, &prog->stmts[0], scn_runs[topic->kind].needs, &c, &err) == 0)
+		ret = 0;
+	if (ret) {
+		fprintf(r->opts->err, "irqlab show: %s: %s\n", spec, err.msg);
+	} else {
+		topic->print(&r->out, &c);
+		scn_ctx_release(&c);
+	}
+	irqlab_scn_program_free(prog);
+	free(text);
+	return ret;
 }
 
 int irqlab_run_buffer(const char *name, const void *buf, size_t len,
@@ -228,13 +276,8 @@ int irqlab_run_buffer(const char *name, const void *buf, size_t len,
 	}
 	if (opts->show && !r.error) {
 		irqlab_out_open_object(&r.out, "show");
-		if (show_topic(&r, opts->show)) {
-			char topics[128];
-
-			fprintf(opts->err, "irqlab show: unknown topic '%s' (%s)\n", opts->show,
-				irqlab_show_topic_names(topics, sizeof(topics)));
+		if (show_topic(&r, opts->show))
 			result = IRQLAB_RUN_ERROR;
-		}
 		irqlab_out_close_object(&r.out);
 	}
 	irqlab_out_str(&r.out, "result", NULL, result_name(result));
@@ -256,9 +299,13 @@ int irqlab_run_buffer(const char *name, const void *buf, size_t len,
 	return result;
 }
 
+/* The name "-" reads standard input, as most commands do; results call it STDIN_NAME. */
+#define STDIN_NAME "<stdin>"
+
 int irqlab_run_file(const char *path, const struct irqlab_run_opts *caller)
 {
 	struct irqlab_run_opts o, *opts = &o;
+	bool from_stdin = path && strcmp(path, "-") == 0;
 	char *buf = NULL;
 	size_t len = 0, cap = 0;
 	int result;
@@ -266,7 +313,9 @@ int irqlab_run_file(const char *path, const struct irqlab_run_opts *caller)
 
 	if (opts_in(caller, &o))
 		return IRQLAB_RUN_ERROR;
-	f = fopen(path, "rb");
+	if (from_stdin)
+		path = STDIN_NAME;
+	f = from_stdin ? stdin : fopen(path, "rb");
 	if (!f) {
 		fprintf(opts->err, "%s: cannot open: %s\n", path, strerror(errno));
 		return IRQLAB_RUN_ERROR;
@@ -280,7 +329,8 @@ int irqlab_run_file(const char *path, const struct irqlab_run_opts *caller)
 			if (!grown) {
 				fprintf(opts->err, "%s: out of memory\n", path);
 				free(buf);
-				fclose(f);
+				if (!from_stdin)
+					fclose(f);
 				return IRQLAB_RUN_ERROR;
 			}
 			buf = grown;
@@ -294,10 +344,12 @@ int irqlab_run_file(const char *path, const struct irqlab_run_opts *caller)
 	if (ferror(f)) {
 		fprintf(opts->err, "%s: read error: %s\n", path, strerror(errno));
 		free(buf);
-		fclose(f);
+		if (!from_stdin)
+			fclose(f);
 		return IRQLAB_RUN_ERROR;
 	}
-	fclose(f);
+	if (!from_stdin)
+		fclose(f);
 	result = irqlab_run_buffer(path, buf, len, opts);
 	free(buf);
 	return result;

@@ -72,6 +72,7 @@ enum irqlab_scn_kind {
 	IRQLAB_SCN_SHOW_IRTES,
 	IRQLAB_SCN_SHOW_FAULTS,
 	IRQLAB_SCN_SHOW_STATS,
+	IRQLAB_SCN_SHOW_INTERRUPTS,
 	IRQLAB_SCN_NR_KINDS
 };
 
@@ -166,9 +167,11 @@ struct irqlab_scn_error {
 	char msg[IRQLAB_SCN_MSG_MAX];
 };
 
-/* For tests: make the @fail_alloc_at'th allocation (1-based) fail; 0 never fails. */
 struct irqlab_scn_parse_opts {
+	/* For tests: make the @fail_alloc_at'th allocation (1-based) fail; 0 never fails. */
 	unsigned long fail_alloc_at;
+	/* The input is statements on their own, not a scenario (irqlab show's TOPIC): no host. */
+	bool no_host;
 };
 
 /*

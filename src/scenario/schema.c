@@ -330,6 +330,10 @@ const struct scn_spec scn_specs[IRQLAB_SCN_NR_KINDS] = {
 				     .keys = { IN } },
 	[IRQLAB_SCN_SHOW_STATS] = { .name = "show stats", .verb = "show", .sub = "stats",
 				    .keys = { IN } },
+	/* /proc/interrupts; cpus= picks the columns of a large machine. */
+	[IRQLAB_SCN_SHOW_INTERRUPTS] = { .name = "show interrupts", .verb = "show",
+					 .sub = "interrupts",
+					 .keys = { LIST("cpus", 0, MAX_CPUS - 1), IN } },
 };
 
 const char *irqlab_scn_kind_name(enum irqlab_scn_kind kind)

@@ -1,5 +1,6 @@
 // SPDX-License-Identifier: MIT
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include "irqlab/irqlab.h"
@@ -44,34 +45,117 @@ static void owner_of(struct irqlab_out *o, const struct irqlab_vector_owner *own
 	}
 }
 
-/* Every CPU's vectors, or only those of cpu=C. */
+/* @map's set bits as Linux's "%*pbl" prints a bitmap: "32,48-49,51-63", "" when empty. */
+static void format_bitmap_list(const uint64_t map[4], char *buf, size_t size)
+{
+	size_t o = 0;
+
+	buf[0] = '\0';
+	for (unsigned v = 0; v < IRQLAB_NR_VECTORS && o < size; v++) {
+		unsigned end = v;
+
+		if (!(map[v / 64] >> (v % 64) & 1))
+			continue;
+		while (end + 1 < IRQLAB_NR_VECTORS && (map[(end + 1) / 64] >> ((end + 1) % 64) & 1))
+			end++;
+		o += (size_t)snprintf(buf + o, size - o, end > v ? "%s%u-%u" : "%s%u", o ? "," : "",
+				      v, end);
+		v = end;
+	}
+}
+
+/* Vector @v of @cpu, and whether the matrix has it allocated there. */
+static bool vector_owner(const struct scn_ctx *ctx, unsigned cpu, unsigned v,
+			 struct irqlab_vector_owner *own)
+{
+	return irqlab_cpu_vector_owner(ctx->k, cpu, v, own) == 0;
+}
+
+/* The vectors the matrix has allocated on @cpu, as a bitmap list (Linux: its alloc_map). */
+static void alloc_map_list(const struct scn_ctx *ctx, unsigned cpu, char *buf, size_t size)
+{
+	uint64_t map[4] = {0};
+
+	for (unsigned v = 0; v < IRQLAB_NR_VECTORS; v++) {
+		struct irqlab_vector_owner own;
+
+		if (vector_owner(ctx, cpu, v, &own) && own.allocated)
+			map[v / 64] |= UINT64_C(1) << (v % 64);
+	}
+	format_bitmap_list(map, buf, size);
+}
+
+/*
+ * The matrix as debugfs's irq/domains/VECTOR prints it (irq_matrix_debug_show()): the global
+ * counters, the system vectors and one row per CPU. Linux lists online CPUs only; offline
+ * ones are listed here too, marked, since expect free-vectors can ask about them.
+ */
+static void show_matrix(struct irqlab_out *o, const struct scn_ctx *ctx)
+{
+	struct irqlab_vector_matrix_info mi;
+	char list[1024];
+
+	if (irqlab_kernel_vector_matrix(ctx->k, &mi))
+		return;
+	format_bitmap_list(mi.system, list, sizeof(list));
+	irqlab_out_uint(o, "online_maps", "Online bitmaps:   %6llu\n", mi.online_cpus);
+	irqlab_out_uint(o, "global_available", "Global available: %6llu\n", mi.global_available);
+	irqlab_out_uint(o, "global_reserved", "Global reserved:  %6llu\n", mi.global_reserved);
+	irqlab_out_uint(o, "total_allocated", "Total allocated:  %6llu\n", mi.total_allocated);
+	irqlab_out_uint(o, "nr_system", "System: %llu: ", mi.nr_system);
+	irqlab_out_str(o, "system", "%s\n", list);
+	irqlab_out_text(o, " | CPU | avl | man | mac | act | vectors\n");
+	for (unsigned cpu = 0; cpu < irqlab_kernel_ncpus(ctx->k); cpu++) {
+		struct irqlab_vector_stats cs;
+
+		if (ctx->cpu < IRQLAB_MAX_CPUS && cpu != ctx->cpu)
+			continue;
+		if (irqlab_cpu_vector_stats(ctx->k, cpu, &cs))
+			break;
+		alloc_map_list(ctx, cpu, list, sizeof(list));
+		irqlab_out_text(o, "  %4u  %4u  %4u  %4u %4u  %s%s\n", cpu, cs.available,
+				cs.managed, cs.managed_allocated, cs.allocated, list,
+				cs.online ? "" : "  (offline)");
+	}
+	irqlab_out_text(o, "avl (free): free for a normal allocation, what expect free-vectors "
+			   "counts\nman: reserved for managed interrupts; mac: managed and "
+			   "allocated; act: allocated\n");
+}
+
+/* Every CPU's vectors, or only those of cpu=C: the matrix, then who owns each vector. */
 static void show_vectors(struct irqlab_out *o, const struct scn_ctx *ctx)
 {
 	unsigned only = ctx->cpu;
 
+	show_matrix(o, ctx);
 	irqlab_out_open_array(o, "cpus");
 	for (unsigned cpu = 0; cpu < irqlab_kernel_ncpus(ctx->k); cpu++) {
 		struct irqlab_vector_stats cs;
+		bool header = false;
+		char list[1024];
 
 		if (only < IRQLAB_MAX_CPUS && cpu != only)
 			continue;
 		if (irqlab_cpu_vector_stats(ctx->k, cpu, &cs))
 			break;
 		irqlab_out_open_object(o, NULL);
-		irqlab_out_uint(o, "cpu", "cpu %llu", cpu);
-		irqlab_out_bool(o, "online", " online=%s", cs.online);
-		irqlab_out_uint(o, "available", " available=%llu", cs.available);
-		irqlab_out_uint(o, "allocated", " allocated=%llu", cs.allocated);
-		irqlab_out_uint(o, "managed", " managed=%llu", cs.managed);
-		irqlab_out_uint(o, "managed_allocated", " managed-allocated=%llu\n",
-				cs.managed_allocated);
+		irqlab_out_uint(o, "cpu", NULL, cpu);
+		irqlab_out_bool(o, "online", NULL, cs.online);
+		irqlab_out_uint(o, "available", NULL, cs.available);
+		irqlab_out_uint(o, "allocated", NULL, cs.allocated);
+		irqlab_out_uint(o, "managed", NULL, cs.managed);
+		irqlab_out_uint(o, "managed_allocated", NULL, cs.managed_allocated);
+		alloc_map_list(ctx, cpu, list, sizeof(list));
+		irqlab_out_str(o, "alloc_map", NULL, list);
 		irqlab_out_open_array(o, "vectors");
 		for (unsigned v = 0; v < IRQLAB_NR_VECTORS; v++) {
 			struct irqlab_vector_owner own;
 
-			if (irqlab_cpu_vector_owner(ctx->k, cpu, v, &own) ||
-			    own.use == IRQLAB_VECTOR_NONE)
+			if (!vector_owner(ctx, cpu, v, &own) || own.use == IRQLAB_VECTOR_NONE)
 				continue;
+			if (!header)
+				irqlab_out_text(o, "CPU %u:\n", cpu);
+			header = true;
 			irqlab_out_open_object(o, NULL);
 			irqlab_out_hex(o, "vector", "  0x%02llx", v);
 			if (own.use == IRQLAB_VECTOR_ISA)
@@ -263,18 +347,154 @@ static void show_stats(struct irqlab_out *o, const struct scn_ctx *ctx)
 	irqlab_out_close_array(o);
 }
 
+/* One row of show interrupts: an allocated interrupt of the kernel. */
+struct irq_row {
+	unsigned virq;
+	const struct irqlab_device *dev;
+	unsigned index;
+	struct irqlab_entry_state st;
+};
+
+static int irq_row_cmp(const void *a, const void *b)
+{
+	const struct irq_row *x = a, *y = b;
+
+	return (x->virq > y->virq) - (x->virq < y->virq);
+}
+
+/* Kernel @k's allocated interrupts in irq order; NULL (and 0) when there are none. */
+static struct irq_row *irq_rows(const struct scn_ctx *ctx, size_t *n)
+{
+	struct irqlab_machine *m = ctx->p;
+	struct irq_row *rows = NULL;
+	size_t nr = 0, cap = 0;
+
+	for (unsigned d = 0; d < irqlab_machine_nr_devices(m); d++) {
+		const struct irqlab_device *dev = irqlab_machine_device(m, d);
+
+		if (irqlab_device_kernel(dev) != ctx->k)
+			continue;
+		for (unsigned i = 0; i < irqlab_device_nr_entries(dev); i++) {
+			struct irqlab_entry_state st;
+
+			if (irqlab_entry_state(dev, i, &st) || !st.allocated)
+				continue;
+			if (nr == cap) {
+				size_t grown_cap = cap ? 2 * cap : 64;
+				struct irq_row *grown = realloc(rows, grown_cap * sizeof(*rows));
+
+				if (!grown)
+					break;
+				rows = grown;
+				cap = grown_cap;
+			}
+			rows[nr++] = (struct irq_row){st.virq, dev, i, st};
+		}
+	}
+	if (nr)
+		qsort(rows, nr, sizeof(*rows), irq_row_cmp);
+	*n = nr;
+	return rows;
+}
+
+/* The CPUs show interrupts gives a column: the online ones, of cpus= when it is written. */
+static bool irq_column(const struct scn_ctx *ctx, unsigned cpu)
+{
+	struct irqlab_vector_stats cs;
+
+	if (!irqlab_cpumask_empty(&ctx->cpus) && !irqlab_cpumask_test(&ctx->cpus, cpu))
+		return false;
+	return irqlab_cpu_vector_stats(ctx->k, cpu, &cs) == 0 && cs.online;
+}
+
+/*
+ * /proc/interrupts as Linux's show_interrupts() (kernel/irq/proc.c) prints it: a header of
+ * the online CPUs, then one row per interrupt that is requested or was ever delivered: its
+ * number, its count on each CPU, its chip (the bus domain), its hwirq there, its flow
+ * handler's name (x86 shows no Edge/Level column: edge, or fasteoi for a level pin) and,
+ * as the action's name, the device and entry. The per-CPU interrupts of arch_show_interrupts()
+ * (NMI, LOC, ...) are not modelled.
+ */
+static void show_interrupts(struct irqlab_out *o, const struct scn_ctx *ctx)
+{
+	unsigned ncpus = irqlab_kernel_ncpus(ctx->k), nr_irqs = 0;
+	size_t n;
+	struct irq_row *rows = irq_rows(ctx, &n);
+	int prec = 3;
+
+	/* The width of the first column, as Linux derives it from nr_irqs. */
+	for (size_t r = 0; r < n; r++)
+		if (rows[r].virq + 1 > nr_irqs)
+			nr_irqs = rows[r].virq + 1;
+	for (unsigned long long j = 1000; prec < 10 && j <= nr_irqs; prec++)
+		j *= 10;
+	irqlab_out_text(o, "%*s", prec + 8, "");
+	irqlab_out_open_array(o, "cpus");
+	for (unsigned cpu = 0; cpu < ncpus; cpu++)
+		if (irq_column(ctx, cpu))
+			irqlab_out_uint(o, NULL, "CPU%-8llu", cpu);
+	irqlab_out_close_array(o);
+	irqlab_out_text(o, "\n");
+	irqlab_out_open_array(o, "irqs");
+	for (size_t r = 0; r < n; r++) {
+		const struct irq_row *row = &rows[r];
+		struct irqlab_irq_level top = {0};
+		uint64_t any = 0;
+
+		for (unsigned cpu = 0; cpu < ncpus; cpu++) {
+			uint64_t c = 0;
+
+			if (irq_column(ctx, cpu) &&
+			    irqlab_entry_delivered_on(row->dev, row->index, cpu, &c) == 0)
+				any |= c;
+		}
+		if (!row->st.requested && !any)
+			continue;
+		irqlab_entry_level(row->dev, row->index, 0, &top);
+		irqlab_out_open_object(o, NULL);
+		irqlab_out_uint(o, "irq", NULL, row->virq);
+		irqlab_out_text(o, "%*u: ", prec, row->virq);
+		irqlab_out_open_array(o, "counts");
+		for (unsigned cpu = 0; cpu < ncpus; cpu++) {
+			uint64_t c = 0;
+
+			if (!irq_column(ctx, cpu))
+				continue;
+			irqlab_entry_delivered_on(row->dev, row->index, cpu, &c);
+			irqlab_out_uint(o, NULL, "%10llu ", c);
+		}
+		irqlab_out_close_array(o);
+		irqlab_out_str(o, "chip", " %8s",
+			       top.domain ? irqlab_domain_name(top.domain) : "None");
+		irqlab_out_uint(o, "hwirq", NULL, top.hwirq);
+		irqlab_out_text(o, " %*u", prec, top.hwirq);
+		irqlab_out_str(o, "handler", "-%-8s", row->st.level ? "fasteoi" : "edge");
+		irqlab_out_str(o, "trigger", NULL, row->st.level ? "level" : "edge");
+		irqlab_out_str(o, "device", "  %s", irqlab_device_name(row->dev));
+		irqlab_out_uint(o, "index", "[%llu]", row->index);
+		irqlab_out_bool(o, "requested", NULL, row->st.requested);
+		irqlab_out_text(o, "\n");
+		irqlab_out_close_object(o);
+	}
+	irqlab_out_close_array(o);
+	free(rows);
+}
+
 const struct irqlab_show_topic irqlab_show_topics[] = {
-	{"domains", "the interrupt-domain hierarchy and how many interrupts each holds",
-	 IRQLAB_SCN_SHOW_DOMAINS, false, show_domains},
-	{"vectors", "every CPU's vector counters and which interrupt owns each vector",
-	 IRQLAB_SCN_SHOW_VECTORS, false, show_vectors},
-	{"irq", "one interrupt: its stored message, target and the levels of its hierarchy",
-	 IRQLAB_SCN_SHOW_IRQ, true, show_irq},
-	{"irtes", "the present entries of the IR unit's table, decoded and raw",
-	 IRQLAB_SCN_SHOW_IRTES, false, show_irtes},
-	{"faults", "the faults the IR unit recorded", IRQLAB_SCN_SHOW_FAULTS, false, show_faults},
-	{"stats", "messages by class, deliveries per CPU and per device entry",
-	 IRQLAB_SCN_SHOW_STATS, false, show_stats},
+	{"domains", "", "the interrupt-domain hierarchy and how many interrupts each holds",
+	 IRQLAB_SCN_SHOW_DOMAINS, show_domains},
+	{"vectors", "[cpu=C]",
+	 "the vector matrix: its counters, every CPU's, and who owns each vector",
+	 IRQLAB_SCN_SHOW_VECTORS, show_vectors},
+	{"irq", "DEV index=I", "one interrupt: its stored message, target and hierarchy levels",
+	 IRQLAB_SCN_SHOW_IRQ, show_irq},
+	{"irtes", "", "the present entries of the IR unit's table, decoded and raw",
+	 IRQLAB_SCN_SHOW_IRTES, show_irtes},
+	{"faults", "", "the faults the IR unit recorded", IRQLAB_SCN_SHOW_FAULTS, show_faults},
+	{"stats", "", "messages by class, deliveries per CPU and per device entry",
+	 IRQLAB_SCN_SHOW_STATS, show_stats},
+	{"interrupts", "[cpus=LIST]", "/proc/interrupts: every interrupt's count on each CPU",
+	 IRQLAB_SCN_SHOW_INTERRUPTS, show_interrupts},
 };
 const size_t irqlab_show_nr_topics = sizeof(irqlab_show_topics) / sizeof(irqlab_show_topics[0]);
 
@@ -286,11 +506,11 @@ const struct irqlab_show_topic *irqlab_show_topic_of(enum irqlab_scn_kind kind)
 	return NULL;
 }
 
-const struct irqlab_show_topic *irqlab_show_topic_find(const char *name)
+const struct irqlab_show_topic *irqlab_show_topic_find(const char *name, size_t len)
 {
 	for (size_t i = 0; i < irqlab_show_nr_topics; i++)
-		if (!irqlab_show_topics[i].needs_entry &&
-		    strcmp(irqlab_show_topics[i].name, name) == 0)
+		if (strlen(irqlab_show_topics[i].name) == len &&
+		    strncmp(irqlab_show_topics[i].name, name, len) == 0)
 			return &irqlab_show_topics[i];
 	return NULL;
 }
@@ -301,31 +521,33 @@ const char *irqlab_show_topic_names(char *buf, size_t size)
 
 	buf[0] = '\0';
 	for (size_t i = 0; i < irqlab_show_nr_topics && o < size; i++)
-		if (!irqlab_show_topics[i].needs_entry)
-			o += (size_t)snprintf(buf + o, size - o, "%s%s", o ? ", " : "",
-					      irqlab_show_topics[i].name);
+		o += (size_t)snprintf(buf + o, size - o, "%s%s", o ? ", " : "",
+				      irqlab_show_topics[i].name);
 	return buf;
 }
 
-/* The @i-th topic `irqlab show` offers: those that need no DEV index=I. */
-static const struct irqlab_show_topic *offered(unsigned i)
+static const struct irqlab_show_topic *topic_at(unsigned i)
 {
-	for (size_t t = 0; t < irqlab_show_nr_topics; t++)
-		if (!irqlab_show_topics[t].needs_entry && i-- == 0)
-			return &irqlab_show_topics[t];
-	return NULL;
+	return i < irqlab_show_nr_topics ? &irqlab_show_topics[i] : NULL;
 }
 
 const char *irqlab_show_topic_name(unsigned i)
 {
-	const struct irqlab_show_topic *t = offered(i);
+	const struct irqlab_show_topic *t = topic_at(i);
 
 	return t ? t->name : NULL;
 }
 
+const char *irqlab_show_topic_args(unsigned i)
+{
+	const struct irqlab_show_topic *t = topic_at(i);
+
+	return t ? t->args : NULL;
+}
+
 const char *irqlab_show_topic_help(unsigned i)
 {
-	const struct irqlab_show_topic *t = offered(i);
+	const struct irqlab_show_topic *t = topic_at(i);
 
 	return t ? t->help : NULL;
 }

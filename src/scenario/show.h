@@ -2,7 +2,7 @@
 /*
  * The `show` views of a platform, one topic each, through the one printing layer: a topic's
  * printer writes text and JSON alike (output/output.h), so one function serves both. The
- * `show` statements, `irqlab show FILE TOPIC` and its help text all read this table.
+ * `show` statements, `irqlab show FILE TOPIC [ARGS]` and its help text all read this table.
  */
 #ifndef IRQLAB_SCENARIO_SHOW_H
 #define IRQLAB_SCENARIO_SHOW_H
@@ -17,9 +17,9 @@ struct scn_ctx;
 
 struct irqlab_show_topic {
 	const char *name;	   /* show NAME, irqlab show FILE NAME */
+	const char *args;	   /* what may follow the name, as help writes it ("" for none) */
 	const char *help;	   /* one line for irqlab show --help */
 	enum irqlab_scn_kind kind; /* the statement that shows it */
-	bool needs_entry;	   /* shows one DEV index=I: a statement only */
 	/* Prints what @c resolved: the kernel, and the device, index and CPU it asks for. */
 	void (*print)(struct irqlab_out *o, const struct scn_ctx *c);
 };
@@ -30,8 +30,8 @@ extern const size_t irqlab_show_nr_topics;
 
 /* The topic shown by statement @kind, or NULL. */
 const struct irqlab_show_topic *irqlab_show_topic_of(enum irqlab_scn_kind kind);
-/* The topic `irqlab show FILE @name` prints, or NULL (needs_entry topics are not offered). */
-const struct irqlab_show_topic *irqlab_show_topic_find(const char *name);
+/* The topic named @name (@len bytes), or NULL. */
+const struct irqlab_show_topic *irqlab_show_topic_find(const char *name, size_t len);
 /* The names of those topics, "domains, vectors, ...", in @buf. */
 const char *irqlab_show_topic_names(char *buf, size_t size);
 

@@ -650,8 +650,9 @@ static void test_vectors(void **state)
 	struct irqlab_device *nic = add(m, "nic0", IRQLAB_DEVICE_MSIX, 0x0300, 2);
 	struct irqlab_vector_stats vs;
 	struct irqlab_vector_owner own;
+	struct irqlab_vector_matrix_info mi;
 	struct irqlab_entry_state st;
-	unsigned i1 = 1, granted, free_vectors;
+	unsigned i1 = 1, granted, free_vectors, free0, free1;
 
 	assert_int_equal(irqlab_alloc_irqs(host, nic, 2, 2, false, &granted), 0);
 	assert_int_equal(irqlab_request(host, nic, &i1, 1), 0);
@@ -675,6 +676,29 @@ static void test_vectors(void **state)
 	assert_int_equal(irqlab_cpu_vector_owner(host, 1, 0x80, &own), 0); /* a system vector */
 	assert_int_equal(own.use, IRQLAB_VECTOR_NONE);
 	assert_null(own.dev);
+	assert_true(own.system);
+	assert_false(own.allocated);
+	assert_int_equal(irqlab_cpu_vector_owner(host, st.cpu, st.vector, &own), 0);
+	assert_true(own.allocated);
+	assert_false(own.system || own.managed);
+
+	/* The matrix as a whole: what debugfs's irq/domains/VECTOR prints. */
+	assert_int_equal(irqlab_kernel_vector_matrix(host, &mi), 0);
+	assert_int_equal(mi.online_cpus, 2);
+	assert_int_equal(irqlab_cpu_free_vectors(host, 0, &free0), 0);
+	assert_int_equal(irqlab_cpu_free_vectors(host, 1, &free1), 0);
+	assert_int_equal(mi.global_available, free0 + free1);
+	assert_int_equal(mi.global_reserved, 1);      /* index 0: allocated, never requested */
+	assert_int_equal(mi.total_allocated, 15 + 1); /* the ISA vectors and index 1 */
+	assert_int_equal(mi.alloc_start, 0x20);
+	assert_int_equal(mi.alloc_end, 0xeb);
+	assert_int_equal(mi.nr_system, 2);
+	assert_int_equal(mi.system[0], UINT64_C(1) << 0x32);
+	assert_int_equal(mi.system[2], UINT64_C(1) << (0x80 - 128));
+	assert_int_equal(mi.system[1] | mi.system[3], 0);
+	assert_int_equal(irqlab_kernel_vector_matrix(NULL, &mi), -EINVAL);
+	assert_failed(m, irqlab_kernel_vector_matrix(host, NULL), -EINVAL, "nowhere");
+	assert_failed(m, irqlab_kernel_read_vector_matrix(host, &mi, 0), -EINVAL, "an answer");
 
 	assert_int_equal(irqlab_cpu_vector_stats(NULL, 0, &vs), -EINVAL);
 	assert_int_equal(irqlab_cpu_vector_owner(NULL, 0, 0x20, &own), -EINVAL);

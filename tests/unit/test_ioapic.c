@@ -83,7 +83,7 @@ static const struct irqlab_domain_ops standin_ops = {
 
 static struct fixture *fixture_new(const struct fixture_cfg *c)
 {
-	struct irqlab_ir_unit_config ucfg = {.name = "DMAR0",
+	struct irqlab_ir_unit_config ucfg = {.name = "dmar0",
 					     .nr_entries = c->irtes ? c->irtes : 256};
 	struct irqlab_vector_config vcfg = {.legacy = false, .extdest = c->extdest};
 	struct fixture *f = calloc(1, sizeof(*f));

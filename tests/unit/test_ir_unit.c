@@ -25,7 +25,7 @@
 static struct irqlab_ir_unit *unit_new(unsigned entries, bool cfi, bool eime)
 {
 	struct irqlab_ir_unit_config cfg = {
-		.name = "DMAR0",
+		.name = "dmar0",
 		.nr_entries = entries,
 		.cfi = cfi,
 		.eime = eime,
@@ -143,7 +143,7 @@ static void test_create(void **state)
 /* Every allocation inside create is a fault point; each failure leaks nothing (ASan). */
 static void test_create_fault_walk(void **state)
 {
-	struct irqlab_ir_unit_config cfg = {.name = "DMAR0", .nr_entries = 64};
+	struct irqlab_ir_unit_config cfg = {.name = "dmar0", .nr_entries = 64};
 	struct irqlab_fault fault = {0};
 	struct irqlab_ir_unit *u;
 	unsigned long points;
@@ -164,7 +164,7 @@ static void test_create_fault_walk(void **state)
 static void test_alloc_blocks(void **state)
 {
 	struct irqlab_fault fault = {0};
-	struct irqlab_ir_unit_config cfg = {.name = "DMAR0", .nr_entries = 16};
+	struct irqlab_ir_unit_config cfg = {.name = "dmar0", .nr_entries = 16};
 	struct irqlab_ir_unit *u = irqlab_ir_unit_create(&cfg, &fault);
 	unsigned a, b, c, d;
 
@@ -617,7 +617,7 @@ static void test_check_and_dump(void **state)
 	send(u, remap_msg(0, true, 0), 0x0300);
 	irqlab_ir_unit_dump(u, &sb);
 	assert_string_equal(irqlab_strbuf_str(&sb),
-			    "  ir-unit DMAR0 entries=16 used=2 eime=0 cfi=0 faults=1 records=1 "
+			    "  ir-unit dmar0 entries=16 used=2 eime=0 cfi=0 faults=1 records=1 "
 			    "dropped=0 blocked=1\n"
 			    "  irte 0x0001 0000000000040310:000003000041000b P fpd vector=0x41 "
 			    "dest=3 physical rh dlm=0 edge svt=1 sq=0 sid=03:02.0\n");
@@ -628,7 +628,7 @@ static void test_check_and_dump(void **state)
 	put_irte(u, 9, GOOD_LO, GOOD_HI);
 	assert_int_equal(irqlab_ir_unit_check(u, &sb), -EFAULT);
 	assert_string_equal(irqlab_strbuf_str(&sb),
-			    "IR unit DMAR0: IRTE 0x0009 holds 0000000000040310:0000030000410001 "
+			    "IR unit dmar0: IRTE 0x0009 holds 0000000000040310:0000030000410001 "
 			    "but is not allocated");
 	irqlab_strbuf_release(&sb);
 	irqlab_ir_unit_destroy(u);

@@ -47,7 +47,7 @@ static const struct irqlab_domain_ops bus_ops = {
 static struct fixture *fixture_new(const struct fixture_cfg *c)
 {
 	struct irqlab_ir_unit_config ucfg = {
-		.name = "DMAR0", .nr_entries = c->entries, .eime = c->eime};
+		.name = "dmar0", .nr_entries = c->entries, .eime = c->eime};
 	struct irqlab_vector_config vcfg = {0};
 	struct fixture *f = calloc(1, sizeof(*f));
 	char name[64];
@@ -176,7 +176,7 @@ static void test_create_and_lookups(void **state)
 	struct irqlab_domain *d = NULL;
 	struct irqlab_irq *irq;
 
-	assert_string_equal(f->ir->name, "INTEL-IR-DMAR0");
+	assert_string_equal(f->ir->name, "INTEL-IR-0");
 	assert_string_equal(f->ir->child_prefix, "IR-");
 	assert_string_equal(f->bus->name, "IR-PCI-MSI-0000:03:00.0");
 	assert_ptr_equal(irqlab_remap_domain_unit(f->ir), f->unit);
@@ -298,7 +298,7 @@ static void test_multi_msi(void **state)
 	irqlab_kernel_clear_error(f->k);
 	assert_int_equal(alloc_irqs(f, IRQLAB_ALLOC_PCI_MSI, 2, 0, irqs), -EINVAL);
 	assert_string_equal(irqlab_kernel_error(f->k),
-			    "INTEL-IR-DMAR0: 2 interrupts in one allocation are only possible for "
+			    "INTEL-IR-0: 2 interrupts in one allocation are only possible for "
 			    "multi-MSI");
 	assert_int_equal(alloc_irqs(f, IRQLAB_ALLOC_PCI_MSIX, 2, IRQLAB_ALLOC_F_CONTIGUOUS, irqs),
 			 -EINVAL);
@@ -561,7 +561,7 @@ static void test_xapic_destination_limit(void **state)
 	before = kernel_dump(f->k);
 	assert_int_equal(irqlab_irq_set_affinity(irq, &mask, false), -EINVAL);
 	assert_string_equal(irqlab_kernel_error(f->k),
-			    "irq 1: INTEL-IR-DMAR0 reaches only APIC ids 0-255 "
+			    "irq 1: INTEL-IR-0 reaches only APIC ids 0-255 "
 			    "without x2APIC mode");
 	after = kernel_dump(f->k);
 	assert_string_equal(before, after);
@@ -720,7 +720,7 @@ static void test_irte_exhaustion_rolls_back(void **state)
 	irqlab_kernel_clear_error(f->k);
 	assert_int_equal(irqlab_irqs_alloc(f->bus, 3, &info, irqs), -ENOSPC);
 	assert_string_equal(irqlab_kernel_error(f->k),
-			    "IR unit DMAR0: no free block of 4 IRTEs (1 of 4 in use)");
+			    "IR unit dmar0: no free block of 4 IRTEs (1 of 4 in use)");
 	irqlab_matrix_stats(m, &after_stats);
 	assert_memory_equal(&before_stats, &after_stats, sizeof(before_stats));
 	after = kernel_dump(f->k);
@@ -742,7 +742,7 @@ static void test_irte_exhaustion_rolls_back(void **state)
 	irqlab_kernel_clear_error(f->k);
 	assert_int_equal(alloc_irqs(f, IRQLAB_ALLOC_PCI_MSIX, 1, 0, &irqs[3]), -ENOSPC);
 	assert_string_equal(irqlab_kernel_error(f->k),
-			    "IR unit DMAR0: no free block of 1 IRTEs (4 of 4 in use)");
+			    "IR unit dmar0: no free block of 1 IRTEs (4 of 4 in use)");
 	irqlab_irqs_free(irqs, 3);
 	/* With the entries back, the group fits at 0 once the first one goes too. */
 	irqlab_irqs_free(&first, 1);
@@ -767,7 +767,7 @@ static void test_accept_child(void **state)
 	assert_int_equal(irqlab_domain_create(f->k, f->ir, &bus_ops, "odd", 1u << 9, NULL, &d),
 			 -EOPNOTSUPP);
 	assert_string_equal(irqlab_kernel_error(f->k),
-			    "domain odd: parent INTEL-IR-DMAR0 refuses: an unknown "
+			    "domain odd: parent INTEL-IR-0 refuses: an unknown "
 			    "requirement is not offered by interrupt remapping");
 	assert_null(d);
 	assert_kernel_clean(f->k);
@@ -789,9 +789,9 @@ static void test_accept_child_virtual(void **state)
 	assert_null(d);
 	assert_null(irqlab_domain_find(f->k, "vIR-IMS-dev0"));
 	assert_string_equal(irqlab_kernel_error(f->k),
-			    "domain vIR-IMS-dev0: parent INTEL-IR-DMAR0 refuses: IMS (a "
+			    "domain vIR-IMS-dev0: parent INTEL-IR-0 refuses: IMS (a "
 			    "device-specific message store) is not offered by the virtual IR unit "
-			    "DMAR0: the hypervisor cannot trap a device-specific message store, so "
+			    "dmar0: the hypervisor cannot trap a device-specific message store, so "
 			    "no host IRTE would back the guest's messages");
 	assert_int_equal(f->ir->nr_children, 1);
 	/* Everything else works as on a real unit. */
@@ -817,11 +817,11 @@ static void test_check_detects_corruption(void **state)
 	bad.lo ^= UINT64_C(1) << 16;
 	irqlab_ir_unit_write_irte(f->unit, 0, &bad);
 	assert_int_equal(irqlab_kernel_check(f->k, why, sizeof(why)), -EFAULT);
-	assert_non_null(strstr(why, "INTEL-IR-DMAR0: irq 1: IRTE 0x0000 targets CPU"));
+	assert_non_null(strstr(why, "INTEL-IR-0: irq 1: IRTE 0x0000 targets CPU"));
 	/* A cleared IRTE under an active interrupt. */
 	irqlab_ir_unit_write_irte(f->unit, 0, &(struct irqlab_irte){0, 0});
 	assert_int_equal(irqlab_kernel_check(f->k, why, sizeof(why)), -EFAULT);
-	assert_string_equal(why, "INTEL-IR-DMAR0: irq 1 is active but IRTE 0x0000 is not present");
+	assert_string_equal(why, "INTEL-IR-0: irq 1 is active but IRTE 0x0000 is not present");
 	irqlab_ir_unit_write_irte(f->unit, 0, &good);
 	assert_kernel_clean(f->k);
 
@@ -831,7 +831,7 @@ static void test_check_detects_corruption(void **state)
 	assert_kernel_clean(f->k);
 	irqlab_ir_unit_write_irte(f->unit, 0, &bad);
 	assert_int_equal(irqlab_kernel_check(f->k, why, sizeof(why)), -EFAULT);
-	assert_non_null(strstr(why, "INTEL-IR-DMAR0: irq 1: IRTE 0x0000 targets CPU"));
+	assert_non_null(strstr(why, "INTEL-IR-0: irq 1: IRTE 0x0000 targets CPU"));
 	/* A posted entry is never the domain's. */
 	{
 		struct irqlab_irte_posted p = {.present = true, .vector = 0x41, .sid = RID_NIC};
@@ -840,14 +840,14 @@ static void test_check_detects_corruption(void **state)
 		assert_int_equal(irqlab_irte_encode_posted(&p, &posted), 0);
 		irqlab_ir_unit_write_irte(f->unit, 0, &posted);
 		assert_int_equal(irqlab_kernel_check(f->k, why, sizeof(why)), -EFAULT);
-		assert_string_equal(why, "INTEL-IR-DMAR0: irq 1: IRTE 0x0000 is in posted mode");
+		assert_string_equal(why, "INTEL-IR-0: irq 1: IRTE 0x0000 is in posted mode");
 	}
 	irqlab_ir_unit_write_irte(f->unit, 0, &(struct irqlab_irte){0, 0});
 
 	/* The block released behind the domain's back. */
 	irqlab_ir_unit_free_irtes(f->unit, 0, 1);
 	assert_int_equal(irqlab_kernel_check(f->k, why, sizeof(why)), -EFAULT);
-	assert_string_equal(why, "INTEL-IR-DMAR0: irq 1: block 0x0000+1 of DMAR0 is not allocated");
+	assert_string_equal(why, "INTEL-IR-0: irq 1: block 0x0000+1 of dmar0 is not allocated");
 	{
 		unsigned index;
 
@@ -868,14 +868,14 @@ static void test_dump(void **state)
 			 0);
 	assert_int_equal(irqlab_irq_activate(irqs[1], false), 0);
 	text = kernel_dump(f->k);
-	assert_non_null(strstr(text, "domain INTEL-IR-DMAR0 parent=VECTOR irqs=4 children=1\n"
-				     "  remap unit=DMAR0\n"
-				     "  ir-unit DMAR0 entries=256 used=5 eime=0 cfi=0 faults=0 "
+	assert_non_null(strstr(text, "domain INTEL-IR-0 parent=VECTOR irqs=4 children=1\n"
+				     "  remap unit=dmar0\n"
+				     "  ir-unit dmar0 entries=256 used=5 eime=0 cfi=0 faults=0 "
 				     "records=0 dropped=0 blocked=0\n"
 				     "  irte 0x0005 0000000000040300:"));
-	assert_non_null(strstr(text, "  INTEL-IR-DMAR0 hwirq=262145 active irte=0x0005 "
+	assert_non_null(strstr(text, "  INTEL-IR-0 hwirq=262145 active irte=0x0005 "
 				     "block=0x0004+3 subhandle=1 sid=03:00.0\n"));
-	assert_non_null(strstr(text, "  INTEL-IR-DMAR0 hwirq=0 irte=0x0000 block=0x0000+1 "
+	assert_non_null(strstr(text, "  INTEL-IR-0 hwirq=0 irte=0x0000 block=0x0000+1 "
 				     "subhandle=0 sid=03:00.0\n"));
 	/* The same state prints the same text. */
 	{

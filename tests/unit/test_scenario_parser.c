@@ -769,12 +769,21 @@ static void test_show(void **state)
 	assert_int_equal(prog->stmts[7].nargs, 0);
 	irqlab_scn_program_free(prog);
 
+	/* /proc/interrupts, all online CPUs or those of cpus=. */
+	prog = parse_ok(H "show interrupts\nshow interrupts cpus=0-1,3\n");
+	assert_int_equal(prog->stmts[1].kind, IRQLAB_SCN_SHOW_INTERRUPTS);
+	assert_int_equal(prog->stmts[1].nargs, 0);
+	assert_int_equal(irqlab_scn_list_size(irqlab_scn_get_list(&prog->stmts[2], "cpus")), 3);
+	irqlab_scn_program_free(prog);
+
 	parse_fails(H "show\n", 2, 5,
 		    "show: missing what follows (expected domains, vectors, irq, irtes, faults, "
-		    "stats)");
+		    "stats, interrupts)");
 	parse_fails(H "show everything\n", 2, 6,
 		    "show: unknown 'everything' (expected domains, vectors, irq, irtes, faults, "
-		    "stats)");
+		    "stats, interrupts)");
+	parse_fails(H "show interrupts cpu=1\n", 2, 17,
+		    "show interrupts: key 'cpu' is not known (expected cpus, in)");
 	parse_fails(H "show irq nic0\n", 2, 1, "show irq: missing required key 'index'");
 	parse_fails(H "show domains cpu=1\n", 2, 14,
 		    "show domains: key 'cpu' is not known (expected in)");

@@ -71,10 +71,10 @@ static void test_every_show_has_a_topic(void **state)
 		assert_string_equal(irqlab_scn_kind_name(k), name);
 		assert_non_null(t->help);
 		assert_non_null(t->print);
-		/* A topic about one entry needs the statement to name it. */
-		assert_int_equal(t->needs_entry, !!(scn_runs[k].needs & SCN_NEED_INDEX));
-		assert_true(t->needs_entry ? !irqlab_show_topic_find(t->name)
-					   : irqlab_show_topic_find(t->name) == t);
+		/* A topic about one entry says the command must name it; every topic is offered. */
+		assert_int_equal(strstr(t->args, "index=I") != NULL,
+				 !!(scn_runs[k].needs & SCN_NEED_INDEX));
+		assert_ptr_equal(irqlab_show_topic_find(t->name, strlen(t->name)), t);
 	}
 }
 
@@ -83,16 +83,21 @@ static void test_topic_names(void **state)
 	char buf[128];
 
 	assert_string_equal(irqlab_show_topic_names(buf, sizeof(buf)),
-			    "domains, vectors, irtes, faults, stats");
-	assert_null(irqlab_show_topic_find("irq"));
-	assert_null(irqlab_show_topic_find("bogus"));
+			    "domains, vectors, irq, irtes, faults, stats, interrupts");
+	assert_non_null(irqlab_show_topic_find("irq", 3));
+	assert_null(irqlab_show_topic_find("irq", 2));
+	assert_null(irqlab_show_topic_find("bogus", 5));
 
-	/* The public list (irqlab/scenario.h) is the same one, with its help. */
+	/* The public list (irqlab/scenario.h) is the same one, with its arguments and help. */
 	assert_string_equal(irqlab_show_topic_name(0), "domains");
-	assert_string_equal(irqlab_show_topic_name(2), "irtes"); /* irq is not offered */
-	assert_string_equal(irqlab_show_topic_help(4), irqlab_show_topic_find("stats")->help);
-	assert_null(irqlab_show_topic_name(5));
-	assert_null(irqlab_show_topic_help(5));
+	assert_string_equal(irqlab_show_topic_name(2), "irq"); /* a topic of the command too */
+	assert_string_equal(irqlab_show_topic_args(2), "DEV index=I");
+	assert_string_equal(irqlab_show_topic_args(0), "");
+	assert_string_equal(irqlab_show_topic_help(5), irqlab_show_topic_find("stats", 5)->help);
+	assert_string_equal(irqlab_show_topic_args(6), "[cpus=LIST]");
+	assert_null(irqlab_show_topic_name(7));
+	assert_null(irqlab_show_topic_args(7));
+	assert_null(irqlab_show_topic_help(7));
 }
 
 /* The runner's options cross the ABI with their size: one nobody set is refused. */
