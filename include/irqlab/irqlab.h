@@ -195,7 +195,10 @@ IRQLAB_EXPORT int irqlab_store(struct irqlab_kernel *k, struct irqlab_device *de
 /* A pin: the driver served one request, then the EOI. */
 IRQLAB_EXPORT int irqlab_eoi(struct irqlab_kernel *k, struct irqlab_device *dev);
 IRQLAB_EXPORT int irqlab_cpu_online(struct irqlab_kernel *k, unsigned cpu);
-/* Every interrupt leaves the CPU first; -ENOSPC (nothing moved) when the others are full. */
+/*
+ * Every interrupt leaves the CPU first; -ENOSPC (nothing moved) when the others are full;
+ * -EPERM for CPU 0, which x86 Linux does not let go offline (arch_cpu_is_hotpluggable).
+ */
 IRQLAB_EXPORT int irqlab_cpu_offline(struct irqlab_kernel *k, unsigned cpu);
 
 /* Where a message ended. */
