@@ -47,7 +47,7 @@ struct irqlab_machine_config {
 	size_t size;	/* set by irqlab_machine_config_init() */
 	unsigned ncpus; /* physical CPUs, 1..8192 (default 4) */
 	bool ir;	/* an IR unit covers every device (default true) */
-	unsigned irtes; /* its table: a power of two up to 65536 (default 65536) */
+	unsigned irtes; /* its table: a power of two, 2 to 65536 (default 65536) */
 	bool cfi;	/* compatibility-format messages pass the IR unit (default false) */
 	bool legacy;	/* the 16 ISA interrupts take vectors on CPU 0 (default true) */
 	bool extdest;	/* 15-bit extended destination ids without IR (default false) */

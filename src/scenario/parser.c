@@ -108,12 +108,13 @@ static int out_of_range(struct irqlab_scn_error *err, const struct scn_where *w,
 	char q[SCN_QUOTE_MAX];
 	/* A bound that is a bit width (0xffffffff) reads better in hex. */
 	bool mask = w->prm->max > 0xffff && (w->prm->max & (w->prm->max + 1)) == 0;
-	const char *fmt = mask ? "%s: %s %s is out of range (%llu..0x%llx)"
-			       : "%s: %s %s is out of range (%llu..%llu)";
+	const char *fmt = mask ? "%s: %s %s is out of range (%llu..0x%llx)%s%s"
+			       : "%s: %s %s is out of range (%llu..%llu)%s%s";
 
 	return scn_error_at(err, w->line, col, fmt, w->spec->name, w->prm->name,
 			    scn_quote(q, p, len), (unsigned long long)w->prm->min,
-			    (unsigned long long)w->prm->max);
+			    (unsigned long long)w->prm->max, w->prm->why ? ": " : "",
+			    w->prm->why ? w->prm->why : "");
 }
 
 /* An integer within the parameter's bounds. */
@@ -142,10 +143,11 @@ static int parse_int(struct irqlab_scn_error *err, const struct scn_where *w, co
 	if (r)
 		return r;
 	if ((w->prm->flags & SCN_POW2) && (v->num & (v->num - 1)))
-		return scn_error_at(err, w->line, w->col,
-				    "%s: %s %llu is not a power of two (1..%llu)", w->spec->name,
-				    w->prm->name, (unsigned long long)v->num,
-				    (unsigned long long)w->prm->max);
+		return scn_error_at(
+			err, w->line, w->col, "%s: %s %llu is not a power of two (%llu..%llu)%s%s",
+			w->spec->name, w->prm->name, (unsigned long long)v->num,
+			(unsigned long long)w->prm->min, (unsigned long long)w->prm->max,
+			w->prm->why ? ": " : "", w->prm->why ? w->prm->why : "");
 	return 0;
 }
 

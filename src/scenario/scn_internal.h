@@ -98,6 +98,7 @@ struct scn_param {
 	uint64_t min, max;	  /* INT, LIST elements, COUNT bounds */
 	const char *const *words; /* BOOL (false word, true word), ENUM; NULL-terminated */
 	const char *def;	  /* default, written as in a scenario; NULL for none */
+	const char *why;	  /* INT: why its bounds are what they are, or NULL */
 };
 
 struct scn_spec {

@@ -161,6 +161,10 @@ static void test_machine_config(void **state)
 	cfg.ncpus = 2;
 	cfg.irtes = 100;
 	assert_int_equal(irqlab_machine_new(&cfg, &m, why, sizeof(why)), -EINVAL);
+	/* VT-d's smallest table has 2 entries (IRTA.S = 0). */
+	cfg.irtes = 1;
+	assert_int_equal(irqlab_machine_new(&cfg, &m, why, sizeof(why)), -EINVAL);
+	assert_string_equal(why, "host: irtes=1; the table holds a power of two from 2 to 65536");
 	cfg.irtes = 256;
 	cfg.ims = (enum irqlab_machine_ims)7;
 	assert_int_equal(irqlab_machine_new(&cfg, &m, why, sizeof(why)), -EINVAL);

@@ -169,13 +169,13 @@ static void test_host(void **state)
 	parse_fails("host cpus=4 ims=maybe\n", 1, 17,
 		    "host: ims must be ir|baremetal|off (found 'maybe')");
 
-	prog = parse_ok("host cpus=8192 ir=off extdest=on cfi=allow legacy=off irtes=1\n");
+	prog = parse_ok("host cpus=8192 ir=off extdest=on cfi=allow legacy=off irtes=2\n");
 	s = &prog->stmts[0];
 	assert_int_equal(irqlab_scn_get_num(s, "cpus", 0), 8192);
 	assert_false(irqlab_scn_get_flag(s, "ir", true));
 	assert_false(irqlab_scn_get_flag(s, "legacy", true));
 	assert_int_equal(irqlab_scn_get_choice(s, "cfi", -1), IRQLAB_SCN_CFI_ALLOW);
-	assert_int_equal(irqlab_scn_get_num(s, "irtes", 0), 1);
+	assert_int_equal(irqlab_scn_get_num(s, "irtes", 0), 2);
 	irqlab_scn_program_free(prog);
 
 	/* 255 CPUs fit an 8-bit destination (0xff broadcasts), 256 do not. */
@@ -187,10 +187,19 @@ static void test_host(void **state)
 	parse_fails("host cpus=0\n", 1, 11, "host: cpus 0 is out of range (1..8192)");
 	parse_fails("host cpus=8193\n", 1, 11, "host: cpus 8193 is out of range (1..8192)");
 	parse_fails("host ir=on\n", 1, 1, "host: missing required key 'cpus'");
+	/* VT-d's tables: 2^(S+1) entries for IRTA.S 0..15, so 2..65536 and a power of two. */
 	parse_fails("host cpus=4 irtes=96\n", 1, 19,
-		    "host: irtes 96 is not a power of two (1..65536)");
+		    "host: irtes 96 is not a power of two (2..65536): a VT-d interrupt remapping "
+		    "table has 2^(S+1) entries, IRTA.S 0..15");
 	parse_fails("host cpus=4 irtes=131072\n", 1, 19,
-		    "host: irtes 131072 is out of range (1..65536)");
+		    "host: irtes 131072 is out of range (2..65536): a VT-d interrupt remapping "
+		    "table has 2^(S+1) entries, IRTA.S 0..15");
+	parse_fails("host cpus=4 irtes=1\n", 1, 19,
+		    "host: irtes 1 is out of range (2..65536): a VT-d interrupt remapping table "
+		    "has 2^(S+1) entries, IRTA.S 0..15");
+	parse_fails("host cpus=4 irtes=0\n", 1, 19,
+		    "host: irtes 0 is out of range (2..65536): a VT-d interrupt remapping table "
+		    "has 2^(S+1) entries, IRTA.S 0..15");
 	parse_fails("host cpus=4 cfi=deny\n", 1, 17,
 		    "host: cfi must be block|allow (found 'deny')");
 	parse_fails("host cpus=4 legacy=yes\n", 1, 20, "host: legacy must be on|off (found 'yes')");
