@@ -237,6 +237,47 @@ static int parse_string(struct scn_parser *ps, const struct scn_where *w, const 
 	return 0;
 }
 
+/* The item of list @p that starts at column @col, as written. */
+static const char *list_item(char *q, const struct scn_where *w, const char *p, size_t len,
+			     unsigned int col)
+{
+	size_t i = col - w->col, end = i;
+
+	while (end < len && p[end] != ',')
+		end++;
+	return scn_quote(q, p + i, end - i);
+}
+
+/*
+ * A list names each value once: a repeated index or CPU (an item again, or ranges that
+ * overlap) is a mistake the statement would otherwise fold or fail on for another reason.
+ * Every list value is below SCN_LIST_VALUES, so one bitmap answers in one pass.
+ */
+static int check_repeats(struct scn_parser *ps, const struct scn_where *w, const char *p,
+			 size_t len, const struct irqlab_scn_range *ranges, size_t n)
+{
+	uint64_t seen[SCN_LIST_VALUES / 64] = {0};
+	char q[SCN_QUOTE_MAX];
+
+	for (size_t k = 0; k < n; k++) {
+		for (uint32_t x = ranges[k].lo; x <= ranges[k].hi; x++) {
+			size_t j = 0;
+
+			if (!(seen[x / 64] & (UINT64_C(1) << (x % 64)))) {
+				seen[x / 64] |= UINT64_C(1) << (x % 64);
+				continue;
+			}
+			while (x < ranges[j].lo || x > ranges[j].hi)
+				j++;
+			return scn_error_at(ps->err, w->line, ranges[k].col,
+					    "%s: %s: %u is repeated (first as '%s' at column %u)",
+					    w->spec->name, w->prm->name, x,
+					    list_item(q, w, p, len, ranges[j].col), ranges[j].col);
+		}
+	}
+	return 0;
+}
+
 static int parse_list(struct scn_parser *ps, const struct scn_where *w, const char *p, size_t len,
 		      struct irqlab_scn_value *v)
 {
@@ -286,6 +327,8 @@ static int parse_list(struct scn_parser *ps, const struct scn_where *w, const ch
 		k++;
 		i = end + 1;
 	}
+	if (check_repeats(ps, w, p, len, ranges, n))
+		goto out_free_ranges;
 	v->list.ranges = ranges;
 	v->list.n = n;
 	return 0;

@@ -30,6 +30,8 @@
 #define MAX_VECTOR  255u	       /* x86 vectors of one CPU: 0..255 */
 #define MAX_RACE    64u		       /* points of one race */
 _Static_assert(MAX_MSIX <= MAX_ENTRIES && MAX_MSI <= MAX_ENTRIES, "MAX_ENTRIES is the largest");
+_Static_assert(MAX_INDEX < SCN_LIST_VALUES && MAX_CPUS <= SCN_LIST_VALUES,
+	       "the parser finds a repeated list value in a bitmap of SCN_LIST_VALUES bits");
 
 static const char *const on_off[] = {"off", "on", NULL};
 static const char *const no_yes[] = {"no", "yes", NULL};

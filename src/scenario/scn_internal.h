@@ -75,6 +75,8 @@ int scn_lex_line(struct scn_lexer *lx, struct irqlab_scn_error *err);
 
 /* Schema: one row per statement kind. */
 #define SCN_MAX_KEYS 16
+/* Every value of a list (an index, a CPU, a slot) is below this. */
+#define SCN_LIST_VALUES 65536u
 _Static_assert(2 + IRQLAB_SCN_MAX_POS + SCN_MAX_KEYS < SCN_MAX_WORDS,
 	       "a line of SCN_MAX_WORDS words must hold an error");
 

@@ -1003,16 +1003,28 @@ static void test_long_lines(void **state)
 	size_t n = 0;
 
 	len = (size_t)sprintf(text, H "request nic0 index=");
+	while (len + 7 < limit) {
+		len += (size_t)sprintf(text + len, "%zu,", n);
+		n++;
+	}
+	text[len - 1] = '\n';
+	prog = parse_ok_len(text, len);
+	assert_int_equal(irqlab_scn_get_list(&prog->stmts[1], "index")->list.n, n);
+	assert_true(n > 10000);
+	irqlab_scn_program_free(prog);
+
+	/* Its items named once each: one repeated among 30000 is found, where it is. */
+	n = 0;
+	len = (size_t)sprintf(text, H "request nic0 index=0-65535,");
 	while (len + 2 < limit) {
 		memcpy(text + len, "1,", 2);
 		len += 2;
 		n++;
 	}
 	text[len - 1] = '\n';
-	prog = parse_ok_len(text, len);
-	assert_int_equal(irqlab_scn_get_list(&prog->stmts[1], "index")->list.n, n);
 	assert_true(n > 30000);
-	irqlab_scn_program_free(prog);
+	parse_fails_len(text, len, 2, 28,
+			"request: index: 1 is repeated (first as '0-65535' at column 20)");
 	free(text);
 }
 
@@ -1049,9 +1061,9 @@ static void test_numbers(void **state)
 static void test_lists(void **state)
 {
 	struct irqlab_scn_program *prog =
-		parse_ok(H "request d index=7\nrequest d index=3-3,0x10-0x12,1,1\n"
+		parse_ok(H "request d index=7\nrequest d index=3-3,0x10-0x12,1,2\n"
 			   "request d index=0-65535\n");
-	static const uint32_t one[] = {7, 7}, mixed[] = {3, 3, 16, 18, 1, 1, 1, 1};
+	static const uint32_t one[] = {7, 7}, mixed[] = {3, 3, 16, 18, 1, 1, 2, 2};
 	static const uint32_t all[] = {0, 65535};
 	const struct irqlab_scn_value *v;
 
@@ -1062,7 +1074,7 @@ static void test_lists(void **state)
 	assert_int_equal(irqlab_scn_list_size(v), 6);
 	assert_true(irqlab_scn_list_has(v, 17));
 	assert_true(irqlab_scn_list_has(v, 3));
-	assert_false(irqlab_scn_list_has(v, 2));
+	assert_false(irqlab_scn_list_has(v, 0));
 	assert_false(irqlab_scn_list_has(v, 19));
 	assert_int_equal(irqlab_scn_list_size(irqlab_scn_get_list(&prog->stmts[3], "index")),
 			 65536);
@@ -1080,6 +1092,24 @@ static void test_lists(void **state)
 	parse_fails(H "request d index=0-65536\n", 2, 19,
 		    "request: index 65536 is out of range (0..65535)");
 	parse_fails(H "request d index=\"1\"\n", 2, 17, "request: index: '\"1\"' is not a number");
+
+	/* Each value once: an item again, in another spelling, or inside a range. */
+	parse_fails(H "request d index=1,1\n", 2, 19,
+		    "request: index: 1 is repeated (first as '1' at column 17)");
+	parse_fails(H "request d index=0x1,1\n", 2, 21,
+		    "request: index: 1 is repeated (first as '0x1' at column 17)");
+	parse_fails(H "request d index=0-3,2\n", 2, 21,
+		    "request: index: 2 is repeated (first as '0-3' at column 17)");
+	parse_fails(H "request d index=5,3-6\n", 2, 19,
+		    "request: index: 5 is repeated (first as '5' at column 17)");
+	parse_fails(H "request d index=1-4,4-6\n", 2, 21,
+		    "request: index: 4 is repeated (first as '1-4' at column 17)");
+	parse_fails(H "affinity d index=0 cpus=2,0-3\n", 2, 27,
+		    "affinity: cpus: 2 is repeated (first as '2' at column 25)");
+	parse_fails(H "assign d vm=v slots=9,9\n", 2, 23,
+		    "assign: slots: 9 is repeated (first as '9' at column 21)");
+	prog = parse_ok(H "request d index=0-3,4,5-8\naffinity d index=0 cpus=8191,0-8190\n");
+	irqlab_scn_program_free(prog);
 }
 
 static void test_repeated_and_unknown_keys(void **state)
