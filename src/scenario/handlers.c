@@ -225,7 +225,8 @@ static void print_race(struct runner *r, const struct scn_ctx *c)
 			break;
 		irqlab_out_open_object(o, NULL);
 		irqlab_out_str(o, "when", "  %-45s", pt.when);
-		irqlab_out_hex(o, "addr", " addr=0x%08llx", pt.msg.address_lo);
+		irqlab_out_hex(o, "addr", " addr=0x%08llx",
+			       (uint64_t)pt.msg.address_hi << 32 | pt.msg.address_lo);
 		irqlab_out_hex(o, "data", " data=0x%08llx", pt.msg.data);
 		irqlab_out_str(o, "class", " -> %s", irqlab_class_name(pt.cls));
 		if (!pt.pending && pt.cls != IRQLAB_CLASS_BLOCKED) {
