@@ -106,6 +106,13 @@ static void record(struct runner *r, const struct irqlab_scn_stmt *st, int err)
 	}
 }
 
+static void print_verdict(FILE *f, const struct runner *r, const struct irqlab_scn_stmt *st,
+			  bool held, const char *expected, const char *seen)
+{
+	fprintf(f, "%s:%u: %s: %s: expected %s, saw %s\n", r->file, st->line,
+		irqlab_scn_kind_name(st->kind), held ? "ok" : "FAILED", expected, seen);
+}
+
 void scn_verdict(struct runner *r, const struct irqlab_scn_stmt *st, bool held,
 		 const char *expected, const char *seen)
 {
@@ -123,9 +130,11 @@ void scn_verdict(struct runner *r, const struct irqlab_scn_stmt *st, bool held,
 		irqlab_out_str(&r->out, "seen", NULL, seen);
 		irqlab_out_close_object(&r->out);
 	} else if ((!held && !r->opts->quiet) || r->opts->verbose) {
-		fprintf(r->out.f, "%s:%u: %s: %s: expected %s, saw %s\n", r->file, st->line,
-			irqlab_scn_kind_name(st->kind), held ? "ok" : "FAILED", expected, seen);
+		print_verdict(r->out.f, r, st, held, expected, seen);
 	}
+	/* Quiet (irqlab show) still says why the run fails, away from what it prints. */
+	if (!held && r->opts->quiet)
+		print_verdict(r->opts->err, r, st, held, expected, seen);
 }
 
 /* Resolve, run the kind's handler, record its outcome. */
