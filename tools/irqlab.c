@@ -53,9 +53,13 @@ static const char usage_show_head[] =
 	"Runs FILE quietly, then prints one view of the final state. TOPIC and its ARGS are\n"
 	"written as the show statement writes them (irq nic0 index=1; irq nic0 1 says the same):\n";
 
-static const char usage_show_tail[] = "\n"
-				      "  --json      print the view as a JSON document\n"
-				      "  -h, --help  this text\n";
+static const char usage_show_tail[] =
+	"\n"
+	"A failed expectation of FILE is printed on standard error, as run prints it; the view\n"
+	"is still printed, and the exit status is 1.\n"
+	"\n"
+	"  --json      print the view as a JSON document\n"
+	"  -h, --help  this text\n";
 
 /* The topics come from the table the runner shows them with. */
 static void usage_main(FILE *f)

@@ -47,7 +47,7 @@ struct irqlab_machine_config {
 	size_t size;	/* set by irqlab_machine_config_init() */
 	unsigned ncpus; /* physical CPUs, 1..8192 (default 4) */
 	bool ir;	/* an IR unit covers every device (default true) */
-	unsigned irtes; /* its table: a power of two up to 65536 (default 65536) */
+	unsigned irtes; /* its table: a power of two, 2 to 65536 (default 65536) */
 	bool cfi;	/* compatibility-format messages pass the IR unit (default false) */
 	bool legacy;	/* the 16 ISA interrupts take vectors on CPU 0 (default true) */
 	bool extdest;	/* 15-bit extended destination ids without IR (default false) */
@@ -195,7 +195,10 @@ IRQLAB_EXPORT int irqlab_store(struct irqlab_kernel *k, struct irqlab_device *de
 /* A pin: the driver served one request, then the EOI. */
 IRQLAB_EXPORT int irqlab_eoi(struct irqlab_kernel *k, struct irqlab_device *dev);
 IRQLAB_EXPORT int irqlab_cpu_online(struct irqlab_kernel *k, unsigned cpu);
-/* Every interrupt leaves the CPU first; -ENOSPC (nothing moved) when the others are full. */
+/*
+ * Every interrupt leaves the CPU first; -ENOSPC (nothing moved) when the others are full;
+ * -EPERM for CPU 0, which x86 Linux does not let go offline (arch_cpu_is_hotpluggable).
+ */
 IRQLAB_EXPORT int irqlab_cpu_offline(struct irqlab_kernel *k, unsigned cpu);
 
 /* Where a message ended. */

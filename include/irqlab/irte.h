@@ -23,7 +23,8 @@ struct irqlab_irte {
 };
 
 #define IRQLAB_IRTE_SIZE 16u
-/* The largest table VT-d describes (IRTA size field 0xF: 2^16 entries). */
+/* Tables VT-d describes: 2^(S+1) entries for the IRTA size field S = 0..0xF. */
+#define IRQLAB_IRTE_MIN_ENTRIES 2u
 #define IRQLAB_IRTE_MAX_ENTRIES 65536u
 
 /* Low word, both views. */

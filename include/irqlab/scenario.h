@@ -30,7 +30,7 @@ struct irqlab_run_opts {
 	size_t size;	    /* set by irqlab_run_opts_init() */
 	bool json;	    /* one JSON document per scenario */
 	bool verbose;	    /* every statement's outcome and every message's path */
-	bool quiet;	    /* text mode: no verdict line (irqlab show) */
+	bool quiet;	    /* no verdict line; failed expectations on err (irqlab show) */
 	unsigned long seed; /* recorded; the model draws nothing at random yet */
 	FILE *out;	    /* results (default stdout) */
 	FILE *err;	    /* file:line:col errors (default stderr) */

@@ -478,6 +478,16 @@ int irqlab_cpu_offline(struct irqlab_kernel *k, unsigned cpu)
 {
 	if (!k)
 		return -EINVAL;
+	/*
+	 * The driver core's gate, as device_offline() is: x86 Linux dropped CPU 0 hotplug in
+	 * 6.5 (BOOTPARAM_HOTPLUG_CPU0 is gone), arch_cpu_is_hotpluggable() is cpu > 0, so CPU
+	 * 0's device is offline_disabled. Guest kernels are x86 Linux too. The hotplug
+	 * machinery below (the vector domain's) could take CPU 0 away; nothing asks it to.
+	 */
+	if (cpu == 0)
+		return irqlab_api_fail(irqlab_kernel_machine(k), -EPERM,
+				       "cpu 0: the boot CPU cannot go offline on x86 "
+				       "(arch_cpu_is_hotpluggable() is false for CPU 0)");
 	return irqlab_api_finish(irqlab_kernel_machine(k), irqlab_platform_cpu(k, cpu, false),
 				 "cpu", "offline");
 }

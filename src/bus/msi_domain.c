@@ -321,6 +321,19 @@ out:
 	return err;
 }
 
+/*
+ * The size to retry with after @n failed with ENOSPC; below the minimum means give up.
+ * Multi-MSI retries with exactly 1 (msi_handle_pci_fail returns 1, and
+ * __pci_enable_msi_range retries with what it returns): one message, one block, nothing in
+ * between. MSI-X and IMS step down one entry at a time.
+ */
+static unsigned next_try(const struct irqlab_device *dev, unsigned n)
+{
+	if (dev->kind == IRQLAB_DEV_MSI)
+		return n > 1 ? 1 : 0;
+	return n - 1;
+}
+
 int irqlab_msi_domain_alloc(struct irqlab_device *dev, unsigned min, unsigned max, bool managed,
 			    unsigned *granted)
 {
@@ -344,21 +357,21 @@ int irqlab_msi_domain_alloc(struct irqlab_device *dev, unsigned min, unsigned ma
 	/* Never more than the device has (Linux clamps pci_alloc_irq_vectors's max too). */
 	if (max > dev->nr)
 		max = dev->nr;
-	for (unsigned n = max; n >= min; n--) {
+	for (unsigned n = max;; n = next_try(dev, n)) {
 		if (dev->kind == IRQLAB_DEV_MSI && n > 1 && !dev->multi_msi) {
 			err = irqlab_kernel_fail(
 				k, -ENOSPC,
 				"alloc %s: %u vectors need one contiguous aligned block, which %s "
 				"cannot give without interrupt remapping",
 				dev->name, n, dev->domain->parent->name);
-			continue;
+		} else {
+			irqlab_kernel_clear_error(k);
+			err = alloc_exact(dev, n, managed);
 		}
-		irqlab_kernel_clear_error(k);
-		err = alloc_exact(dev, n, managed);
 		/* What this allocation granted, not the device's total (a second alloc adds). */
 		if (!err)
 			*granted = n;
-		if (err != -ENOSPC || n == min)
+		if (err != -ENOSPC || next_try(dev, n) < min)
 			break;
 	}
 	return err;

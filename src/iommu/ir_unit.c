@@ -95,7 +95,7 @@ struct irqlab_ir_unit *irqlab_ir_unit_create(const struct irqlab_ir_unit_config 
 {
 	struct irqlab_ir_unit *u;
 
-	if (!cfg || !cfg->name || !cfg->name[0] || cfg->nr_entries == 0 ||
+	if (!cfg || !cfg->name || !cfg->name[0] || cfg->nr_entries < IRQLAB_IRTE_MIN_ENTRIES ||
 	    cfg->nr_entries > IRQLAB_IRTE_MAX_ENTRIES || (cfg->nr_entries & (cfg->nr_entries - 1)))
 		return NULL;
 	u = irqlab_fault_zalloc(fault, sizeof(*u));

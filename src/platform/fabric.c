@@ -81,8 +81,10 @@ static void trace_delivery(struct irqlab_machine *p, struct irqlab_device *dev, 
 
 	if (!p->trace)
 		return;
-	n = snprintf(line, sizeof(line), "  %s[%u] emits addr=0x%08x data=0x%08x", dev->name, index,
-		     dl->msg.address_lo, dl->msg.data);
+	/* The whole address: a store can put anything in address_hi. */
+	n = snprintf(line, sizeof(line), "  %s[%u] emits addr=0x%08llx data=0x%08x", dev->name,
+		     index, (unsigned long long)dl->msg.address_hi << 32 | dl->msg.address_lo,
+		     dl->msg.data);
 	if (dl->remapped && !dl->ir.blocked)
 		n += snprintf(line + n, sizeof(line) - (size_t)n, " -> %s IRTE %u",
 			      irqlab_ir_unit_name(p->ir), dl->ir.index);

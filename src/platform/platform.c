@@ -125,10 +125,10 @@ int irqlab_platform_new(const struct irqlab_platform_config *cfg, struct irqlab_
 			 cfg->ncpus);
 		return -EINVAL;
 	}
-	if (cfg->ir && (cfg->irtes == 0 || cfg->irtes > IRQLAB_IRTE_MAX_ENTRIES ||
-			(cfg->irtes & (cfg->irtes - 1)))) {
-		snprintf(why, len, "host: irtes=%u; the table holds a power of two up to %u",
-			 cfg->irtes, IRQLAB_IRTE_MAX_ENTRIES);
+	if (cfg->ir && (cfg->irtes < IRQLAB_IRTE_MIN_ENTRIES ||
+			cfg->irtes > IRQLAB_IRTE_MAX_ENTRIES || (cfg->irtes & (cfg->irtes - 1)))) {
+		snprintf(why, len, "host: irtes=%u; the table holds a power of two from %u to %u",
+			 cfg->irtes, IRQLAB_IRTE_MIN_ENTRIES, IRQLAB_IRTE_MAX_ENTRIES);
 		return -EINVAL;
 	}
 	p = irqlab_fault_zalloc(fault, sizeof(*p));

@@ -66,20 +66,29 @@ static int run_vm(struct runner *r, const struct scn_ctx *c)
 	return not_supported(r, c, "virtual machines arrive with a later issue");
 }
 
-/* The first free 00:01.0, 00:02.0, ... for a device written without bdf=. */
-static uint16_t default_rid(const struct irqlab_machine *p)
+/*
+ * The first free 00:01.0, 00:02.0, ... ff:1f.0 (function 0 of every device number but the
+ * host bridge's 00:00.0) for a device written without bdf=; -ENOSPC when all are taken.
+ */
+static int default_rid(const struct irqlab_machine *p, uint16_t *out)
 {
-	for (unsigned n = 1;; n++) {
-		struct irqlab_pci_bdf f = {.bus = (uint8_t)(n / 32), .dev = n % 32};
-		uint16_t rid = 0;
-		bool taken = false;
+	enum { DEFAULT_RIDS = 256 * 32 };
+	uint64_t taken[DEFAULT_RIDS / 64] = {0};
 
-		irqlab_pci_rid_encode(&f, &rid);
-		for (unsigned i = 0; i < irqlab_machine_nr_devices(p) && !taken; i++)
-			taken = irqlab_device_rid(irqlab_machine_device(p, i)) == rid;
-		if (!taken)
-			return rid;
+	/* Function 0 of device n (bus n / 32) is requester id n << 3. */
+	for (unsigned i = 0; i < irqlab_machine_nr_devices(p); i++) {
+		uint16_t rid = irqlab_device_rid(irqlab_machine_device(p, i));
+
+		if (!(rid & 7))
+			taken[(rid >> 3) / 64] |= UINT64_C(1) << ((rid >> 3) % 64);
 	}
+	for (unsigned n = 1; n < DEFAULT_RIDS; n++) {
+		struct irqlab_pci_bdf f = {.bus = (uint8_t)(n / 32), .dev = n % 32};
+
+		if (!(taken[n / 64] & (UINT64_C(1) << (n % 64))))
+			return irqlab_pci_rid_encode(&f, out);
+	}
+	return -ENOSPC;
 }
 
 static int run_device(struct runner *r, const struct scn_ctx *c)
@@ -122,8 +131,11 @@ static int run_device(struct runner *r, const struct scn_ctx *c)
 							       .dev = bdf->v.bdf.dev,
 							       .fn = bdf->v.bdf.fn},
 				      &cfg.rid);
-	else
-		cfg.rid = default_rid(c->p);
+	else if (default_rid(c->p, &cfg.rid))
+		return scn_stop(r, st->line, st->col,
+				"device %s: no requester id is free for a device without bdf= "
+				"(00:01.0 to ff:1f.0 are all taken)",
+				cfg.name);
 	err = irqlab_device_add(c->k, &cfg, &dev);
 	if (err == -EEXIST && bdf && !bdf->implicit)
 		return scn_stop(r, bdf->line, bdf->vcol, "%s", irqlab_machine_error(c->p));
@@ -225,7 +237,8 @@ static void print_race(struct runner *r, const struct scn_ctx *c)
 			break;
 		irqlab_out_open_object(o, NULL);
 		irqlab_out_str(o, "when", "  %-45s", pt.when);
-		irqlab_out_hex(o, "addr", " addr=0x%08llx", pt.msg.address_lo);
+		irqlab_out_hex(o, "addr", " addr=0x%08llx",
+			       (uint64_t)pt.msg.address_hi << 32 | pt.msg.address_lo);
 		irqlab_out_hex(o, "data", " data=0x%08llx", pt.msg.data);
 		irqlab_out_str(o, "class", " -> %s", irqlab_class_name(pt.cls));
 		if (!pt.pending && pt.cls != IRQLAB_CLASS_BLOCKED) {

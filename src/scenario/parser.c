@@ -109,12 +109,13 @@ static int out_of_range(struct irqlab_scn_error *err, const struct scn_where *w,
 	char q[SCN_QUOTE_MAX];
 	/* A bound that is a bit width (0xffffffff) reads better in hex. */
 	bool mask = w->prm->max > 0xffff && (w->prm->max & (w->prm->max + 1)) == 0;
-	const char *fmt = mask ? "%s: %s %s is out of range (%llu..0x%llx)"
-			       : "%s: %s %s is out of range (%llu..%llu)";
+	const char *fmt = mask ? "%s: %s %s is out of range (%llu..0x%llx)%s%s"
+			       : "%s: %s %s is out of range (%llu..%llu)%s%s";
 
 	return scn_error_at(err, w->line, col, fmt, w->spec->name, w->prm->name,
 			    scn_quote(q, p, len), (unsigned long long)w->prm->min,
-			    (unsigned long long)w->prm->max);
+			    (unsigned long long)w->prm->max, w->prm->why ? ": " : "",
+			    w->prm->why ? w->prm->why : "");
 }
 
 /* An integer within the parameter's bounds. */
@@ -143,10 +144,11 @@ static int parse_int(struct irqlab_scn_error *err, const struct scn_where *w, co
 	if (r)
 		return r;
 	if ((w->prm->flags & SCN_POW2) && (v->num & (v->num - 1)))
-		return scn_error_at(err, w->line, w->col,
-				    "%s: %s %llu is not a power of two (1..%llu)", w->spec->name,
-				    w->prm->name, (unsigned long long)v->num,
-				    (unsigned long long)w->prm->max);
+		return scn_error_at(
+			err, w->line, w->col, "%s: %s %llu is not a power of two (%llu..%llu)%s%s",
+			w->spec->name, w->prm->name, (unsigned long long)v->num,
+			(unsigned long long)w->prm->min, (unsigned long long)w->prm->max,
+			w->prm->why ? ": " : "", w->prm->why ? w->prm->why : "");
 	return 0;
 }
 
@@ -236,6 +238,47 @@ static int parse_string(struct scn_parser *ps, const struct scn_where *w, const 
 	return 0;
 }
 
+/* The item of list @p that starts at column @col, as written. */
+static const char *list_item(char *q, const struct scn_where *w, const char *p, size_t len,
+			     unsigned int col)
+{
+	size_t i = col - w->col, end = i;
+
+	while (end < len && p[end] != ',')
+		end++;
+	return scn_quote(q, p + i, end - i);
+}
+
+/*
+ * A list names each value once: a repeated index or CPU (an item again, or ranges that
+ * overlap) is a mistake the statement would otherwise fold or fail on for another reason.
+ * Every list value is below SCN_LIST_VALUES, so one bitmap answers in one pass.
+ */
+static int check_repeats(struct scn_parser *ps, const struct scn_where *w, const char *p,
+			 size_t len, const struct irqlab_scn_range *ranges, size_t n)
+{
+	uint64_t seen[SCN_LIST_VALUES / 64] = {0};
+	char q[SCN_QUOTE_MAX];
+
+	for (size_t k = 0; k < n; k++) {
+		for (uint32_t x = ranges[k].lo; x <= ranges[k].hi; x++) {
+			size_t j = 0;
+
+			if (!(seen[x / 64] & (UINT64_C(1) << (x % 64)))) {
+				seen[x / 64] |= UINT64_C(1) << (x % 64);
+				continue;
+			}
+			while (x < ranges[j].lo || x > ranges[j].hi)
+				j++;
+			return scn_error_at(ps->err, w->line, ranges[k].col,
+					    "%s: %s: %u is repeated (first as '%s' at column %u)",
+					    w->spec->name, w->prm->name, x,
+					    list_item(q, w, p, len, ranges[j].col), ranges[j].col);
+		}
+	}
+	return 0;
+}
+
 static int parse_list(struct scn_parser *ps, const struct scn_where *w, const char *p, size_t len,
 		      struct irqlab_scn_value *v)
 {
@@ -285,6 +328,8 @@ static int parse_list(struct scn_parser *ps, const struct scn_where *w, const ch
 		k++;
 		i = end + 1;
 	}
+	if (check_repeats(ps, w, p, len, ranges, n))
+		goto out_free_ranges;
 	v->list.ranges = ranges;
 	v->list.n = n;
 	return 0;

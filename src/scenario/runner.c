@@ -106,6 +106,13 @@ static void record(struct runner *r, const struct irqlab_scn_stmt *st, int err)
 	}
 }
 
+static void print_verdict(FILE *f, const struct runner *r, const struct irqlab_scn_stmt *st,
+			  bool held, const char *expected, const char *seen)
+{
+	fprintf(f, "%s:%u: %s: %s: expected %s, saw %s\n", r->file, st->line,
+		irqlab_scn_kind_name(st->kind), held ? "ok" : "FAILED", expected, seen);
+}
+
 void scn_verdict(struct runner *r, const struct irqlab_scn_stmt *st, bool held,
 		 const char *expected, const char *seen)
 {
@@ -123,9 +130,11 @@ void scn_verdict(struct runner *r, const struct irqlab_scn_stmt *st, bool held,
 		irqlab_out_str(&r->out, "seen", NULL, seen);
 		irqlab_out_close_object(&r->out);
 	} else if ((!held && !r->opts->quiet) || r->opts->verbose) {
-		fprintf(r->out.f, "%s:%u: %s: %s: expected %s, saw %s\n", r->file, st->line,
-			irqlab_scn_kind_name(st->kind), held ? "ok" : "FAILED", expected, seen);
+		print_verdict(r->out.f, r, st, held, expected, seen);
 	}
+	/* Quiet (irqlab show) still says why the run fails, away from what it prints. */
+	if (!held && r->opts->quiet)
+		print_verdict(r->opts->err, r, st, held, expected, seen);
 }
 
 /* Resolve, run the kind's handler, record its outcome. */
@@ -219,24 +228,29 @@ static int show_topic(struct runner *r, const char *spec)
 	return ret;
 }
 
-int irqlab_run_buffer(const char *name, const void *buf, size_t len,
-		      const struct irqlab_run_opts *caller)
+/*
+ * One scenario, from its text to its verdict, reported as @opts say. @unread says why the
+ * file has no text: it still gets its document, its error and its verdict line.
+ */
+static int run_text(const char *name, const void *buf, size_t len,
+		    const struct irqlab_run_opts *opts, const char *unread)
 {
 	struct irqlab_scn_program *prog = NULL;
-	struct irqlab_run_opts o, *opts = &o;
-	struct runner r = {.file = name, .opts = &o};
+	struct runner r = {.file = name, .opts = opts};
 	int result;
-
-	if (opts_in(caller, &o))
-		return IRQLAB_RUN_ERROR;
 
 	irqlab_out_init(&r.out, opts->out, opts->json);
 	irqlab_out_open_object(&r.out, NULL);
 	irqlab_out_str(&r.out, "file", NULL, name);
 	irqlab_out_uint(&r.out, "seed", NULL, opts->seed);
 	irqlab_out_open_array(&r.out, "events");
-	if (irqlab_scn_parse(name, buf, len, &prog, &r.err))
+	if (unread) {
+		/* Line 0: the error is the file's, not one of its lines'. */
 		r.error = true;
+		snprintf(r.err.msg, sizeof(r.err.msg), "%s", unread);
+	} else if (irqlab_scn_parse(name, buf, len, &prog, &r.err)) {
+		r.error = true;
+	}
 	for (size_t i = 0; prog && i < prog->nstmts && !r.error; i++) {
 		run_stmt(&r, &prog->stmts[i]);
 		/* The model's books must balance after every statement: an oracle on every run. */
@@ -272,7 +286,11 @@ int irqlab_run_buffer(const char *name, const void *buf, size_t len,
 		irqlab_out_uint(&r.out, "col", NULL, r.err.col);
 		irqlab_out_str(&r.out, "message", NULL, r.err.msg);
 		irqlab_out_close_object(&r.out);
-		fprintf(opts->err, "%s:%u:%u: %s\n", name, r.err.line, r.err.col, r.err.msg);
+		if (r.err.line)
+			fprintf(opts->err, "%s:%u:%u: %s\n", name, r.err.line, r.err.col,
+				r.err.msg);
+		else
+			fprintf(opts->err, "%s: %s\n", name, r.err.msg);
 	}
 	if (opts->show && !r.error) {
 		irqlab_out_open_object(&r.out, "show");
@@ -299,15 +317,57 @@ int irqlab_run_buffer(const char *name, const void *buf, size_t len,
 	return result;
 }
 
+int irqlab_run_buffer(const char *name, const void *buf, size_t len,
+		      const struct irqlab_run_opts *caller)
+{
+	struct irqlab_run_opts o;
+
+	if (opts_in(caller, &o))
+		return IRQLAB_RUN_ERROR;
+	return run_text(name, buf, len, &o, NULL);
+}
+
+/* The whole of @f into *@buf; 0, or why not in @why. */
+static int read_all(FILE *f, char **buf, size_t *len, char *why, size_t size)
+{
+	size_t cap = 0;
+
+	*buf = NULL;
+	*len = 0;
+	for (;;) {
+		size_t got;
+
+		if (*len == cap) {
+			char *grown = realloc(*buf, cap ? cap * 2 : 65536);
+
+			if (!grown) {
+				snprintf(why, size, "out of memory");
+				return -ENOMEM;
+			}
+			*buf = grown;
+			cap = cap ? cap * 2 : 65536;
+		}
+		got = fread(*buf + *len, 1, cap - *len, f);
+		*len += got;
+		if (got == 0)
+			break;
+	}
+	if (ferror(f)) {
+		snprintf(why, size, "read error: %s", strerror(errno));
+		return -EIO;
+	}
+	return 0;
+}
+
 /* The name "-" reads standard input, as most commands do; results call it STDIN_NAME. */
 #define STDIN_NAME "<stdin>"
 
 int irqlab_run_file(const char *path, const struct irqlab_run_opts *caller)
 {
-	struct irqlab_run_opts o, *opts = &o;
+	struct irqlab_run_opts o;
 	bool from_stdin = path && strcmp(path, "-") == 0;
-	char *buf = NULL;
-	size_t len = 0, cap = 0;
+	char *buf = NULL, why[IRQLAB_SCN_MSG_MAX];
+	size_t len = 0;
 	int result;
 	FILE *f;
 
@@ -317,40 +377,15 @@ int irqlab_run_file(const char *path, const struct irqlab_run_opts *caller)
 		path = STDIN_NAME;
 	f = from_stdin ? stdin : fopen(path, "rb");
 	if (!f) {
-		fprintf(opts->err, "%s: cannot open: %s\n", path, strerror(errno));
-		return IRQLAB_RUN_ERROR;
+		snprintf(why, sizeof(why), "cannot open: %s", strerror(errno));
+		return run_text(path, NULL, 0, &o, why);
 	}
-	for (;;) {
-		size_t got;
-
-		if (len == cap) {
-			char *grown = realloc(buf, cap ? cap * 2 : 65536);
-
-			if (!grown) {
-				fprintf(opts->err, "%s: out of memory\n", path);
-				free(buf);
-				if (!from_stdin)
-					fclose(f);
-				return IRQLAB_RUN_ERROR;
-			}
-			buf = grown;
-			cap = cap ? cap * 2 : 65536;
-		}
-		got = fread(buf + len, 1, cap - len, f);
-		len += got;
-		if (got == 0)
-			break;
-	}
-	if (ferror(f)) {
-		fprintf(opts->err, "%s: read error: %s\n", path, strerror(errno));
-		free(buf);
-		if (!from_stdin)
-			fclose(f);
-		return IRQLAB_RUN_ERROR;
-	}
+	if (read_all(f, &buf, &len, why, sizeof(why)))
+		result = run_text(path, NULL, 0, &o, why);
+	else
+		result = run_text(path, buf, len, &o, NULL);
 	if (!from_stdin)
 		fclose(f);
-	result = irqlab_run_buffer(path, buf, len, opts);
 	free(buf);
 	return result;
 }

@@ -17,6 +17,7 @@
  * taken from the header that states them. The runner and the command read them from here.
  */
 #define MAX_CPUS    IRQLAB_MAX_CPUS
+#define MIN_IRTES   IRQLAB_IRTE_MIN_ENTRIES
 #define MAX_IRTES   IRQLAB_IRTE_MAX_ENTRIES
 #define MAX_MSI	    (1u << IRQLAB_MSI_MAX_LOG2_VECTORS)
 #define MAX_MSIX    IRQLAB_MSIX_MAX_ENTRIES
@@ -29,6 +30,8 @@
 #define MAX_VECTOR  255u	       /* x86 vectors of one CPU: 0..255 */
 #define MAX_RACE    64u		       /* points of one race */
 _Static_assert(MAX_MSIX <= MAX_ENTRIES && MAX_MSI <= MAX_ENTRIES, "MAX_ENTRIES is the largest");
+_Static_assert(MAX_INDEX < SCN_LIST_VALUES && MAX_CPUS <= SCN_LIST_VALUES,
+	       "the parser finds a repeated list value in a bitmap of SCN_LIST_VALUES bits");
 
 static const char *const on_off[] = {"off", "on", NULL};
 static const char *const no_yes[] = {"no", "yes", NULL};
@@ -130,7 +133,9 @@ const struct scn_spec scn_specs[IRQLAB_SCN_NR_KINDS] = {
 		.keys = {
 			INT("cpus", 1, MAX_CPUS, .flags = SCN_REQ),
 			BOOL("ir", .def = "on"),
-			INT("irtes", 1, MAX_IRTES, .flags = SCN_POW2, .def = "65536"),
+			INT("irtes", MIN_IRTES, MAX_IRTES, .flags = SCN_POW2, .def = "65536",
+			    .why = "a VT-d interrupt remapping table has 2^(S+1) entries, "
+				   "IRTA.S 0..15"),
 			ENUM("cfi", cfi_words, .def = "block"),
 			BOOL("legacy", .def = "on"),
 			BOOL("extdest", .def = "off"),

@@ -75,6 +75,8 @@ int scn_lex_line(struct scn_lexer *lx, struct irqlab_scn_error *err);
 
 /* Schema: one row per statement kind. */
 #define SCN_MAX_KEYS 16
+/* Every value of a list (an index, a CPU, a slot) is below this. */
+#define SCN_LIST_VALUES 65536u
 _Static_assert(2 + IRQLAB_SCN_MAX_POS + SCN_MAX_KEYS < SCN_MAX_WORDS,
 	       "a line of SCN_MAX_WORDS words must hold an error");
 
@@ -98,6 +100,7 @@ struct scn_param {
 	uint64_t min, max;	  /* INT, LIST elements, COUNT bounds */
 	const char *const *words; /* BOOL (false word, true word), ENUM; NULL-terminated */
 	const char *def;	  /* default, written as in a scenario; NULL for none */
+	const char *why;	  /* INT: why its bounds are what they are, or NULL */
 };
 
 struct scn_spec {

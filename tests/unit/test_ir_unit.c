@@ -117,6 +117,13 @@ static void test_create(void **state)
 	assert_null(irqlab_ir_unit_create(&cfg, NULL));
 	cfg.nr_entries = 0;
 	assert_null(irqlab_ir_unit_create(&cfg, NULL));
+	/* VT-d's smallest table has 2 entries (IRTA.S = 0). */
+	cfg.nr_entries = 1;
+	assert_null(irqlab_ir_unit_create(&cfg, NULL));
+	cfg.nr_entries = 2;
+	u = irqlab_ir_unit_create(&cfg, NULL);
+	assert_non_null(u);
+	irqlab_ir_unit_destroy(u);
 	cfg.nr_entries = 131072;
 	assert_null(irqlab_ir_unit_create(&cfg, NULL));
 	cfg.nr_entries = 16;

@@ -169,13 +169,13 @@ static void test_host(void **state)
 	parse_fails("host cpus=4 ims=maybe\n", 1, 17,
 		    "host: ims must be ir|baremetal|off (found 'maybe')");
 
-	prog = parse_ok("host cpus=8192 ir=off extdest=on cfi=allow legacy=off irtes=1\n");
+	prog = parse_ok("host cpus=8192 ir=off extdest=on cfi=allow legacy=off irtes=2\n");
 	s = &prog->stmts[0];
 	assert_int_equal(irqlab_scn_get_num(s, "cpus", 0), 8192);
 	assert_false(irqlab_scn_get_flag(s, "ir", true));
 	assert_false(irqlab_scn_get_flag(s, "legacy", true));
 	assert_int_equal(irqlab_scn_get_choice(s, "cfi", -1), IRQLAB_SCN_CFI_ALLOW);
-	assert_int_equal(irqlab_scn_get_num(s, "irtes", 0), 1);
+	assert_int_equal(irqlab_scn_get_num(s, "irtes", 0), 2);
 	irqlab_scn_program_free(prog);
 
 	/* 255 CPUs fit an 8-bit destination (0xff broadcasts), 256 do not. */
@@ -187,10 +187,19 @@ static void test_host(void **state)
 	parse_fails("host cpus=0\n", 1, 11, "host: cpus 0 is out of range (1..8192)");
 	parse_fails("host cpus=8193\n", 1, 11, "host: cpus 8193 is out of range (1..8192)");
 	parse_fails("host ir=on\n", 1, 1, "host: missing required key 'cpus'");
+	/* VT-d's tables: 2^(S+1) entries for IRTA.S 0..15, so 2..65536 and a power of two. */
 	parse_fails("host cpus=4 irtes=96\n", 1, 19,
-		    "host: irtes 96 is not a power of two (1..65536)");
+		    "host: irtes 96 is not a power of two (2..65536): a VT-d interrupt remapping "
+		    "table has 2^(S+1) entries, IRTA.S 0..15");
 	parse_fails("host cpus=4 irtes=131072\n", 1, 19,
-		    "host: irtes 131072 is out of range (1..65536)");
+		    "host: irtes 131072 is out of range (2..65536): a VT-d interrupt remapping "
+		    "table has 2^(S+1) entries, IRTA.S 0..15");
+	parse_fails("host cpus=4 irtes=1\n", 1, 19,
+		    "host: irtes 1 is out of range (2..65536): a VT-d interrupt remapping table "
+		    "has 2^(S+1) entries, IRTA.S 0..15");
+	parse_fails("host cpus=4 irtes=0\n", 1, 19,
+		    "host: irtes 0 is out of range (2..65536): a VT-d interrupt remapping table "
+		    "has 2^(S+1) entries, IRTA.S 0..15");
 	parse_fails("host cpus=4 cfi=deny\n", 1, 17,
 		    "host: cfi must be block|allow (found 'deny')");
 	parse_fails("host cpus=4 legacy=yes\n", 1, 20, "host: legacy must be on|off (found 'yes')");
@@ -1003,16 +1012,28 @@ static void test_long_lines(void **state)
 	size_t n = 0;
 
 	len = (size_t)sprintf(text, H "request nic0 index=");
+	while (len + 7 < limit) {
+		len += (size_t)sprintf(text + len, "%zu,", n);
+		n++;
+	}
+	text[len - 1] = '\n';
+	prog = parse_ok_len(text, len);
+	assert_int_equal(irqlab_scn_get_list(&prog->stmts[1], "index")->list.n, n);
+	assert_true(n > 10000);
+	irqlab_scn_program_free(prog);
+
+	/* Its items named once each: one repeated among 30000 is found, where it is. */
+	n = 0;
+	len = (size_t)sprintf(text, H "request nic0 index=0-65535,");
 	while (len + 2 < limit) {
 		memcpy(text + len, "1,", 2);
 		len += 2;
 		n++;
 	}
 	text[len - 1] = '\n';
-	prog = parse_ok_len(text, len);
-	assert_int_equal(irqlab_scn_get_list(&prog->stmts[1], "index")->list.n, n);
 	assert_true(n > 30000);
-	irqlab_scn_program_free(prog);
+	parse_fails_len(text, len, 2, 28,
+			"request: index: 1 is repeated (first as '0-65535' at column 20)");
 	free(text);
 }
 
@@ -1049,9 +1070,9 @@ static void test_numbers(void **state)
 static void test_lists(void **state)
 {
 	struct irqlab_scn_program *prog =
-		parse_ok(H "request d index=7\nrequest d index=3-3,0x10-0x12,1,1\n"
+		parse_ok(H "request d index=7\nrequest d index=3-3,0x10-0x12,1,2\n"
 			   "request d index=0-65535\n");
-	static const uint32_t one[] = {7, 7}, mixed[] = {3, 3, 16, 18, 1, 1, 1, 1};
+	static const uint32_t one[] = {7, 7}, mixed[] = {3, 3, 16, 18, 1, 1, 2, 2};
 	static const uint32_t all[] = {0, 65535};
 	const struct irqlab_scn_value *v;
 
@@ -1062,7 +1083,7 @@ static void test_lists(void **state)
 	assert_int_equal(irqlab_scn_list_size(v), 6);
 	assert_true(irqlab_scn_list_has(v, 17));
 	assert_true(irqlab_scn_list_has(v, 3));
-	assert_false(irqlab_scn_list_has(v, 2));
+	assert_false(irqlab_scn_list_has(v, 0));
 	assert_false(irqlab_scn_list_has(v, 19));
 	assert_int_equal(irqlab_scn_list_size(irqlab_scn_get_list(&prog->stmts[3], "index")),
 			 65536);
@@ -1080,6 +1101,24 @@ static void test_lists(void **state)
 	parse_fails(H "request d index=0-65536\n", 2, 19,
 		    "request: index 65536 is out of range (0..65535)");
 	parse_fails(H "request d index=\"1\"\n", 2, 17, "request: index: '\"1\"' is not a number");
+
+	/* Each value once: an item again, in another spelling, or inside a range. */
+	parse_fails(H "request d index=1,1\n", 2, 19,
+		    "request: index: 1 is repeated (first as '1' at column 17)");
+	parse_fails(H "request d index=0x1,1\n", 2, 21,
+		    "request: index: 1 is repeated (first as '0x1' at column 17)");
+	parse_fails(H "request d index=0-3,2\n", 2, 21,
+		    "request: index: 2 is repeated (first as '0-3' at column 17)");
+	parse_fails(H "request d index=5,3-6\n", 2, 19,
+		    "request: index: 5 is repeated (first as '5' at column 17)");
+	parse_fails(H "request d index=1-4,4-6\n", 2, 21,
+		    "request: index: 4 is repeated (first as '1-4' at column 17)");
+	parse_fails(H "affinity d index=0 cpus=2,0-3\n", 2, 27,
+		    "affinity: cpus: 2 is repeated (first as '2' at column 25)");
+	parse_fails(H "assign d vm=v slots=9,9\n", 2, 23,
+		    "assign: slots: 9 is repeated (first as '9' at column 21)");
+	prog = parse_ok(H "request d index=0-3,4,5-8\naffinity d index=0 cpus=8191,0-8190\n");
+	irqlab_scn_program_free(prog);
 }
 
 static void test_repeated_and_unknown_keys(void **state)
