@@ -26,15 +26,24 @@ enum irqlab_run_result {
 	IRQLAB_RUN_INTERNAL = 3, /* the model's invariants broke: a bug in irqlab */
 };
 
+/* When the runner checks the model's invariants (irqlab_machine_check). */
+enum irqlab_run_check {
+	/* After each statement what it changed, and everything at the end of the run. */
+	IRQLAB_RUN_CHECK_CHANGED = 0,
+	IRQLAB_RUN_CHECK_FULL = 1, /* everything after every statement: tests and fuzzing */
+	IRQLAB_RUN_CHECK_END = 2,  /* everything, once, at the end of the run */
+};
+
 struct irqlab_run_opts {
-	size_t size;	    /* set by irqlab_run_opts_init() */
-	bool json;	    /* one JSON document per scenario */
-	bool verbose;	    /* every statement's outcome and every message's path */
-	bool quiet;	    /* text mode: no verdict line (irqlab show) */
-	unsigned long seed; /* recorded; the model draws nothing at random yet */
-	FILE *out;	    /* results (default stdout) */
-	FILE *err;	    /* file:line:col errors (default stderr) */
-	const char *show;   /* after the run, print this topic ("domains", ...), or NULL */
+	size_t size;		     /* set by irqlab_run_opts_init() */
+	bool json;		     /* one JSON document per scenario */
+	bool verbose;		     /* every statement's outcome and every message's path */
+	bool quiet;		     /* text mode: no verdict line (irqlab show) */
+	unsigned long seed;	     /* recorded; the model draws nothing at random yet */
+	FILE *out;		     /* results (default stdout) */
+	FILE *err;		     /* file:line:col errors (default stderr) */
+	const char *show;	     /* after the run, print this topic ("domains", ...), or NULL */
+	enum irqlab_run_check check; /* default IRQLAB_RUN_CHECK_CHANGED */
 };
 
 /* Fills @size bytes of @opts with the defaults; irqlab_run_opts_init() says how many. */
