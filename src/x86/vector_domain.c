@@ -34,8 +34,15 @@ struct vector_domain {
 		bool marked; /* the vector was free there and carries the marker */
 		unsigned cpu, vector;
 	} retrigger;
-	/* CPUs whose vectors changed since the last check (see vector_check_changed). */
+	/*
+	 * What changed since the last check (see vector_check_changed): the CPUs whose matrix
+	 * changed, and the (cpu << 8 | vector) slots, maybe twice; when the list cannot grow,
+	 * the whole rows of those CPUs.
+	 */
 	struct irqlab_cpumask dirty_cpus;
+	uint32_t *dirty_slots;
+	unsigned nr_dirty_slots, dirty_slots_cap;
+	bool dirty_slots_overflow;
 	unsigned long nr_managed; /* managed interrupts: only they restart at CPU online */
 };
 
@@ -83,6 +90,36 @@ static void touch_cpu(struct irqlab_domain *d, unsigned cpu)
 	irqlab_domain_touch(d);
 }
 
+/* The slot of (cpu, vector) and its CPU's matrix changed. */
+static void touch_slot(struct irqlab_domain *d, unsigned cpu, unsigned vector)
+{
+	struct vector_domain *vd = vd_of(d);
+
+	touch_cpu(d, cpu);
+	if (vd->dirty_slots_overflow)
+		return;
+	/* Not a fault point: a list that cannot grow costs whole rows, never a failure. */
+	if (vd->nr_dirty_slots == vd->dirty_slots_cap) {
+		unsigned cap = vd->dirty_slots_cap ? 2 * vd->dirty_slots_cap : 64;
+		uint32_t *grown = realloc(vd->dirty_slots, cap * sizeof(*grown));
+
+		if (!grown) {
+			vd->dirty_slots_overflow = true;
+			return;
+		}
+		vd->dirty_slots = grown;
+		vd->dirty_slots_cap = cap;
+	}
+	vd->dirty_slots[vd->nr_dirty_slots++] = (uint32_t)cpu << 8 | vector;
+}
+
+static void forget_dirty(struct vector_domain *vd)
+{
+	irqlab_cpumask_zero(&vd->dirty_cpus);
+	vd->nr_dirty_slots = 0;
+	vd->dirty_slots_overflow = false;
+}
+
 static void assign_placeholder(struct irqlab_domain *d, struct apic_data *apd)
 {
 	apd->cfg.vector = IRQLAB_SHUTDOWN_VECTOR;
@@ -93,7 +130,7 @@ static void free_vector(struct irqlab_domain *d, unsigned cpu, unsigned vector, 
 {
 	struct vector_domain *vd = vd_of(d);
 
-	touch_cpu(d, cpu);
+	touch_slot(d, cpu, vector);
 	*lapic_slot(vd, cpu, vector) = NULL;
 	irqlab_matrix_free(vd->matrix, cpu, vector, managed);
 }
@@ -121,7 +158,7 @@ static void release_prepared(struct irqlab_domain *d, struct apic_data *apd)
 {
 	if (!apd->prepared)
 		return;
-	touch_cpu(d, apd->prep_cpu);
+	touch_slot(d, apd->prep_cpu, apd->prep_vector);
 	irqlab_matrix_free(vd_of(d)->matrix, apd->prep_cpu, apd->prep_vector, apd->is_managed);
 	if (apd->prep_took_reservation) {
 		irqlab_matrix_reserve(vd_of(d)->matrix);
@@ -155,7 +192,7 @@ static void update_vector(struct irqlab_domain *d, struct irqlab_irq *irq, struc
 	apd->cfg.vector = vector;
 	apd->cfg.cpu = cpu;
 	*lapic_slot(vd, cpu, vector) = irq;
-	touch_cpu(d, cpu);
+	touch_slot(d, cpu, vector);
 }
 
 static int take_vector(struct irqlab_domain *d, struct apic_data *apd,
@@ -180,7 +217,7 @@ static int take_vector(struct irqlab_domain *d, struct apic_data *apd,
 	if (ret < 0)
 		return ret;
 	*vector = (unsigned)ret;
-	touch_cpu(d, *cpu);
+	touch_slot(d, *cpu, *vector);
 	/* The allocation consumed the global reservation. */
 	if (!apd->is_managed)
 		apd->has_reserved = false;
@@ -422,39 +459,48 @@ static int vector_accept_child(struct irqlab_domain *d, unsigned required,
  * Every allocated vector has exactly one owner in the LAPIC table, every owner holds what it
  * claims, and the reservations add up.
  */
-/* One CPU's row of the LAPIC table against the matrix and the interrupts it names. */
+/* One slot of the LAPIC table against the matrix and the interrupt it names. */
+static int check_lapic_slot(struct irqlab_domain *d, unsigned cpu, unsigned v,
+			    unsigned long *owners, unsigned long *unowned,
+			    struct irqlab_strbuf *why)
+{
+	struct vector_domain *vd = vd_of(d);
+	struct irqlab_irq *irq = *lapic_slot(vd, cpu, v);
+	bool taken = irqlab_matrix_vector_allocated(vd->matrix, cpu, v);
+	struct apic_data *apd;
+
+	if (!irq || irq == RETRIGGER_IRQ) {
+		*unowned += taken;
+		return 0;
+	}
+	if (!taken)
+		return irqlab_check_fail(why, "%s: CPU %u vector 0x%x has a handler but is free",
+					 d->name, cpu, v);
+	(*owners)++;
+	if (irq == LEGACY_IRQ)
+		return 0;
+	if (irqlab_irq_find(d->kernel, irq->virq) != irq)
+		return irqlab_check_fail(why, "%s: CPU %u vector 0x%x points at a freed irq",
+					 d->name, cpu, v);
+	apd = irqlab_irq_data_of(irq, d)->chip_data;
+	if (!((apd->vector == v && apd->cpu == cpu) ||
+	      (apd->move_in_progress && apd->prev_vector == v && apd->prev_cpu == cpu)))
+		return irqlab_check_fail(why,
+					 "%s: CPU %u vector 0x%x names irq %u, which "
+					 "holds CPU %u vector 0x%x",
+					 d->name, cpu, v, irq->virq, apd->cpu, apd->vector);
+	return 0;
+}
+
+/* One CPU's row of the LAPIC table. */
 static int check_lapic_row(struct irqlab_domain *d, unsigned cpu, unsigned long *owners,
 			   unsigned long *unowned, struct irqlab_strbuf *why)
 {
-	struct vector_domain *vd = vd_of(d);
-
 	for (unsigned v = 0; v < IRQLAB_NR_VECTORS; v++) {
-		struct irqlab_irq *irq = *lapic_slot(vd, cpu, v);
-		bool taken = irqlab_matrix_vector_allocated(vd->matrix, cpu, v);
-		struct apic_data *apd;
+		int err = check_lapic_slot(d, cpu, v, owners, unowned, why);
 
-		if (!irq || irq == RETRIGGER_IRQ) {
-			*unowned += taken;
-			continue;
-		}
-		if (!taken)
-			return irqlab_check_fail(why,
-						 "%s: CPU %u vector 0x%x has a handler but is free",
-						 d->name, cpu, v);
-		(*owners)++;
-		if (irq == LEGACY_IRQ)
-			continue;
-		if (irqlab_irq_find(d->kernel, irq->virq) != irq)
-			return irqlab_check_fail(why,
-						 "%s: CPU %u vector 0x%x points at a freed irq",
-						 d->name, cpu, v);
-		apd = irqlab_irq_data_of(irq, d)->chip_data;
-		if (!((apd->vector == v && apd->cpu == cpu) ||
-		      (apd->move_in_progress && apd->prev_vector == v && apd->prev_cpu == cpu)))
-			return irqlab_check_fail(why,
-						 "%s: CPU %u vector 0x%x names irq %u, which "
-						 "holds CPU %u vector 0x%x",
-						 d->name, cpu, v, irq->virq, apd->cpu, apd->vector);
+		if (err)
+			return err;
 	}
 	return 0;
 }
@@ -523,7 +569,7 @@ static int vector_check(struct irqlab_domain *d, struct irqlab_strbuf *why)
 	if (ms.global_reserved != reserved)
 		return irqlab_check_fail(why, "%s: %u global reservations, %lu interrupts hold one",
 					 d->name, ms.global_reserved, reserved);
-	irqlab_cpumask_zero(&vd->dirty_cpus);
+	forget_dirty(vd);
 	return 0;
 }
 
@@ -543,30 +589,36 @@ static int vector_check_irq(struct irqlab_irq_data *data, struct irqlab_strbuf *
 }
 
 /*
- * The rows of the CPUs whose vectors changed, and their part of the matrix; the global sums
+ * The matrix of the CPUs whose vectors changed and the slots that changed; the global sums
  * (reservations, totals) wait for the full check.
  */
 static int vector_check_changed(struct irqlab_domain *d, struct irqlab_strbuf *why)
 {
 	struct vector_domain *vd = vd_of(d);
+	unsigned long owners = 0, unowned = 0;
 	unsigned cpu;
 	char mwhy[256];
+	int err = 0;
 
 	irqlab_for_each_cpu(cpu, &vd->dirty_cpus)
 	{
-		unsigned long owners = 0, unowned = 0;
-		int err;
-
 		if (irqlab_matrix_check_cpu(vd->matrix, cpu, mwhy, sizeof(mwhy)))
 			return irqlab_check_fail(why, "%s: %s", d->name, mwhy);
-		err = check_lapic_row(d, cpu, &owners, &unowned, why);
+		if (vd->dirty_slots_overflow)
+			err = check_lapic_row(d, cpu, &owners, &unowned, why);
 		if (err)
 			return err;
-		if (unowned)
-			return irqlab_check_fail(why, "%s: %lu vectors allocated with no owner",
-						 d->name, unowned);
 	}
-	irqlab_cpumask_zero(&vd->dirty_cpus);
+	for (unsigned i = 0; !vd->dirty_slots_overflow && i < vd->nr_dirty_slots; i++) {
+		err = check_lapic_slot(d, vd->dirty_slots[i] >> 8, vd->dirty_slots[i] & 0xff,
+				       &owners, &unowned, why);
+		if (err)
+			return err;
+	}
+	if (unowned)
+		return irqlab_check_fail(why, "%s: %lu vectors allocated with no owner", d->name,
+					 unowned);
+	forget_dirty(vd);
 	return 0;
 }
 
@@ -620,6 +672,7 @@ static void vector_destroy(struct irqlab_domain *d)
 
 	irqlab_matrix_destroy(vd->matrix);
 	free(vd->vector_irq);
+	free(vd->dirty_slots);
 	free(vd);
 }
 
@@ -814,7 +867,7 @@ int irqlab_vector_retrigger_arm(struct irqlab_domain *d, unsigned cpu, unsigned 
 	if (vd->retrigger.armed || cpu >= vd->ncpus || vector >= IRQLAB_NR_VECTORS)
 		return -EBUSY;
 	slot = lapic_slot(vd, cpu, vector);
-	touch_cpu(d, cpu);
+	touch_slot(d, cpu, vector);
 	/* Marked only when free, so that no "No irq handler" is reported for it. */
 	vd->retrigger.marked = !*slot;
 	if (vd->retrigger.marked)
@@ -951,7 +1004,7 @@ static int prepare_mover(struct irqlab_domain *d, struct mover *m,
 		if (ret < 0)
 			return ret;
 		m->vector = (unsigned)ret;
-		touch_cpu(d, m->cpu);
+		touch_slot(d, m->cpu, m->vector);
 		return 0;
 	}
 	apd = irqlab_irq_data_of(m->irq, d)->chip_data;
@@ -1061,7 +1114,7 @@ int irqlab_vector_cpu_offline(struct irqlab_domain *d, unsigned cpu)
 			if (!m->irq) {
 				if (m->vector) {
 					irqlab_matrix_free(vd->matrix, m->cpu, m->vector, false);
-					touch_cpu(d, m->cpu);
+					touch_slot(d, m->cpu, m->vector);
 				}
 				continue;
 			}
@@ -1072,7 +1125,7 @@ int irqlab_vector_cpu_offline(struct irqlab_domain *d, unsigned cpu)
 				/* Only non-managed interrupts move by request: a plain vector. */
 				irqlab_matrix_assign(vd->matrix, m->prev_cpu, m->prev_vector);
 				*lapic_slot(vd, m->prev_cpu, m->prev_vector) = m->irq;
-				touch_cpu(d, m->prev_cpu);
+				touch_slot(d, m->prev_cpu, m->prev_vector);
 				apd->move_in_progress = true;
 				apd->prev_cpu = m->prev_cpu;
 				apd->prev_vector = m->prev_vector;
@@ -1096,7 +1149,7 @@ int irqlab_vector_cpu_offline(struct irqlab_domain *d, unsigned cpu)
 			isa->cpu = m->cpu;
 			isa->vector = m->vector;
 			*lapic_slot(vd, m->cpu, m->vector) = LEGACY_IRQ;
-			touch_cpu(d, m->cpu);
+			touch_slot(d, m->cpu, m->vector);
 			continue;
 		}
 		apd = irqlab_irq_data_of(m->irq, d)->chip_data;
