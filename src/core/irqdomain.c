@@ -561,7 +561,8 @@ bool irqlab_kernel_retriggers(struct irqlab_kernel *k, const unsigned **virqs, u
 
 	if (k->retrigger_overflow)
 		return false;
-	qsort(k->retrigger_virqs, k->nr_retrigger, sizeof(*k->retrigger_virqs), virq_cmp);
+	if (k->nr_retrigger > 1)
+		qsort(k->retrigger_virqs, k->nr_retrigger, sizeof(*k->retrigger_virqs), virq_cmp);
 	for (unsigned i = 0; i < k->nr_retrigger; i++)
 		if (!kept || k->retrigger_virqs[kept - 1] != k->retrigger_virqs[i])
 			k->retrigger_virqs[kept++] = k->retrigger_virqs[i];
