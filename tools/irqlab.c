@@ -17,7 +17,8 @@ static const char usage_main_head[] =
 	"usage: irqlab <command> [options]\n"
 	"\n"
 	"commands:\n"
-	"  run [--json] [--seed N] [-v] FILE...   run scenario scripts and check their "
+	"  run [--json] [--seed N] [-v] [--check=WHEN] FILE...\n"
+	"                                          run scenario scripts and check their "
 	"expectations\n"
 	"  show [--json] FILE TOPIC [ARGS]         run FILE, then show TOPIC of its final state\n";
 
@@ -33,7 +34,7 @@ static const char usage_main_tail[] =
 	"The language is described in irqlab(1).\n";
 
 static const char usage_run[] =
-	"usage: irqlab run [--json] [--seed N] [-v] FILE...\n"
+	"usage: irqlab run [--json] [--seed N] [-v] [--check=WHEN] FILE...\n"
 	"\n"
 	"Runs each scenario FILE and checks its expectations. Prints one verdict line per file\n"
 	"and a summary; failed expectations name the file, the line, what was expected and\n"
@@ -43,6 +44,13 @@ static const char usage_run[] =
 	"  --seed N    the seed of the run (recorded; the same file and seed give the same "
 	"output)\n"
 	"  -v          print every statement's outcome and the path of every message\n"
+	"  --check=WHEN  when the model's own invariants are checked (a broken one is a bug,\n"
+	"              exit status 3):\n"
+	"                changed  after each statement what it changed, and everything at\n"
+	"                         the end (the default)\n"
+	"                full     everything after every statement (tests, fuzzing; the cost\n"
+	"                         grows with the machine)\n"
+	"                end      everything, once, at the end (the fastest, for large runs)\n"
 	"  -h, --help  this text\n"
 	"\n"
 	"Exit status: 0 all pass, 1 an expectation failed, 2 an error in a scenario.\n";
@@ -94,6 +102,19 @@ static int parse_seed(const char *s, unsigned long *seed)
 	return (errno || end == s || *end || *s == '-') ? -1 : 0;
 }
 
+static int parse_check(const char *s, enum irqlab_run_check *check)
+{
+	if (strcmp(s, "changed") == 0)
+		*check = IRQLAB_RUN_CHECK_CHANGED;
+	else if (strcmp(s, "full") == 0)
+		*check = IRQLAB_RUN_CHECK_FULL;
+	else if (strcmp(s, "end") == 0)
+		*check = IRQLAB_RUN_CHECK_END;
+	else
+		return -1;
+	return 0;
+}
+
 static int cmd_run(int argc, char **argv)
 {
 	struct irqlab_run_opts opts;
@@ -112,6 +133,13 @@ static int cmd_run(int argc, char **argv)
 				return IRQLAB_RUN_ERROR;
 			}
 			i++;
+		} else if (strncmp(argv[i], "--check=", 8) == 0) {
+			if (parse_check(argv[i] + 8, &opts.check)) {
+				fprintf(stderr,
+					"irqlab run: --check=%s: expected changed, full or end\n",
+					argv[i] + 8);
+				return IRQLAB_RUN_ERROR;
+			}
 		} else if (strcmp(argv[i], "-h") == 0 || strcmp(argv[i], "--help") == 0) {
 			fputs(usage_run, stdout);
 			return 0;

@@ -94,6 +94,13 @@ IRQLAB_EXPORT struct irqlab_kernel *irqlab_machine_kernel(const struct irqlab_ma
  * the readers, it leaves the last operation's error alone when it passes.
  */
 IRQLAB_EXPORT int irqlab_machine_check(struct irqlab_machine *m);
+/*
+ * The same check for what changed since the last one (of either kind): the interrupts,
+ * domains, CPUs, IR entries and devices operations touched, at a cost in proportion to them
+ * rather than to the machine. A damage to an object no operation touched waits for the next
+ * irqlab_machine_check(): run one at the end.
+ */
+IRQLAB_EXPORT int irqlab_machine_check_changed(struct irqlab_machine *m);
 
 /* Called with one line for every message the fabric carries; NULL stops it. */
 typedef void (*irqlab_machine_trace_fn)(void *ctx, const char *line);

@@ -26,6 +26,14 @@ enum irqlab_run_result {
 	IRQLAB_RUN_INTERNAL = 3, /* the model's invariants broke: a bug in irqlab */
 };
 
+/* When the runner checks the model's invariants (irqlab_machine_check). */
+enum irqlab_run_check {
+	/* After each statement what it changed, and everything at the end of the run. */
+	IRQLAB_RUN_CHECK_CHANGED = 0,
+	IRQLAB_RUN_CHECK_FULL = 1, /* everything after every statement: tests and fuzzing */
+	IRQLAB_RUN_CHECK_END = 2,  /* everything, once, at the end of the run */
+};
+
 struct irqlab_run_opts {
 	size_t size;	    /* set by irqlab_run_opts_init() */
 	bool json;	    /* one JSON document per scenario */
@@ -39,6 +47,7 @@ struct irqlab_run_opts {
 	 * statement writes them ("domains", "vectors cpu=1", "irq nic0 index=1").
 	 */
 	const char *show;
+	enum irqlab_run_check check; /* default IRQLAB_RUN_CHECK_CHANGED */
 };
 
 /* Fills @size bytes of @opts with the defaults; irqlab_run_opts_init() says how many. */

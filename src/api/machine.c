@@ -169,6 +169,20 @@ int irqlab_machine_check(struct irqlab_machine *m)
 	return 0;
 }
 
+int irqlab_machine_check_changed(struct irqlab_machine *m)
+{
+	struct irqlab_machine *p = m;
+	char why[IRQLAB_ERROR_LEN];
+	int err;
+
+	if (!p)
+		return -EINVAL;
+	err = irqlab_platform_check_changed(p, why, sizeof(why));
+	if (err)
+		return irqlab_api_fail(p, err, "%s", why);
+	return 0;
+}
+
 int irqlab_machine_set_trace(struct irqlab_machine *m, irqlab_machine_trace_fn fn, void *ctx)
 {
 	struct irqlab_machine *p = m;

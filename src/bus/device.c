@@ -11,6 +11,17 @@
 
 #include "bus/device.h"
 
+void irqlab_device_set_resend(struct irqlab_device *dev, unsigned i, bool resend)
+{
+	if (dev->entries[i].resend == resend)
+		return;
+	dev->entries[i].resend = resend;
+	if (resend)
+		dev->nr_resend++;
+	else
+		dev->nr_resend--;
+}
+
 const char *irqlab_device_kind_name(enum irqlab_dev_kind kind)
 {
 	switch (kind) {

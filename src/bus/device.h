@@ -69,11 +69,15 @@ struct irqlab_device {
 	bool multi_msi;		      /* the parent chain offers contiguous blocks */
 	struct irqlab_dev_entry *entries;
 	unsigned nr_allocated;
+	unsigned nr_resend; /* entries with resend set */
+	bool dirty;	    /* its delivery counts changed since the last check */
 };
 
 int irqlab_device_new(struct irqlab_kernel *k, const struct irqlab_device_config *cfg,
 		      struct irqlab_device **out);
 void irqlab_device_free(struct irqlab_device *dev);
+/* Sets or clears entry @i's resend, keeping the device's count of them. */
+void irqlab_device_set_resend(struct irqlab_device *dev, unsigned i, bool resend);
 const char *irqlab_device_kind_name(enum irqlab_dev_kind kind);
 
 /*

@@ -71,7 +71,7 @@ static int msi_domain_activate(struct irqlab_domain *d, struct irqlab_irq_data *
 	/* A requested interrupt coming back (CPU online) is unmasked again. */
 	if (!reserve && irq->started && irqlab_store_can_mask(dev->store) &&
 	    irqlab_store_unmask(dev->store, data->hwirq))
-		dev->entries[data->hwirq].resend = true;
+		irqlab_device_set_resend(dev, data->hwirq, true);
 	return 0;
 }
 
@@ -147,6 +147,33 @@ static int msi_domain_check(struct irqlab_domain *d, struct irqlab_strbuf *why)
 	return 0;
 }
 
+/* The incremental check: the entry of one interrupt names it, and the counts agree. */
+static int msi_domain_check_irq(struct irqlab_irq_data *data, struct irqlab_strbuf *why)
+{
+	struct irqlab_domain *d = data->domain;
+	struct irqlab_device *dev = dev_of(d);
+
+	if (data != data->irq->top || data->hwirq >= dev->nr ||
+	    dev->entries[data->hwirq].irq != data->irq) {
+		irqlab_strbuf_printf(why, "%s: entry %u names an interrupt it does not own",
+				     d->name, data->hwirq);
+		return -EFAULT;
+	}
+	return 0;
+}
+
+static int msi_domain_check_changed(struct irqlab_domain *d, struct irqlab_strbuf *why)
+{
+	struct irqlab_device *dev = dev_of(d);
+
+	if (d->nr_irqs != dev->nr_allocated) {
+		irqlab_strbuf_printf(why, "%s: domain has %lu interrupts, device counts %u",
+				     d->name, d->nr_irqs, dev->nr_allocated);
+		return -EFAULT;
+	}
+	return 0;
+}
+
 static const struct irqlab_domain_ops msi_domain_ops = {
 	.alloc = msi_domain_alloc,
 	.free = msi_domain_free,
@@ -155,6 +182,8 @@ static const struct irqlab_domain_ops msi_domain_ops = {
 	.set_affinity = msi_domain_set_affinity,
 	.write_msg = msi_domain_write_msg,
 	.check = msi_domain_check,
+	.check_irq = msi_domain_check_irq,
+	.check_changed = msi_domain_check_changed,
 	.dump = msi_domain_dump,
 };
 
@@ -169,6 +198,8 @@ static const struct irqlab_domain_ops ims_domain_ops = {
 	.deactivate = msi_domain_deactivate,
 	.write_msg = msi_domain_write_msg,
 	.check = msi_domain_check,
+	.check_irq = msi_domain_check_irq,
+	.check_changed = msi_domain_check_changed,
 	.dump = msi_domain_dump,
 };
 

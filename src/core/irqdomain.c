@@ -64,6 +64,8 @@ void irqlab_kernel_free(struct irqlab_kernel *k)
 		domain_release(d);
 	}
 	free(k->irqs);
+	free(k->dirty_virqs);
+	free(k->retrigger_virqs);
 	free(k);
 }
 
@@ -123,9 +125,13 @@ int irqlab_domain_create(struct irqlab_kernel *k, struct irqlab_domain *parent,
 	d->ops = ops;
 	d->priv = priv;
 	d->depth = parent ? parent->depth + 1 : 1;
+	d->seq = k->domain_seq++;
 	snprintf(d->name, sizeof(d->name), "%s", name);
-	if (parent)
+	if (parent) {
 		parent->nr_children++;
+		irqlab_domain_touch(parent);
+	}
+	irqlab_domain_touch(d);
 	if (k->domains_tail)
 		k->domains_tail->next = d;
 	else
@@ -153,6 +159,11 @@ int irqlab_domain_destroy(struct irqlab_domain *d)
 		k->domains_tail = prev;
 	if (d->parent)
 		d->parent->nr_children--;
+	if (d->dirty) {
+		for (pp = &k->dirty_domains; *pp != d; pp = &(*pp)->dirty_next)
+			;
+		*pp = d->dirty_next;
+	}
 	domain_release(d);
 	return 0;
 }
@@ -199,24 +210,22 @@ static int virq_range_find(struct irqlab_kernel *k, unsigned n, unsigned *base)
 
 static void irq_desc_free(struct irqlab_irq *irq)
 {
-	struct irqlab_irq_data *data = irq->top, *next;
-
-	for (; data; data = next) {
-		next = data->parent;
-		free(data);
-	}
 	free(irq->pending_mask);
 	free(irq);
 }
 
-/* The descriptor and one level per domain from @d to the root (Linux's irq_domain_alloc_irq_data).
+/*
+ * The descriptor and one level per domain from @d to the root (Linux's
+ * irq_domain_alloc_irq_data), in one block: a level is found by its domain's depth.
  */
 static struct irqlab_irq *irq_desc_alloc(struct irqlab_domain *d, unsigned virq,
 					 const struct irqlab_alloc_info *info, unsigned i)
 {
 	struct irqlab_kernel *k = d->kernel;
-	struct irqlab_irq *irq = irqlab_fault_zalloc(k->fault, sizeof(*irq));
+	struct irqlab_irq *irq =
+		irqlab_fault_zalloc(k->fault, sizeof(*irq) + d->depth * sizeof(irq->levels[0]));
 	struct irqlab_irq_data **link;
+	unsigned n = 0;
 
 	if (!irq)
 		return NULL;
@@ -233,12 +242,8 @@ static struct irqlab_irq *irq_desc_alloc(struct irqlab_domain *d, unsigned virq,
 		irqlab_cpumask_set_range(&irq->affinity, 0, k->ncpus - 1);
 	link = &irq->top;
 	for (struct irqlab_domain *level = d; level; level = level->parent) {
-		struct irqlab_irq_data *data = irqlab_fault_zalloc(k->fault, sizeof(*data));
+		struct irqlab_irq_data *data = &irq->levels[n++];
 
-		if (!data) {
-			irq_desc_free(irq);
-			return NULL;
-		}
 		data->irq = irq;
 		data->domain = level;
 		*link = data;
@@ -279,6 +284,7 @@ int irqlab_irqs_alloc(struct irqlab_domain *d, unsigned n, const struct irqlab_a
 		k->irqs[base + i] = out[i];
 		for (struct irqlab_irq_data *data = out[i]->top; data; data = data->parent)
 			data->domain->nr_irqs++;
+		irqlab_irq_touch(out[i]);
 	}
 	k->nr_irqs += n;
 	return 0;
@@ -302,8 +308,10 @@ void irqlab_irqs_free(struct irqlab_irq **irqs, unsigned n)
 		k->nr_irqs--;
 		if (irq->virq < k->free_hint)
 			k->free_hint = irq->virq;
-		for (struct irqlab_irq_data *data = irq->top; data; data = data->parent)
+		for (struct irqlab_irq_data *data = irq->top; data; data = data->parent) {
 			data->domain->nr_irqs--;
+			irqlab_domain_touch(data->domain);
+		}
 		/* One at a time, top level first, as Linux's irq_domain_free_irqs_hierarchy. */
 		irq->top->domain->ops->free(irq->top->domain, &irq, 1);
 		irq_desc_free(irq);
@@ -329,10 +337,50 @@ void irqlab_domain_free_parent(struct irqlab_domain *d, struct irqlab_irq **irqs
 
 struct irqlab_irq_data *irqlab_irq_data_of(struct irqlab_irq *irq, const struct irqlab_domain *d)
 {
+	unsigned i;
+
+	if (!d || d->depth > irq->depth)
+		return NULL;
+	i = irq->depth - d->depth;
+	return irq->levels[i].domain == d ? &irq->levels[i] : NULL;
+}
+
+/* Kept newest first: a domain touched is most often one of the newest, found at once. */
+void irqlab_domain_touch(struct irqlab_domain *d)
+{
+	struct irqlab_domain **pp = &d->kernel->dirty_domains;
+
+	if (d->dirty)
+		return;
+	while (*pp && (*pp)->seq > d->seq)
+		pp = &(*pp)->dirty_next;
+	d->dirty = true;
+	d->dirty_next = *pp;
+	*pp = d;
+}
+
+void irqlab_irq_touch(struct irqlab_irq *irq)
+{
+	struct irqlab_kernel *k = irq->kernel;
+
 	for (struct irqlab_irq_data *data = irq->top; data; data = data->parent)
-		if (data->domain == d)
-			return data;
-	return NULL;
+		irqlab_domain_touch(data->domain);
+	if (irq->dirty || k->dirty_overflow)
+		return;
+	/* Not a fault point: a list that cannot grow costs a full check, never a failure. */
+	if (k->nr_dirty == k->dirty_slots) {
+		unsigned slots = k->dirty_slots ? 2 * k->dirty_slots : 64;
+		unsigned *grown = realloc(k->dirty_virqs, slots * sizeof(*grown));
+
+		if (!grown) {
+			k->dirty_overflow = true;
+			return;
+		}
+		k->dirty_virqs = grown;
+		k->dirty_slots = slots;
+	}
+	irq->dirty = true;
+	k->dirty_virqs[k->nr_dirty++] = irq->virq;
 }
 
 struct irqlab_irq *irqlab_irq_find(struct irqlab_kernel *k, unsigned virq)
@@ -394,21 +442,25 @@ static int prepare_level(struct irqlab_irq_data *data, const struct irqlab_cpuma
 
 int irqlab_irq_prepare(struct irqlab_irq *irq, const struct irqlab_cpumask *mask)
 {
+	irqlab_irq_touch(irq);
 	return prepare_level(irq->top, mask);
 }
 
 void irqlab_irq_abort(struct irqlab_irq *irq)
 {
+	irqlab_irq_touch(irq);
 	abort_level(irq->top);
 }
 
 int irqlab_irq_activate(struct irqlab_irq *irq, bool reserve)
 {
+	irqlab_irq_touch(irq);
 	return activate_level(irq->top, reserve);
 }
 
 void irqlab_irq_mark_inactive(struct irqlab_irq *irq)
 {
+	irqlab_irq_touch(irq);
 	for (struct irqlab_irq_data *data = irq->top; data; data = data->parent)
 		data->activated = false;
 }
@@ -433,6 +485,7 @@ void irqlab_irq_spread_affinity(unsigned ncpus, unsigned n, struct irqlab_cpumas
 
 void irqlab_irq_deactivate(struct irqlab_irq *irq)
 {
+	irqlab_irq_touch(irq);
 	deactivate_level(irq->top);
 }
 
@@ -452,6 +505,7 @@ int irqlab_irq_compose_msg(struct irqlab_irq_data *data, struct irqlab_msi_msg *
 int irqlab_irq_set_affinity_parent(struct irqlab_irq_data *data, const struct irqlab_cpumask *mask,
 				   bool force)
 {
+	irqlab_irq_touch(data->irq);
 	for (data = data->parent; data; data = data->parent)
 		if (data->domain->ops->set_affinity)
 			return data->domain->ops->set_affinity(data, mask, force);
@@ -466,18 +520,74 @@ int irqlab_irq_write_composed(struct irqlab_irq *irq)
 
 	if (!top->domain->ops->write_msg)
 		return 0;
+	irqlab_irq_touch(irq);
 	err = irqlab_irq_compose_msg(top->parent, &msg);
 	if (!err)
 		top->domain->ops->write_msg(top, &msg);
 	return err;
 }
 
+/* After a move: a message it latched must be resent by the fabric (see irqlab_kernel_retriggers).
+ */
+static void note_retrigger(struct irqlab_irq *irq)
+{
+	struct irqlab_kernel *k = irq->kernel;
+
+	if (!irq->retrigger || k->retrigger_overflow)
+		return;
+	if (k->nr_retrigger == k->retrigger_slots) {
+		unsigned slots = k->retrigger_slots ? 2 * k->retrigger_slots : 16;
+		unsigned *grown = realloc(k->retrigger_virqs, slots * sizeof(*grown));
+
+		if (!grown) {
+			k->retrigger_overflow = true;
+			return;
+		}
+		k->retrigger_virqs = grown;
+		k->retrigger_slots = slots;
+	}
+	k->retrigger_virqs[k->nr_retrigger++] = irq->virq;
+}
+
+static int virq_cmp(const void *a, const void *b)
+{
+	unsigned va = *(const unsigned *)a, vb = *(const unsigned *)b;
+
+	return va < vb ? -1 : va > vb;
+}
+
+bool irqlab_kernel_retriggers(struct irqlab_kernel *k, const unsigned **virqs, unsigned *n)
+{
+	unsigned kept = 0;
+
+	if (k->retrigger_overflow)
+		return false;
+	if (k->nr_retrigger > 1)
+		qsort(k->retrigger_virqs, k->nr_retrigger, sizeof(*k->retrigger_virqs), virq_cmp);
+	for (unsigned i = 0; i < k->nr_retrigger; i++)
+		if (!kept || k->retrigger_virqs[kept - 1] != k->retrigger_virqs[i])
+			k->retrigger_virqs[kept++] = k->retrigger_virqs[i];
+	k->nr_retrigger = kept;
+	*virqs = k->retrigger_virqs;
+	*n = kept;
+	return true;
+}
+
+void irqlab_kernel_retriggers_clear(struct irqlab_kernel *k)
+{
+	k->nr_retrigger = 0;
+	k->retrigger_overflow = false;
+}
+
 int irqlab_irq_move_below(struct irqlab_irq *irq, const struct irqlab_cpumask *mask, bool force)
 {
-	int ret = irqlab_irq_set_affinity_parent(irq->top, mask, force);
+	int ret;
 
+	irqlab_irq_touch(irq);
+	ret = irqlab_irq_set_affinity_parent(irq->top, mask, force);
 	if (ret >= 0)
 		irq->affinity = *mask;
+	note_retrigger(irq);
 	return ret;
 }
 
@@ -486,6 +596,7 @@ int irqlab_irq_set_affinity(struct irqlab_irq *irq, const struct irqlab_cpumask 
 	struct irqlab_irq_data *top = irq->top;
 	int ret;
 
+	irqlab_irq_touch(irq);
 	if (!top->domain->ops->set_affinity) {
 		/*
 		 * No setter of its own: the parents move it, then the new message is written, as
@@ -499,6 +610,7 @@ int irqlab_irq_set_affinity(struct irqlab_irq *irq, const struct irqlab_cpumask 
 	ret = top->domain->ops->set_affinity(top, mask, force);
 	if (ret >= 0)
 		irq->affinity = *mask;
+	note_retrigger(irq);
 	return ret;
 }
 
@@ -538,46 +650,130 @@ static int check_irq(struct irqlab_kernel *k, unsigned virq, struct irqlab_irq *
 	return 0;
 }
 
+/* Forgets what changed: the check that follows starts from here. */
+static void forget_changes(struct irqlab_kernel *k)
+{
+	struct irqlab_domain *d, *next;
+
+	for (unsigned i = 0; i < k->nr_dirty; i++) {
+		struct irqlab_irq *irq = irqlab_irq_find(k, k->dirty_virqs[i]);
+
+		if (irq)
+			irq->dirty = false;
+	}
+	k->nr_dirty = 0;
+	k->dirty_overflow = false;
+	for (d = k->dirty_domains; d; d = next) {
+		next = d->dirty_next;
+		d->dirty = false;
+		d->dirty_next = NULL;
+	}
+	k->dirty_domains = NULL;
+}
+
+/* The list of changed domains, newest first, turned to oldest first and back. */
+static void reverse_dirty_domains(struct irqlab_kernel *k)
+{
+	for (struct irqlab_domain *d = k->dirty_domains, *prev = NULL, *next; d; d = next) {
+		next = d->dirty_next;
+		d->dirty_next = prev;
+		prev = d;
+		if (!next)
+			k->dirty_domains = d;
+	}
+}
+
+static int check_result(struct irqlab_strbuf *why, int err, char *why_out, size_t len)
+{
+	if (err && why_out && len)
+		snprintf(why_out, len, "%s", irqlab_strbuf_str(why));
+	else if (why_out && len)
+		why_out[0] = '\0';
+	irqlab_strbuf_release(why);
+	return err ? -EFAULT : 0;
+}
+
+/*
+ * One walk of the interrupts and one of the domains: each level is counted in its own domain
+ * as the chains are checked, each child in its parent, so the cost is the size of the state
+ * and not domains times interrupts.
+ */
 int irqlab_kernel_check(struct irqlab_kernel *k, char *why_out, size_t len)
 {
 	struct irqlab_strbuf why = IRQLAB_STRBUF_INIT;
+	struct irqlab_domain *d;
 	unsigned counted = 0;
 	int err = 0;
 
+	forget_changes(k);
+	for (d = k->domains; d; d = d->next)
+		d->seen = 0;
 	for (unsigned v = 0; v < k->irq_slots && !err; v++) {
 		if (!k->irqs[v])
 			continue;
 		counted++;
 		err = check_irq(k, v, k->irqs[v], &why);
+		for (struct irqlab_irq_data *data = k->irqs[v]->top; data && !err;
+		     data = data->parent)
+			data->domain->seen++;
 	}
 	if (!err && counted != k->nr_irqs)
 		err = irqlab_check_fail(&why, "kernel %s: %u interrupts in the table, %u counted",
 					k->name, counted, k->nr_irqs);
-	for (struct irqlab_domain *d = k->domains; d && !err; d = d->next) {
-		unsigned long levels = 0;
-		unsigned children = 0;
-
-		for (unsigned v = 0; v < k->irq_slots; v++)
-			if (k->irqs[v] && irqlab_irq_data_of(k->irqs[v], d))
-				levels++;
-		for (struct irqlab_domain *c = k->domains; c; c = c->next)
-			children += c->parent == d;
-		if (levels != d->nr_irqs)
+	/* The levels are counted; now the children, in the same scratch counter. */
+	for (d = k->domains; d && !err; d = d->next) {
+		if (d->seen != d->nr_irqs)
 			err = irqlab_check_fail(
 				&why, "domain %s: counts %lu interrupts, %lu have a level in it",
-				d->name, d->nr_irqs, levels);
-		else if (children != d->nr_children)
-			err = irqlab_check_fail(&why, "domain %s: counts %u children, has %u",
-						d->name, d->nr_children, children);
+				d->name, d->nr_irqs, d->seen);
+	}
+	for (d = k->domains; d && !err; d = d->next)
+		d->seen = 0;
+	for (d = k->domains; d && !err; d = d->next)
+		if (d->parent)
+			d->parent->seen++;
+	for (d = k->domains; d && !err; d = d->next) {
+		if (d->seen != d->nr_children)
+			err = irqlab_check_fail(&why, "domain %s: counts %u children, has %lu",
+						d->name, d->nr_children, d->seen);
 		else if (d->ops->check)
 			err = d->ops->check(d, &why);
 	}
-	if (err && why_out && len)
-		snprintf(why_out, len, "%s", irqlab_strbuf_str(&why));
-	else if (why_out && len)
-		why_out[0] = '\0';
-	irqlab_strbuf_release(&why);
-	return err ? -EFAULT : 0;
+	return check_result(&why, err, why_out, len);
+}
+
+int irqlab_kernel_check_changed(struct irqlab_kernel *k, char *why_out, size_t len)
+{
+	struct irqlab_strbuf why = IRQLAB_STRBUF_INIT;
+	int err = 0;
+
+	if (k->dirty_overflow)
+		return irqlab_kernel_check(k, why_out, len);
+	for (unsigned i = 0; i < k->nr_dirty && !err; i++) {
+		unsigned v = k->dirty_virqs[i];
+		struct irqlab_irq *irq = irqlab_irq_find(k, v);
+
+		/* Freed since (its domains were marked). */
+		if (!irq || !irq->dirty)
+			continue;
+		err = check_irq(k, v, irq, &why);
+		for (struct irqlab_irq_data *data = irq->top; data && !err; data = data->parent)
+			if (data->domain->ops->check_irq)
+				err = data->domain->ops->check_irq(data, &why);
+	}
+	/* The books are checked in creation order, as in the full check. */
+	reverse_dirty_domains(k);
+	for (struct irqlab_domain *d = k->dirty_domains; d && !err; d = d->dirty_next) {
+		if (d->ops->check_changed)
+			err = d->ops->check_changed(d, &why);
+		else if (d->ops->check)
+			err = d->ops->check(d, &why);
+	}
+	if (!err)
+		forget_changes(k);
+	else
+		reverse_dirty_domains(k);
+	return check_result(&why, err, why_out, len);
 }
 
 void irqlab_kernel_dump(struct irqlab_kernel *k, struct irqlab_strbuf *out)

@@ -101,6 +101,14 @@ struct irqlab_domain_ops {
 	int (*accept_child)(struct irqlab_domain *d, unsigned required, struct irqlab_strbuf *why);
 	/* Verifies this domain's books; -EFAULT and a sentence in @why on the first violation. */
 	int (*check)(struct irqlab_domain *d, struct irqlab_strbuf *why);
+	/*
+	 * The incremental check (irqlab_kernel_check_changed): check_irq verifies one interrupt's
+	 * level as check does; check_changed verifies the domain-wide books for what changed since
+	 * the last check, at a cost in proportion to it. A domain without check_changed has its
+	 * whole check run when anything of it changed.
+	 */
+	int (*check_irq)(struct irqlab_irq_data *data, struct irqlab_strbuf *why);
+	int (*check_changed)(struct irqlab_domain *d, struct irqlab_strbuf *why);
 	/* Appends a deterministic description of the domain's whole state. */
 	void (*dump)(struct irqlab_domain *d, struct irqlab_strbuf *out);
 	/* Per-interrupt state of this level, for the same dump. */
@@ -121,6 +129,11 @@ struct irqlab_domain {
 	unsigned nr_children;
 	void *priv;
 	struct irqlab_domain *next; /* the kernel's list, in creation order */
+	/* Changed since the last check: on the kernel's list, newest domain first. */
+	bool dirty;
+	unsigned long seq; /* creation order */
+	struct irqlab_domain *dirty_next;
+	unsigned long seen; /* the full check's count of levels found in it */
 };
 
 /* An interrupt descriptor (Linux: irq_desc) and the chain of its levels. */
@@ -139,8 +152,11 @@ struct irqlab_irq {
 	bool move_pending;
 	/* Its mask (Linux: desc->pending_mask), allocated at the first change that waits. */
 	struct irqlab_cpumask *pending_mask;
+	bool dirty;	/* changed since the last check: on the kernel's list */
 	void *dev;	/* the bus entry that owns it */
 	unsigned index; /* its index in that bus entry */
+	/* Its levels, top first: the level of a domain of depth n is levels[depth - n]. */
+	struct irqlab_irq_data levels[];
 };
 
 struct irqlab_kernel {
@@ -159,6 +175,19 @@ struct irqlab_kernel {
 	struct irqlab_error *error;
 	struct irqlab_error own_error;
 	void *priv; /* what the kernel's machine keeps about it */
+	/*
+	 * What changed since the last check: the virqs of touched interrupts (a freed one is
+	 * skipped) and the domains. When the list cannot grow, the next check is a full one.
+	 */
+	unsigned *dirty_virqs;
+	unsigned nr_dirty, dirty_slots;
+	bool dirty_overflow;
+	struct irqlab_domain *dirty_domains;
+	unsigned long domain_seq;
+	/* Interrupts a move marked retrigger since the fabric last flushed, maybe twice. */
+	unsigned *retrigger_virqs;
+	unsigned nr_retrigger, retrigger_slots;
+	bool retrigger_overflow;
 };
 
 /* A kernel with @ncpus CPUs, all online. @fault may be NULL (the kernel keeps its own). */
@@ -206,7 +235,7 @@ int irqlab_domain_alloc_parent(struct irqlab_domain *d, struct irqlab_irq **irqs
 /* For a domain's free op or its alloc rollback: free the levels below. */
 void irqlab_domain_free_parent(struct irqlab_domain *d, struct irqlab_irq **irqs, unsigned n);
 
-/* The level of @irq that belongs to domain @d, or NULL. O(depth). */
+/* The level of @irq that belongs to domain @d, or NULL. O(1). */
 struct irqlab_irq_data *irqlab_irq_data_of(struct irqlab_irq *irq, const struct irqlab_domain *d);
 struct irqlab_irq *irqlab_irq_find(struct irqlab_kernel *k, unsigned virq);
 
@@ -279,6 +308,25 @@ void irqlab_irq_spread_affinity(unsigned ncpus, unsigned n, struct irqlab_cpumas
  * -EFAULT with the first violation described in @why.
  */
 int irqlab_kernel_check(struct irqlab_kernel *k, char *why, size_t len);
+/*
+ * The same for what changed since the last check (of either kind): the interrupts and domains
+ * touched, at a cost in proportion to them. A corruption of an object no operation touched
+ * waits for the next full check.
+ */
+int irqlab_kernel_check_changed(struct irqlab_kernel *k, char *why, size_t len);
+/*
+ * Marks @irq (and the domains of its levels) changed, for the next incremental check. The
+ * engine marks what passes through it; a domain marks what it changes behind the engine's back.
+ */
+void irqlab_irq_touch(struct irqlab_irq *irq);
+/*
+ * The interrupts a move marked retrigger since the last irqlab_kernel_retriggers_clear(), in
+ * ascending virq order, each once; false when the kernel lost count (no memory) and every
+ * interrupt must be looked at.
+ */
+bool irqlab_kernel_retriggers(struct irqlab_kernel *k, const unsigned **virqs, unsigned *n);
+void irqlab_kernel_retriggers_clear(struct irqlab_kernel *k);
+void irqlab_domain_touch(struct irqlab_domain *d);
 /* A deterministic text of the whole state, for before/after comparisons. */
 void irqlab_kernel_dump(struct irqlab_kernel *k, struct irqlab_strbuf *out);
 

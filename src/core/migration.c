@@ -32,6 +32,7 @@ void irqlab_irq_set_pending(struct irqlab_irq *irq, const struct irqlab_cpumask 
 	/* A second change before the interrupt replaces the first (irq_copy_pending). */
 	*irq->pending_mask = *mask;
 	irq->move_pending = true;
+	irqlab_irq_touch(irq);
 }
 
 int irqlab_irq_move_masked(struct irqlab_irq *irq)
@@ -41,6 +42,7 @@ int irqlab_irq_move_masked(struct irqlab_irq *irq)
 	if (!irq->move_pending)
 		return 0;
 	irq->move_pending = false;
+	irqlab_irq_touch(irq);
 	/* The CPUs asked for went offline meanwhile: the change is dropped. */
 	if (!irqlab_cpumask_intersects(irq->pending_mask, &irq->kernel->online))
 		return -EINVAL;

@@ -450,11 +450,17 @@ static int check_group(const struct irqlab_ir_unit *u, unsigned first, struct ir
 
 int irqlab_ir_unit_check(struct irqlab_ir_unit *u, struct irqlab_strbuf *why)
 {
-	unsigned long sum = 0;
 	char awhy[256];
 
 	if (irqlab_irte_alloc_check(u->alloc, awhy, sizeof(awhy)))
 		return irqlab_check_fail(why, "IR unit %s: %s", u->name, awhy);
+	return irqlab_ir_unit_check_changed(u, why);
+}
+
+int irqlab_ir_unit_check_changed(struct irqlab_ir_unit *u, struct irqlab_strbuf *why)
+{
+	unsigned long sum = 0;
+
 	if (irqlab_irte_alloc_size(u->alloc) != u->nr_entries)
 		return irqlab_check_fail(why, "IR unit %s: table of %u entries, allocator of %u",
 					 u->name, u->nr_entries, irqlab_irte_alloc_size(u->alloc));

@@ -137,6 +137,8 @@ void irqlab_ir_unit_clear_faults(struct irqlab_ir_unit *u);
  * previous one, which is why it takes a non-const unit.
  */
 int irqlab_ir_unit_check(struct irqlab_ir_unit *u, struct irqlab_strbuf *why);
+/* The same without the allocator's whole bitmap: what the entries written since say. */
+int irqlab_ir_unit_check_changed(struct irqlab_ir_unit *u, struct irqlab_strbuf *why);
 /* A summary line, then every non-zero IRTE (raw and decoded), one a line. */
 void irqlab_ir_unit_dump(const struct irqlab_ir_unit *u, struct irqlab_strbuf *out);
 

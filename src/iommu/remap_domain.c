@@ -360,6 +360,17 @@ static int remap_check(struct irqlab_domain *d, struct irqlab_strbuf *why)
 	return err;
 }
 
+static int remap_check_irq(struct irqlab_irq_data *data, struct irqlab_strbuf *why)
+{
+	return check_irq(data->domain, data, why);
+}
+
+/* The unit's entries written since the last check; the interrupts are checked one by one. */
+static int remap_check_changed(struct irqlab_domain *d, struct irqlab_strbuf *why)
+{
+	return irqlab_ir_unit_check_changed(rd_of(d)->unit, why);
+}
+
 static void remap_dump(struct irqlab_domain *d, struct irqlab_strbuf *out)
 {
 	irqlab_strbuf_printf(out, "  remap unit=%s%s\n", irqlab_ir_unit_name(rd_of(d)->unit),
@@ -393,6 +404,8 @@ static const struct irqlab_domain_ops remap_domain_ops = {
 	.compose_msg = remap_compose_msg,
 	.accept_child = remap_accept_child,
 	.check = remap_check,
+	.check_irq = remap_check_irq,
+	.check_changed = remap_check_changed,
 	.dump = remap_dump,
 	.dump_irq = remap_dump_irq,
 	.destroy = remap_destroy,

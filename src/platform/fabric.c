@@ -70,6 +70,7 @@ static void count_delivery(struct irqlab_machine *p, struct irqlab_device *from,
 		struct irqlab_device *owner = irq->dev;
 
 		count_entry_delivery(p, &owner->entries[irq->index], dl->cpu);
+		irqlab_platform_touch_device(p, owner);
 	}
 }
 
@@ -267,9 +268,13 @@ void irqlab_fabric_flush_retriggers(struct irqlab_kernel *k)
 {
 	struct irqlab_kernel_env *env = irqlab_kernel_env(k);
 	struct irqlab_machine *p = env->machine;
+	const unsigned *marked = NULL;
+	unsigned nr = k->irq_slots;
+	/* The interrupts moves marked, in virq order; all of them if the kernel lost count. */
+	bool listed = irqlab_kernel_retriggers(k, &marked, &nr);
 
-	for (unsigned v = 0; v < k->irq_slots; v++) {
-		struct irqlab_irq *irq = k->irqs[v];
+	for (unsigned i = 0; i < nr; i++) {
+		struct irqlab_irq *irq = irqlab_irq_find(k, listed ? marked[i] : i);
 		struct irqlab_delivery dl = {.cls = IRQLAB_MSG_LOST};
 		struct irqlab_irq_cfg cfg;
 
@@ -287,4 +292,5 @@ void irqlab_fabric_flush_retriggers(struct irqlab_kernel *k)
 		if (irq->dev)
 			trace_delivery(p, irq->dev, irq->index, &dl);
 	}
+	irqlab_kernel_retriggers_clear(k);
 }

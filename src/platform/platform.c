@@ -197,6 +197,8 @@ void irqlab_platform_free(struct irqlab_machine *p)
 	for (unsigned i = 0; i < p->nr_devices; i++)
 		irqlab_device_free(p->devices[i]);
 	free(p->devices);
+	free(p->by_name);
+	free(p->dirty_devices);
 	if (p->ir)
 		irqlab_ir_unit_destroy(p->ir);
 	free(p->delivered_by_cpu);
@@ -222,6 +224,52 @@ static int op_begin(struct irqlab_kernel *k, const char *op, const struct irqlab
 	return 0;
 }
 
+/* FNV-1a: names are short, and the table's order is never seen. */
+static unsigned name_hash(const char *name)
+{
+	uint32_t h = 2166136261u;
+
+	for (; *name; name++)
+		h = (h ^ (uint8_t)*name) * 16777619u;
+	return h;
+}
+
+/* The slot of the device named @name, or the empty slot where it would go. */
+static struct irqlab_device **name_slot(struct irqlab_device **table, unsigned slots,
+					const char *name)
+{
+	unsigned i = name_hash(name) & (slots - 1);
+
+	while (table[i] && strcmp(table[i]->name, name) != 0)
+		i = (i + 1) & (slots - 1);
+	return &table[i];
+}
+
+/* Room in the name table for one more device, so that adding it cannot fail. */
+static int name_table_reserve(struct irqlab_machine *p)
+{
+	struct irqlab_device **table;
+	unsigned slots;
+
+	if (2 * (p->nr_devices + 1) <= p->by_name_slots)
+		return 0;
+	slots = p->by_name_slots ? 2 * p->by_name_slots : 64;
+	table = irqlab_fault_zalloc(p->fault, slots * sizeof(*table));
+	if (!table)
+		return -ENOMEM;
+	for (unsigned i = 0; i < p->nr_devices; i++)
+		*name_slot(table, slots, p->devices[i]->name) = p->devices[i];
+	free(p->by_name);
+	p->by_name = table;
+	p->by_name_slots = slots;
+	return 0;
+}
+
+static bool rid_taken(const struct irqlab_machine *p, uint16_t rid)
+{
+	return (p->rid_taken[rid / 64] >> (rid % 64)) & 1;
+}
+
 int irqlab_platform_add_device(struct irqlab_kernel *k, const struct irqlab_device_config *cfg,
 			       struct irqlab_device **out)
 {
@@ -233,12 +281,15 @@ int irqlab_platform_add_device(struct irqlab_kernel *k, const struct irqlab_devi
 	op_begin(k, "device", NULL);
 	if (irqlab_platform_device(p, cfg->name))
 		return irqlab_kernel_fail(k, -EEXIST, "device %s: already exists", cfg->name);
-	for (unsigned i = 0; i < p->nr_devices; i++)
-		if (p->devices[i]->rid == cfg->rid && cfg->kind != IRQLAB_DEV_INTX &&
-		    p->devices[i]->kind != IRQLAB_DEV_INTX)
+	/* The walk only names the holder of a requester id known to be taken. */
+	for (unsigned i = 0;
+	     cfg->kind != IRQLAB_DEV_INTX && rid_taken(p, cfg->rid) && i < p->nr_devices; i++)
+		if (p->devices[i]->rid == cfg->rid && p->devices[i]->kind != IRQLAB_DEV_INTX)
 			return irqlab_kernel_fail(
 				k, -EEXIST, "device %s: requester id %s is taken by %s", cfg->name,
 				p->devices[i]->bdf, p->devices[i]->name);
+	if (name_table_reserve(p))
+		return irqlab_kernel_fail(k, -ENOMEM, "device %s: out of memory", cfg->name);
 	err = irqlab_device_new(k, cfg, &dev);
 	if (err)
 		return err;
@@ -251,16 +302,18 @@ int irqlab_platform_add_device(struct irqlab_kernel *k, const struct irqlab_devi
 		dev->entries[i].owner = k;
 	p->devices = grown;
 	p->devices[p->nr_devices++] = dev;
+	*name_slot(p->by_name, p->by_name_slots, dev->name) = dev;
+	if (dev->kind != IRQLAB_DEV_INTX)
+		p->rid_taken[dev->rid / 64] |= UINT64_C(1) << (dev->rid % 64);
 	*out = dev;
 	return 0;
 }
 
 struct irqlab_device *irqlab_platform_device(const struct irqlab_machine *p, const char *name)
 {
-	for (unsigned i = 0; i < p->nr_devices; i++)
-		if (strcmp(p->devices[i]->name, name) == 0)
-			return p->devices[i];
-	return NULL;
+	if (!p->by_name_slots)
+		return NULL;
+	return *name_slot(p->by_name, p->by_name_slots, name);
 }
 
 /* Sends what unmasking left to send, in entry order. */
@@ -269,9 +322,11 @@ static void flush_resends(struct irqlab_machine *p, struct irqlab_device *dev)
 	for (unsigned i = 0; i < dev->nr; i++) {
 		struct irqlab_msi_msg msg;
 
+		if (!dev->nr_resend)
+			return;
 		if (!dev->entries[i].resend)
 			continue;
-		dev->entries[i].resend = false;
+		irqlab_device_set_resend(dev, i, false);
 		if (!irqlab_device_read_msg(dev, i, &msg))
 			irqlab_platform_deliver(p, dev, i, &msg, NULL);
 	}
@@ -431,7 +486,7 @@ int irqlab_platform_request(struct irqlab_kernel *k, struct irqlab_device *dev, 
 		if (irqlab_irq_activated(irq)) {
 			/* A fixed interrupt is active since allocation: only the mask changes. */
 			if (irqlab_device_unmask(dev, idx[i]))
-				dev->entries[idx[i]].resend = true;
+				irqlab_device_set_resend(dev, idx[i], true);
 			continue;
 		}
 		err = irqlab_irq_activate(irq, false);
@@ -598,7 +653,7 @@ int irqlab_platform_mask(struct irqlab_kernel *k, struct irqlab_device *dev, con
 		if (mask)
 			irqlab_device_mask(dev, idx[i]);
 		else if (irqlab_device_unmask(dev, idx[i]))
-			dev->entries[idx[i]].resend = true;
+			irqlab_device_set_resend(dev, idx[i], true);
 	}
 	flush_resends(irqlab_kernel_machine(k), dev);
 	return 0;
@@ -703,8 +758,9 @@ int irqlab_platform_cpu(struct irqlab_kernel *k, unsigned cpu, bool online)
 		     : irqlab_vector_cpu_offline(env->vector, cpu);
 	if (err)
 		return err;
+	/* A restart unmasks and may leave messages to send; a device with none is skipped. */
 	for (unsigned i = 0; i < p->nr_devices; i++)
-		if (p->devices[i]->kernel == k)
+		if (p->devices[i]->nr_resend && p->devices[i]->kernel == k)
 			flush_resends(p, p->devices[i]);
 	irqlab_fabric_flush_retriggers(k);
 	return 0;
@@ -727,11 +783,42 @@ static int check_device_counts(const struct irqlab_device *dev, struct irqlab_st
 	return 0;
 }
 
+void irqlab_platform_touch_device(struct irqlab_machine *p, struct irqlab_device *dev)
+{
+	struct irqlab_device **grown;
+	unsigned slots;
+
+	if (dev->dirty || p->dirty_devices_overflow)
+		return;
+	/* Not a fault point: a list that cannot grow costs a full check, never a failure. */
+	if (p->nr_dirty_devices == p->dirty_device_slots) {
+		slots = p->dirty_device_slots ? 2 * p->dirty_device_slots : 16;
+		grown = realloc(p->dirty_devices, slots * sizeof(*grown));
+		if (!grown) {
+			p->dirty_devices_overflow = true;
+			return;
+		}
+		p->dirty_devices = grown;
+		p->dirty_device_slots = slots;
+	}
+	dev->dirty = true;
+	p->dirty_devices[p->nr_dirty_devices++] = dev;
+}
+
+static void forget_dirty_devices(struct irqlab_machine *p)
+{
+	for (unsigned i = 0; i < p->nr_dirty_devices; i++)
+		p->dirty_devices[i]->dirty = false;
+	p->nr_dirty_devices = 0;
+	p->dirty_devices_overflow = false;
+}
+
 int irqlab_platform_check(struct irqlab_machine *p, char *why, size_t len)
 {
 	struct irqlab_strbuf sb = IRQLAB_STRBUF_INIT;
 	int err = 0;
 
+	forget_dirty_devices(p);
 	for (unsigned i = 0; !err && i < p->nr_kernels; i++)
 		err = irqlab_kernel_check(p->kernels[i], why, len);
 	if (err)
@@ -742,6 +829,29 @@ int irqlab_platform_check(struct irqlab_machine *p, char *why, size_t len)
 		err = check_device_counts(p->devices[i], &sb);
 	if (err)
 		snprintf(why, len, "%s", irqlab_strbuf_str(&sb));
+	irqlab_strbuf_release(&sb);
+	return err;
+}
+
+int irqlab_platform_check_changed(struct irqlab_machine *p, char *why, size_t len)
+{
+	struct irqlab_strbuf sb = IRQLAB_STRBUF_INIT;
+	int err = 0;
+
+	if (p->dirty_devices_overflow)
+		return irqlab_platform_check(p, why, len);
+	for (unsigned i = 0; !err && i < p->nr_kernels; i++)
+		err = irqlab_kernel_check_changed(p->kernels[i], why, len);
+	if (err)
+		return err;
+	if (p->ir)
+		err = irqlab_ir_unit_check_changed(p->ir, &sb);
+	for (unsigned i = 0; !err && i < p->nr_dirty_devices; i++)
+		err = check_device_counts(p->dirty_devices[i], &sb);
+	if (err)
+		snprintf(why, len, "%s", irqlab_strbuf_str(&sb));
+	else
+		forget_dirty_devices(p);
 	irqlab_strbuf_release(&sb);
 	return err;
 }

@@ -121,6 +121,15 @@ struct irqlab_machine {
 	struct irqlab_ir_unit *ir; /* the one unit covering every device, or NULL */
 	struct irqlab_device **devices;
 	unsigned nr_devices;
+	/* The devices by name: open addressing, a power of two of slots, at most half full. */
+	struct irqlab_device **by_name;
+	unsigned by_name_slots;
+	/* The requester ids message-signalled devices hold (INTx devices share theirs). */
+	uint64_t rid_taken[65536 / 64];
+	/* Devices whose delivery counts changed since the last check; NULL-free when full. */
+	struct irqlab_device **dirty_devices;
+	unsigned nr_dirty_devices, dirty_device_slots;
+	bool dirty_devices_overflow;
 	/* IO-APIC n serves GSIs 24n..24n+23; created on first use, the table grown to fit. */
 	struct irqlab_ioapic **ioapics;
 	unsigned nr_ioapic_slots;
@@ -194,6 +203,10 @@ const char *irqlab_msg_class_name(enum irqlab_msg_class cls);
 
 /* The whole platform's invariants: every kernel, every device, the IR unit. */
 int irqlab_platform_check(struct irqlab_machine *p, char *why, size_t len);
+/* The same for what changed since the last check (irqlab_kernel_check_changed). */
+int irqlab_platform_check_changed(struct irqlab_machine *p, char *why, size_t len);
+/* @dev's delivery counts changed: the next incremental check adds them up. */
+void irqlab_platform_touch_device(struct irqlab_machine *p, struct irqlab_device *dev);
 void irqlab_platform_dump(struct irqlab_machine *p, struct irqlab_strbuf *out);
 
 #endif

@@ -59,6 +59,11 @@ static int opts_in(const struct irqlab_run_opts *in, struct irqlab_run_opts *o)
 	}
 	memcpy(o, in, in->size < sizeof(*o) ? in->size : sizeof(*o));
 	o->size = sizeof(*o);
+	if ((unsigned)o->check > IRQLAB_RUN_CHECK_END) {
+		fprintf(o->err ? o->err : stderr, "irqlab_run: no invariant check mode %u\n",
+			(unsigned)o->check);
+		return -EINVAL;
+	}
 	if (!o->out)
 		o->out = stdout;
 	if (!o->err)
@@ -159,6 +164,30 @@ static void run_stmt(struct runner *r, const struct irqlab_scn_stmt *st)
 	scn_ctx_release(&c);
 }
 
+/*
+ * The invariant check opts->check asks for after a statement, or at the end (@last): the
+ * full check costs the size of the machine, the incremental one what the statement touched.
+ */
+static int check_books(struct runner *r, bool last)
+{
+	switch (r->opts->check) {
+	case IRQLAB_RUN_CHECK_FULL:
+		return last ? 0 : irqlab_machine_check(r->p);
+	case IRQLAB_RUN_CHECK_END:
+		return last ? irqlab_machine_check(r->p) : 0;
+	case IRQLAB_RUN_CHECK_CHANGED:
+	default:
+		return last ? irqlab_machine_check(r->p) : irqlab_machine_check_changed(r->p);
+	}
+}
+
+static void broken(struct runner *r, const struct irqlab_scn_stmt *st)
+{
+	scn_stop(r, st->line, st->col, "internal error: the model's invariants broke: %s",
+		 irqlab_machine_error(r->p));
+	r->internal = true;
+}
+
 static const char *result_name(int result)
 {
 	return result == IRQLAB_RUN_PASS    ? "pass"
@@ -254,12 +283,11 @@ static int run_text(const char *name, const void *buf, size_t len,
 	for (size_t i = 0; prog && i < prog->nstmts && !r.error; i++) {
 		run_stmt(&r, &prog->stmts[i]);
 		/* The model's books must balance after every statement: an oracle on every run. */
-		if (!r.error && r.p && irqlab_machine_check(r.p)) {
-			scn_stop(&r, prog->stmts[i].line, prog->stmts[i].col,
-				 "internal error: the model's invariants broke: %s",
-				 irqlab_machine_error(r.p));
-			r.internal = true;
-		}
+		if (!r.error && r.p && check_books(&r, false))
+			broken(&r, &prog->stmts[i]);
+		/* And all of them after the last one, whatever was checked on the way. */
+		if (!r.error && r.p && i + 1 == prog->nstmts && check_books(&r, true))
+			broken(&r, &prog->stmts[i]);
 	}
 	irqlab_out_close_array(&r.out);
 	if (!r.error && !r.p)

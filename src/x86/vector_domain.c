@@ -34,6 +34,16 @@ struct vector_domain {
 		bool marked; /* the vector was free there and carries the marker */
 		unsigned cpu, vector;
 	} retrigger;
+	/*
+	 * What changed since the last check (see vector_check_changed): the CPUs whose matrix
+	 * changed, and the (cpu << 8 | vector) slots, maybe twice; when the list cannot grow,
+	 * the whole rows of those CPUs.
+	 */
+	struct irqlab_cpumask dirty_cpus;
+	uint32_t *dirty_slots;
+	unsigned nr_dirty_slots, dirty_slots_cap;
+	bool dirty_slots_overflow;
+	unsigned long nr_managed; /* managed interrupts: only they restart at CPU online */
 };
 
 /* Per-interrupt state (Linux: struct apic_chip_data). */
@@ -73,6 +83,43 @@ static struct irqlab_irq_data *vector_level(struct irqlab_irq_data *data)
 	return data;
 }
 
+/* CPU @cpu's vectors changed: the next incremental check looks at its LAPIC row. */
+static void touch_cpu(struct irqlab_domain *d, unsigned cpu)
+{
+	irqlab_cpumask_set(&vd_of(d)->dirty_cpus, cpu);
+	irqlab_domain_touch(d);
+}
+
+/* The slot of (cpu, vector) and its CPU's matrix changed. */
+static void touch_slot(struct irqlab_domain *d, unsigned cpu, unsigned vector)
+{
+	struct vector_domain *vd = vd_of(d);
+
+	touch_cpu(d, cpu);
+	if (vd->dirty_slots_overflow)
+		return;
+	/* Not a fault point: a list that cannot grow costs whole rows, never a failure. */
+	if (vd->nr_dirty_slots == vd->dirty_slots_cap) {
+		unsigned cap = vd->dirty_slots_cap ? 2 * vd->dirty_slots_cap : 64;
+		uint32_t *grown = realloc(vd->dirty_slots, cap * sizeof(*grown));
+
+		if (!grown) {
+			vd->dirty_slots_overflow = true;
+			return;
+		}
+		vd->dirty_slots = grown;
+		vd->dirty_slots_cap = cap;
+	}
+	vd->dirty_slots[vd->nr_dirty_slots++] = (uint32_t)cpu << 8 | vector;
+}
+
+static void forget_dirty(struct vector_domain *vd)
+{
+	irqlab_cpumask_zero(&vd->dirty_cpus);
+	vd->nr_dirty_slots = 0;
+	vd->dirty_slots_overflow = false;
+}
+
 static void assign_placeholder(struct irqlab_domain *d, struct apic_data *apd)
 {
 	apd->cfg.vector = IRQLAB_SHUTDOWN_VECTOR;
@@ -83,6 +130,7 @@ static void free_vector(struct irqlab_domain *d, unsigned cpu, unsigned vector, 
 {
 	struct vector_domain *vd = vd_of(d);
 
+	touch_slot(d, cpu, vector);
 	*lapic_slot(vd, cpu, vector) = NULL;
 	irqlab_matrix_free(vd->matrix, cpu, vector, managed);
 }
@@ -110,6 +158,7 @@ static void release_prepared(struct irqlab_domain *d, struct apic_data *apd)
 {
 	if (!apd->prepared)
 		return;
+	touch_slot(d, apd->prep_cpu, apd->prep_vector);
 	irqlab_matrix_free(vd_of(d)->matrix, apd->prep_cpu, apd->prep_vector, apd->is_managed);
 	if (apd->prep_took_reservation) {
 		irqlab_matrix_reserve(vd_of(d)->matrix);
@@ -143,6 +192,7 @@ static void update_vector(struct irqlab_domain *d, struct irqlab_irq *irq, struc
 	apd->cfg.vector = vector;
 	apd->cfg.cpu = cpu;
 	*lapic_slot(vd, cpu, vector) = irq;
+	touch_slot(d, cpu, vector);
 }
 
 static int take_vector(struct irqlab_domain *d, struct apic_data *apd,
@@ -167,6 +217,7 @@ static int take_vector(struct irqlab_domain *d, struct apic_data *apd,
 	if (ret < 0)
 		return ret;
 	*vector = (unsigned)ret;
+	touch_slot(d, *cpu, *vector);
 	/* The allocation consumed the global reservation. */
 	if (!apd->is_managed)
 		apd->has_reserved = false;
@@ -235,8 +286,10 @@ static void vector_free_one(struct irqlab_domain *d, struct irqlab_irq *irq)
 	clear_irq_vector(d, apd);
 	if (apd->has_reserved)
 		irqlab_matrix_remove_reserved(vd->matrix);
-	if (apd->is_managed)
+	if (apd->is_managed) {
 		irqlab_matrix_remove_managed(vd->matrix, &irq->affinity);
+		vd->nr_managed--;
+	}
 	free(apd);
 	data->chip_data = NULL;
 }
@@ -289,6 +342,7 @@ static int vector_alloc(struct irqlab_domain *d, struct irqlab_irq **irqs, unsig
 				i++;
 				goto out_free;
 			}
+			vd->nr_managed++;
 		} else {
 			/* A global reservation only; the vector comes at activation. */
 			irqlab_matrix_reserve(vd->matrix);
@@ -405,6 +459,68 @@ static int vector_accept_child(struct irqlab_domain *d, unsigned required,
  * Every allocated vector has exactly one owner in the LAPIC table, every owner holds what it
  * claims, and the reservations add up.
  */
+/* One slot of the LAPIC table against the matrix and the interrupt it names. */
+static int check_lapic_slot(struct irqlab_domain *d, unsigned cpu, unsigned v,
+			    unsigned long *owners, unsigned long *unowned,
+			    struct irqlab_strbuf *why)
+{
+	struct vector_domain *vd = vd_of(d);
+	struct irqlab_irq *irq = *lapic_slot(vd, cpu, v);
+	bool taken = irqlab_matrix_vector_allocated(vd->matrix, cpu, v);
+	struct apic_data *apd;
+
+	if (!irq || irq == RETRIGGER_IRQ) {
+		*unowned += taken;
+		return 0;
+	}
+	if (!taken)
+		return irqlab_check_fail(why, "%s: CPU %u vector 0x%x has a handler but is free",
+					 d->name, cpu, v);
+	(*owners)++;
+	if (irq == LEGACY_IRQ)
+		return 0;
+	if (irqlab_irq_find(d->kernel, irq->virq) != irq)
+		return irqlab_check_fail(why, "%s: CPU %u vector 0x%x points at a freed irq",
+					 d->name, cpu, v);
+	apd = irqlab_irq_data_of(irq, d)->chip_data;
+	if (!((apd->vector == v && apd->cpu == cpu) ||
+	      (apd->move_in_progress && apd->prev_vector == v && apd->prev_cpu == cpu)))
+		return irqlab_check_fail(why,
+					 "%s: CPU %u vector 0x%x names irq %u, which "
+					 "holds CPU %u vector 0x%x",
+					 d->name, cpu, v, irq->virq, apd->cpu, apd->vector);
+	return 0;
+}
+
+/* One CPU's row of the LAPIC table. */
+static int check_lapic_row(struct irqlab_domain *d, unsigned cpu, unsigned long *owners,
+			   unsigned long *unowned, struct irqlab_strbuf *why)
+{
+	for (unsigned v = 0; v < IRQLAB_NR_VECTORS; v++) {
+		int err = check_lapic_slot(d, cpu, v, owners, unowned, why);
+
+		if (err)
+			return err;
+	}
+	return 0;
+}
+
+/* One interrupt's vector level against the LAPIC table. */
+static int check_apd(struct irqlab_domain *d, struct irqlab_irq *irq, const struct apic_data *apd,
+		     struct irqlab_strbuf *why)
+{
+	struct vector_domain *vd = vd_of(d);
+
+	if (apd->vector && *lapic_slot(vd, apd->cpu, apd->vector) != irq)
+		return irqlab_check_fail(
+			why, "%s: irq %u holds CPU %u vector 0x%x but the LAPIC table disagrees",
+			d->name, irq->virq, apd->cpu, apd->vector);
+	if (apd->move_in_progress && !apd->vector)
+		return irqlab_check_fail(why, "%s: irq %u moves without a vector", d->name,
+					 irq->virq);
+	return 0;
+}
+
 static int vector_check(struct irqlab_domain *d, struct irqlab_strbuf *why)
 {
 	struct vector_domain *vd = vd_of(d);
@@ -412,40 +528,14 @@ static int vector_check(struct irqlab_domain *d, struct irqlab_strbuf *why)
 	struct irqlab_matrix_stats ms;
 	unsigned long owners = 0, unowned = 0, reserved = 0, prepared = 0;
 	char mwhy[256];
+	int err;
 
 	if (irqlab_matrix_check(vd->matrix, mwhy, sizeof(mwhy)))
 		return irqlab_check_fail(why, "%s: %s", d->name, mwhy);
 	for (unsigned cpu = 0; cpu < vd->ncpus; cpu++) {
-		for (unsigned v = 0; v < IRQLAB_NR_VECTORS; v++) {
-			struct irqlab_irq *irq = *lapic_slot(vd, cpu, v);
-			bool taken = irqlab_matrix_vector_allocated(vd->matrix, cpu, v);
-			struct apic_data *apd;
-
-			if (!irq || irq == RETRIGGER_IRQ) {
-				unowned += taken;
-				continue;
-			}
-			if (!taken)
-				return irqlab_check_fail(
-					why, "%s: CPU %u vector 0x%x has a handler but is free",
-					d->name, cpu, v);
-			owners++;
-			if (irq == LEGACY_IRQ)
-				continue;
-			if (irqlab_irq_find(k, irq->virq) != irq)
-				return irqlab_check_fail(
-					why, "%s: CPU %u vector 0x%x points at a freed irq",
-					d->name, cpu, v);
-			apd = irqlab_irq_data_of(irq, d)->chip_data;
-			if (!((apd->vector == v && apd->cpu == cpu) ||
-			      (apd->move_in_progress && apd->prev_vector == v &&
-			       apd->prev_cpu == cpu)))
-				return irqlab_check_fail(
-					why,
-					"%s: CPU %u vector 0x%x names irq %u, which "
-					"holds CPU %u vector 0x%x",
-					d->name, cpu, v, irq->virq, apd->cpu, apd->vector);
-		}
+		err = check_lapic_row(d, cpu, &owners, &unowned, why);
+		if (err)
+			return err;
 	}
 	for (unsigned v = 0; v < k->irq_slots; v++) {
 		struct irqlab_irq *irq = k->irqs[v];
@@ -456,14 +546,9 @@ static int vector_check(struct irqlab_domain *d, struct irqlab_strbuf *why)
 			continue;
 		reserved += apd->has_reserved;
 		prepared += apd->prepared;
-		if (apd->vector && *lapic_slot(vd, apd->cpu, apd->vector) != irq)
-			return irqlab_check_fail(
-				why,
-				"%s: irq %u holds CPU %u vector 0x%x but the LAPIC table disagrees",
-				d->name, v, apd->cpu, apd->vector);
-		if (apd->move_in_progress && !apd->vector)
-			return irqlab_check_fail(why, "%s: irq %u moves without a vector", d->name,
-						 v);
+		err = check_apd(d, irq, apd, why);
+		if (err)
+			return err;
 	}
 	/*
 	 * Between operations nothing is taken ahead: a prepare is used or aborted by the
@@ -484,6 +569,56 @@ static int vector_check(struct irqlab_domain *d, struct irqlab_strbuf *why)
 	if (ms.global_reserved != reserved)
 		return irqlab_check_fail(why, "%s: %u global reservations, %lu interrupts hold one",
 					 d->name, ms.global_reserved, reserved);
+	forget_dirty(vd);
+	return 0;
+}
+
+/* The incremental check of one interrupt: what vector_check says of it. */
+static int vector_check_irq(struct irqlab_irq_data *data, struct irqlab_strbuf *why)
+{
+	struct irqlab_domain *d = data->domain;
+	const struct apic_data *apd = data->chip_data;
+
+	if (!apd)
+		return 0;
+	if (apd->prepared)
+		return irqlab_check_fail(
+			why, "%s: irq %u: a vector taken ahead and never used or given back",
+			d->name, data->irq->virq);
+	return check_apd(d, data->irq, apd, why);
+}
+
+/*
+ * The matrix of the CPUs whose vectors changed and the slots that changed; the global sums
+ * (reservations, totals) wait for the full check.
+ */
+static int vector_check_changed(struct irqlab_domain *d, struct irqlab_strbuf *why)
+{
+	struct vector_domain *vd = vd_of(d);
+	unsigned long owners = 0, unowned = 0;
+	unsigned cpu;
+	char mwhy[256];
+	int err = 0;
+
+	irqlab_for_each_cpu(cpu, &vd->dirty_cpus)
+	{
+		if (irqlab_matrix_check_cpu(vd->matrix, cpu, mwhy, sizeof(mwhy)))
+			return irqlab_check_fail(why, "%s: %s", d->name, mwhy);
+		if (vd->dirty_slots_overflow)
+			err = check_lapic_row(d, cpu, &owners, &unowned, why);
+		if (err)
+			return err;
+	}
+	for (unsigned i = 0; !vd->dirty_slots_overflow && i < vd->nr_dirty_slots; i++) {
+		err = check_lapic_slot(d, vd->dirty_slots[i] >> 8, vd->dirty_slots[i] & 0xff,
+				       &owners, &unowned, why);
+		if (err)
+			return err;
+	}
+	if (unowned)
+		return irqlab_check_fail(why, "%s: %lu vectors allocated with no owner", d->name,
+					 unowned);
+	forget_dirty(vd);
 	return 0;
 }
 
@@ -537,6 +672,7 @@ static void vector_destroy(struct irqlab_domain *d)
 
 	irqlab_matrix_destroy(vd->matrix);
 	free(vd->vector_irq);
+	free(vd->dirty_slots);
 	free(vd);
 }
 
@@ -571,6 +707,8 @@ static const struct irqlab_domain_ops vector_domain_ops = {
 	.child_msi_set_affinity = irqlab_x86_msi_set_affinity,
 	.accept_child = vector_accept_child,
 	.check = vector_check,
+	.check_irq = vector_check_irq,
+	.check_changed = vector_check_changed,
 	.dump = vector_dump,
 	.dump_irq = vector_dump_irq,
 	.destroy = vector_destroy,
@@ -714,8 +852,10 @@ enum irqlab_lapic_result irqlab_vector_lapic_accept(struct irqlab_domain *d, uns
 		return res;
 	apd = irqlab_irq_data_of(*irqp, d)->chip_data;
 	/* The first interrupt on the new vector proves the old one is no longer targeted. */
-	if (apd->move_in_progress && apd->cpu == cpu && apd->vector == vector)
+	if (apd->move_in_progress && apd->cpu == cpu && apd->vector == vector) {
+		irqlab_irq_touch(*irqp);
 		complete_move(d, apd);
+	}
 	return IRQLAB_LAPIC_HANDLED;
 }
 
@@ -727,6 +867,7 @@ int irqlab_vector_retrigger_arm(struct irqlab_domain *d, unsigned cpu, unsigned 
 	if (vd->retrigger.armed || cpu >= vd->ncpus || vector >= IRQLAB_NR_VECTORS)
 		return -EBUSY;
 	slot = lapic_slot(vd, cpu, vector);
+	touch_slot(d, cpu, vector);
 	/* Marked only when free, so that no "No irq handler" is reported for it. */
 	vd->retrigger.marked = !*slot;
 	if (vd->retrigger.marked)
@@ -840,6 +981,14 @@ struct mover {
 	unsigned vector, cpu;
 };
 
+static int mover_cmp(const void *a, const void *b)
+{
+	unsigned va = ((const struct mover *)a)->irq->virq,
+		 vb = ((const struct mover *)b)->irq->virq;
+
+	return va < vb ? -1 : va > vb;
+}
+
 static int prepare_mover(struct irqlab_domain *d, struct mover *m,
 			 const struct irqlab_cpumask *online)
 {
@@ -855,6 +1004,7 @@ static int prepare_mover(struct irqlab_domain *d, struct mover *m,
 		if (ret < 0)
 			return ret;
 		m->vector = (unsigned)ret;
+		touch_slot(d, m->cpu, m->vector);
 		return 0;
 	}
 	apd = irqlab_irq_data_of(m->irq, d)->chip_data;
@@ -891,7 +1041,7 @@ int irqlab_vector_cpu_offline(struct irqlab_domain *d, unsigned cpu)
 	struct irqlab_matrix_cpu_stats cs;
 	struct irqlab_cpumask online;
 	struct mover *movers = NULL;
-	unsigned nr = 0, cap = 0, i, avail;
+	unsigned nr = 0, nr_isa, cap = 0, i, avail;
 	int err = 0;
 
 	if (cpu >= k->ncpus)
@@ -912,22 +1062,30 @@ int irqlab_vector_cpu_offline(struct irqlab_domain *d, unsigned cpu)
 	online = k->online;
 	irqlab_cpumask_clear(&online, cpu);
 
-	/* Who must move, in ascending interrupt order: the ISA interrupts are 0..15. */
-	cap = IRQLAB_NR_ISA_IRQS + k->nr_irqs;
+	/*
+	 * Who must move, in ascending interrupt order: the ISA interrupts are 0..15, then the
+	 * interrupts whose vector is on this CPU, found in its row of the LAPIC table (at most
+	 * one per vector) rather than among all the kernel's interrupts.
+	 */
+	cap = IRQLAB_NR_ISA_IRQS + IRQLAB_NR_VECTORS;
 	movers = irqlab_fault_zalloc(k->fault, cap * sizeof(*movers));
 	if (!movers)
 		return irqlab_kernel_fail(k, -ENOMEM, "cpu %u: out of memory", cpu);
 	for (i = 0; i < IRQLAB_NR_ISA_IRQS; i++)
 		if (vd->legacy[i].vector && vd->legacy[i].cpu == cpu)
 			movers[nr++] = (struct mover){.isa = i};
-	for (unsigned v = 0; v < k->irq_slots; v++) {
-		struct irqlab_irq *irq = k->irqs[v];
-		struct irqlab_irq_data *data = irq ? irqlab_irq_data_of(irq, d) : NULL;
-		struct apic_data *apd = data ? data->chip_data : NULL;
+	nr_isa = nr;
+	for (unsigned v = 0; v < IRQLAB_NR_VECTORS; v++) {
+		struct irqlab_irq *irq = *lapic_slot(vd, cpu, v);
+		struct apic_data *apd;
 
-		if (apd && apd->vector && apd->cpu == cpu)
+		if (!irq || irq == LEGACY_IRQ || irq == RETRIGGER_IRQ)
+			continue;
+		apd = irqlab_irq_data_of(irq, d)->chip_data;
+		if (apd->vector == v && apd->cpu == cpu)
 			movers[nr++] = (struct mover){.irq = irq};
 	}
+	qsort(movers + nr_isa, nr - nr_isa, sizeof(*movers), mover_cmp);
 	/*
 	 * Phase 1: every new vector, or nothing. As Linux's migrate_one_irq, a pending move is
 	 * completed before the new vector is chosen; the old vector is taken back on failure.
@@ -936,6 +1094,8 @@ int irqlab_vector_cpu_offline(struct irqlab_domain *d, unsigned cpu)
 		struct mover *m = &movers[i];
 		struct apic_data *apd = m->irq ? irqlab_irq_data_of(m->irq, d)->chip_data : NULL;
 
+		if (m->irq)
+			irqlab_irq_touch(m->irq);
 		if (apd && apd->move_in_progress) {
 			m->completed = true;
 			m->prev_cpu = apd->prev_cpu;
@@ -955,8 +1115,10 @@ int irqlab_vector_cpu_offline(struct irqlab_domain *d, unsigned cpu)
 			struct apic_data *apd;
 
 			if (!m->irq) {
-				if (m->vector)
+				if (m->vector) {
 					irqlab_matrix_free(vd->matrix, m->cpu, m->vector, false);
+					touch_slot(d, m->cpu, m->vector);
+				}
 				continue;
 			}
 			apd = irqlab_irq_data_of(m->irq, d)->chip_data;
@@ -966,6 +1128,7 @@ int irqlab_vector_cpu_offline(struct irqlab_domain *d, unsigned cpu)
 				/* Only non-managed interrupts move by request: a plain vector. */
 				irqlab_matrix_assign(vd->matrix, m->prev_cpu, m->prev_vector);
 				*lapic_slot(vd, m->prev_cpu, m->prev_vector) = m->irq;
+				touch_slot(d, m->prev_cpu, m->prev_vector);
 				apd->move_in_progress = true;
 				apd->prev_cpu = m->prev_cpu;
 				apd->prev_vector = m->prev_vector;
@@ -989,6 +1152,7 @@ int irqlab_vector_cpu_offline(struct irqlab_domain *d, unsigned cpu)
 			isa->cpu = m->cpu;
 			isa->vector = m->vector;
 			*lapic_slot(vd, m->cpu, m->vector) = LEGACY_IRQ;
+			touch_slot(d, m->cpu, m->vector);
 			continue;
 		}
 		apd = irqlab_irq_data_of(m->irq, d)->chip_data;
@@ -1002,15 +1166,23 @@ int irqlab_vector_cpu_offline(struct irqlab_domain *d, unsigned cpu)
 		}
 		irqlab_irq_set_affinity(m->irq, &m->mask, true);
 	}
-	/* Pending moves away from the dying CPU can never complete there: finish them now. */
-	for (unsigned v = 0; v < k->irq_slots; v++) {
-		struct irqlab_irq_data *data =
-			k->irqs[v] ? irqlab_irq_data_of(k->irqs[v], d) : NULL;
-		struct apic_data *apd = data ? data->chip_data : NULL;
+	/*
+	 * Pending moves away from the dying CPU can never complete there: finish them now. Their
+	 * old vectors are in this CPU's row.
+	 */
+	for (unsigned v = 0; v < IRQLAB_NR_VECTORS; v++) {
+		struct irqlab_irq *irq = *lapic_slot(vd, cpu, v);
+		struct apic_data *apd;
 
-		if (apd && apd->move_in_progress && apd->prev_cpu == cpu)
+		if (!irq || irq == LEGACY_IRQ || irq == RETRIGGER_IRQ)
+			continue;
+		apd = irqlab_irq_data_of(irq, d)->chip_data;
+		if (apd->move_in_progress && apd->prev_cpu == cpu && apd->prev_vector == v) {
+			irqlab_irq_touch(irq);
 			complete_move(d, apd);
+		}
 	}
+	touch_cpu(d, cpu);
 	irqlab_matrix_offline(vd->matrix, cpu);
 	free(movers);
 	return 0;
@@ -1028,16 +1200,20 @@ int irqlab_vector_cpu_online(struct irqlab_domain *d, unsigned cpu)
 		return irqlab_kernel_fail(k, -EINVAL, "cpu %u: no such CPU in %s", cpu, k->name);
 	if (cpu_online(d, cpu))
 		return irqlab_kernel_fail(k, -EINVAL, "cpu %u: already online in %s", cpu, k->name);
-	restart = irqlab_fault_zalloc(k->fault, (k->nr_irqs + 1) * sizeof(*restart));
+	restart = irqlab_fault_zalloc(k->fault, (vd->nr_managed + 1) * sizeof(*restart));
 	if (!restart)
 		return irqlab_kernel_fail(k, -ENOMEM, "cpu %u: out of memory", cpu);
-	/* Managed interrupts shut down for lack of a CPU start again (irq_affinity_online_cpu). */
-	for (v = 0; v < k->irq_slots; v++) {
+	/*
+	 * Managed interrupts shut down for lack of a CPU start again (irq_affinity_online_cpu).
+	 * Only managed ones can be shut down: a kernel without any has nothing to look for.
+	 */
+	for (v = 0; vd->nr_managed && v < k->irq_slots; v++) {
 		struct irqlab_irq *irq = k->irqs[v];
 
 		if (irq && irq->managed_shutdown && irqlab_cpumask_test(&irq->affinity, cpu))
 			restart[nr++] = irq;
 	}
+	touch_cpu(d, cpu);
 	irqlab_matrix_online(vd->matrix, cpu);
 	irqlab_cpumask_set(&k->online, cpu);
 	/*

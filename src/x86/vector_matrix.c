@@ -719,6 +719,14 @@ static int check_tree(const struct irqlab_matrix *m, const uint64_t *tree, const
 	return 0;
 }
 
+int irqlab_matrix_check_cpu(const struct irqlab_matrix *m, unsigned cpu, char *why, size_t len)
+{
+	if (cpu >= m->ncpus)
+		return irqlab_check_fail_buf(why, len, "CPU %u beyond the matrix's %u", cpu,
+					     m->ncpus);
+	return check_cpu(m, cpu, why, len);
+}
+
 int irqlab_matrix_check(const struct irqlab_matrix *m, char *why, size_t len)
 {
 	unsigned online = 0, available = 0, allocated = 0, sys = 0;

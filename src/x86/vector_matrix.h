@@ -120,6 +120,8 @@ bool irqlab_matrix_vector_managed(const struct irqlab_matrix *m, unsigned cpu, u
  * -EFAULT with a sentence naming the first violation in @why.
  */
 int irqlab_matrix_check(const struct irqlab_matrix *m, char *why, size_t len);
+/* The part of irqlab_matrix_check() about one CPU, for checks of what changed. */
+int irqlab_matrix_check_cpu(const struct irqlab_matrix *m, unsigned cpu, char *why, size_t len);
 
 /* What irqlab_matrix_debug_corrupt() damages. */
 enum irqlab_matrix_debug_what {

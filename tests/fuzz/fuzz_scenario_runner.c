@@ -39,6 +39,8 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 
 	irqlab_run_opts_init(&opts);
 	opts.verbose = true;
+	/* The whole model's books after every statement: the fuzzer is an oracle hunt. */
+	opts.check = IRQLAB_RUN_CHECK_FULL;
 	if (!sink)
 		sink = fopen("/dev/null", "w");
 	if (too_large(data, size))

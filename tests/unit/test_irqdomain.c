@@ -345,8 +345,8 @@ static void test_fault_walk(void **state)
 	assert_int_equal(irqlab_irqs_alloc(f->bus, 3, &info, irqs), 0);
 	points = f->fault.points;
 	irqlab_irqs_free(irqs, 3);
-	/* Descriptors and levels: 3 x (1 + 3) memory points, 3 slots, 3 mid blocks. */
-	assert_true(points >= 18);
+	/* Descriptors with their levels: 3 memory points, 3 slots, 3 mid blocks. */
+	assert_true(points >= 9);
 
 	before = kernel_dump(f->k);
 	for (n = 1; n <= points; n++) {

@@ -18,6 +18,7 @@
 
 #include "platform/platform.h"
 #include "x86/vector_domain.h"
+#include "x86/vector_matrix.h"
 
 static struct irqlab_machine *machine(unsigned ncpus, bool ir, struct irqlab_fault *fault)
 {
@@ -209,6 +210,109 @@ static void test_delivery_counters_add_up(void **state)
 	irqlab_platform_free(p);
 }
 
+static int check_changed(struct irqlab_machine *p, char *why, size_t len)
+{
+	return irqlab_platform_check_changed(p, why, len);
+}
+
+/*
+ * The incremental check sees a damage to what the last operation touched, as the full check
+ * does, with the same sentence: the interrupt's levels, its bus entry, its CPU's vectors and
+ * the delivery counters of its device.
+ */
+static void test_check_changed_sees_touched(void **state)
+{
+	for (int ir = 0; ir <= 1; ir++) {
+		struct irqlab_machine *p = machine(4, ir, NULL);
+		struct irqlab_device *dev = live_msix(p);
+		struct irqlab_matrix *m =
+			irqlab_vector_domain_matrix(irqlab_kernel_env(p->host)->vector);
+		struct irqlab_irq *irq = dev->entries[0].irq;
+		struct irqlab_domain *was;
+		struct irqlab_cpumask cpu2;
+		char why[512], full[512];
+		unsigned idx = 0;
+
+		assert_clean(p);
+		irqlab_cpumask_zero(&cpu2);
+		irqlab_cpumask_set(&cpu2, 2);
+		assert_int_equal(irqlab_platform_affinity(p->host, dev, &idx, 1, &cpu2), 0);
+		assert_int_equal(check_changed(p, why, sizeof(why)), 0);
+
+		/* The level chain of an interrupt the operation moved. */
+		assert_int_equal(irqlab_platform_affinity(p->host, dev, &idx, 1, &cpu2), 0);
+		was = irq->top->parent->domain;
+		irq->top->parent->domain = irq->top->domain;
+		assert_int_equal(check_changed(p, why, sizeof(why)), -EFAULT);
+		assert_int_equal(irqlab_platform_check(p, full, sizeof(full)), -EFAULT);
+		assert_string_equal(why, full);
+		irq->top->parent->domain = was;
+		assert_clean(p);
+
+		/* Its bus entry. */
+		assert_int_equal(irqlab_platform_raise(p->host, dev, &idx, 1, 1), 0);
+		assert_int_equal(irqlab_platform_affinity(p->host, dev, &idx, 1, &cpu2), 0);
+		dev->entries[0].irq = NULL;
+		assert_int_equal(check_changed(p, why, sizeof(why)), -EFAULT);
+		assert_non_null(strstr(why, "entry 0 names an interrupt it does not own"));
+		dev->entries[0].irq = irq;
+		assert_clean(p);
+
+		/* The vectors of the CPU it moved to. */
+		assert_int_equal(irqlab_platform_cpu(p->host, 2, false), 0);
+		irqlab_matrix_debug_corrupt(m, IRQLAB_MATRIX_DEBUG_AVAILABLE, 1, 1);
+		irqlab_matrix_debug_corrupt(m, IRQLAB_MATRIX_DEBUG_AVAILABLE, 3, 1);
+		assert_int_equal(check_changed(p, why, sizeof(why)), -EFAULT);
+		assert_non_null(strstr(why, "VECTOR: CPU"));
+		irqlab_matrix_debug_corrupt(m, IRQLAB_MATRIX_DEBUG_AVAILABLE, 1, (unsigned)-1);
+		irqlab_matrix_debug_corrupt(m, IRQLAB_MATRIX_DEBUG_AVAILABLE, 3, (unsigned)-1);
+		assert_int_equal(irqlab_platform_cpu(p->host, 2, true), 0);
+		assert_clean(p);
+
+		/* The delivery counters of the device a message reached. */
+		assert_int_equal(irqlab_platform_raise(p->host, dev, &idx, 1, 1), 0);
+		dev->entries[0].delivered++;
+		assert_int_equal(check_changed(p, why, sizeof(why)), -EFAULT);
+		assert_string_equal(why, "device nic0 index 0: 3 deliveries, 2 by CPU");
+		dev->entries[0].delivered--;
+		assert_clean(p);
+		irqlab_platform_free(p);
+	}
+}
+
+/*
+ * What no operation touched waits for the full check: the incremental one passes over it, and
+ * the full one (--check=full after every statement, and at the end of every run) walks it all.
+ */
+static void test_check_full_walks_everything(void **state)
+{
+	struct irqlab_machine *p = machine(4, true, NULL);
+	struct irqlab_device *dev = live_msix(p);
+	struct irqlab_device *quiet = add(p, "quiet", 0x0400, IRQLAB_DEV_MSIX, 2, 0);
+	struct irqlab_matrix *m = irqlab_vector_domain_matrix(irqlab_kernel_env(p->host)->vector);
+	char why[512];
+	unsigned granted, idx = 0;
+
+	assert_int_equal(irqlab_platform_alloc(p->host, quiet, 2, 2, false, &granted), 0);
+	assert_int_equal(irqlab_platform_request(p->host, quiet, &idx, 1), 0);
+	assert_int_equal(irqlab_platform_raise(p->host, quiet, &idx, 1, 1), 0);
+	assert_clean(p);
+
+	quiet->entries[0].delivered++;
+	irqlab_matrix_debug_corrupt(m, IRQLAB_MATRIX_DEBUG_AVAILABLE, 3, 1);
+	/* Only nic0 is touched: both damages are out of the incremental check's sight. */
+	assert_int_equal(irqlab_platform_raise(p->host, dev, &idx, 1, 1), 0);
+	assert_int_equal(check_changed(p, why, sizeof(why)), 0);
+	assert_int_equal(irqlab_platform_check(p, why, sizeof(why)), -EFAULT);
+	assert_non_null(strstr(why, "CPU 3"));
+	irqlab_matrix_debug_corrupt(m, IRQLAB_MATRIX_DEBUG_AVAILABLE, 3, (unsigned)-1);
+	assert_int_equal(irqlab_platform_check(p, why, sizeof(why)), -EFAULT);
+	assert_string_equal(why, "device quiet index 0: 2 deliveries, 1 by CPU");
+	quiet->entries[0].delivered--;
+	assert_clean(p);
+	irqlab_platform_free(p);
+}
+
 /* Every allocation point of building the machine fails cleanly (ASan sees any leak). */
 static void test_walk_machine_new(void **state)
 {
@@ -341,6 +445,8 @@ int main(void)
 		cmocka_unit_test(test_error_reaches_the_statement),
 		cmocka_unit_test(test_ioapic_table_grows),
 		cmocka_unit_test(test_delivery_counters_add_up),
+		cmocka_unit_test(test_check_changed_sees_touched),
+		cmocka_unit_test(test_check_full_walks_everything),
 		cmocka_unit_test(test_walk_machine_new),
 		cmocka_unit_test(test_walk_add_device),
 		cmocka_unit_test(test_index_lists),

@@ -114,12 +114,23 @@ static void test_run_opts(void **state)
 	assert_ptr_equal(opts.out, stdout);
 	assert_ptr_equal(opts.err, stderr);
 	assert_null(opts.show);
+	assert_int_equal(opts.check, IRQLAB_RUN_CHECK_CHANGED);
 	opts.out = sink;
 	opts.err = sink;
 	assert_int_equal(irqlab_run_buffer("ok", ok, sizeof(ok) - 1, &opts), IRQLAB_RUN_PASS);
 
 	assert_int_equal(irqlab_run_buffer("ok", ok, sizeof(ok) - 1, NULL), IRQLAB_RUN_ERROR);
 	assert_int_equal(irqlab_run_file("ok", NULL), IRQLAB_RUN_ERROR);
+	/* Every check mode runs it; one there is not is refused. */
+	for (int c = IRQLAB_RUN_CHECK_CHANGED; c <= IRQLAB_RUN_CHECK_END; c++) {
+		bad = opts;
+		bad.check = (enum irqlab_run_check)c;
+		assert_int_equal(irqlab_run_buffer("ok", ok, sizeof(ok) - 1, &bad),
+				 IRQLAB_RUN_PASS);
+	}
+	bad = opts;
+	bad.check = (enum irqlab_run_check)3;
+	assert_int_equal(irqlab_run_buffer("ok", ok, sizeof(ok) - 1, &bad), IRQLAB_RUN_ERROR);
 	bad = opts;
 	bad.size = 0;
 	assert_int_equal(irqlab_run_buffer("ok", ok, sizeof(ok) - 1, &bad), IRQLAB_RUN_ERROR);

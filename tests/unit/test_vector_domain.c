@@ -1453,20 +1453,20 @@ static void test_walk_alloc(void **state)
 	struct walk_counts c;
 
 	/*
-	 * Memory: the bus domain, the descriptor array, and per interrupt its descriptor, two
-	 * levels and the vector data: 2 + 3 x 4. Reservation mode takes no vector.
+	 * Memory: the bus domain, the descriptor array, and per interrupt its descriptor (with
+	 * its levels) and the vector data: 2 + 3 x 2. Reservation mode takes no vector.
 	 */
 	run_walk(&w, &c);
-	assert_int_equal(c.points, 14);
-	assert_int_equal(c.memory, 14);
+	assert_int_equal(c.points, 8);
+	assert_int_equal(c.memory, 8);
 	assert_int_equal(c.vector, 0);
-	assert_int_equal(c.failed, 14);
+	assert_int_equal(c.failed, 8);
 
-	/* With IR, per interrupt also a level, an IRTE, its block record and the IR data. */
+	/* With IR, per interrupt also an IRTE, its block record and the IR data. */
 	w = (struct walk){"alloc 3 (IR)", setup_alloc_ir, op_alloc3, NULL};
 	run_walk(&w, &c);
-	assert_int_equal(c.points, 2 + 3 * 8);
-	assert_int_equal(c.memory, 2 + 3 * 7);
+	assert_int_equal(c.points, 2 + 3 * 5);
+	assert_int_equal(c.memory, 2 + 3 * 4);
 	assert_int_equal(c.irte, 3);
 	assert_int_equal(c.vector, 0);
 	assert_int_equal(c.failed, c.points);
@@ -1478,18 +1478,18 @@ static void test_walk_alloc_managed(void **state)
 	struct walk w = {"managed alloc 3", setup_alloc_plain, op_alloc3_managed, NULL};
 	struct walk_counts c;
 
-	/* Memory: domain, descriptor array, mask array, 3 x 4. */
+	/* Memory: domain, descriptor array, mask array, 3 x 2. */
 	run_walk(&w, &c);
-	assert_int_equal(c.points, 3 + 3 * 4 + 3);
+	assert_int_equal(c.points, 3 + 3 * 2 + 3);
 	assert_int_equal(c.vector, 3);
-	assert_int_equal(c.memory, 15);
+	assert_int_equal(c.memory, 9);
 	assert_int_equal(c.failed, c.points);
 
 	w = (struct walk){"managed alloc 3 (IR)", setup_alloc_ir, op_alloc3_managed, NULL};
 	run_walk(&w, &c);
 	assert_int_equal(c.vector, 3);
 	assert_int_equal(c.irte, 3);
-	assert_int_equal(c.memory, 3 + 3 * 7);
+	assert_int_equal(c.memory, 3 + 3 * 4);
 	assert_int_equal(c.failed, c.points);
 }
 
