@@ -82,7 +82,7 @@ int irqlab_entry_read_state(const struct irqlab_device *dev, unsigned index,
 		st.vector = cfg.vector;
 		st.irte = irte_of(irq);
 		st.nr_levels = irq->depth;
-		st.affinity = irq->affinity;
+		st.affinity = *irq->affinity;
 		st.move_pending = irq->move_pending;
 		if (irq->move_pending)
 			st.pending_affinity = *irq->pending_mask;

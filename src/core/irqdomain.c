@@ -11,6 +11,7 @@
 
 #include "irqlab/msi_msg.h"
 #include "core/irqdomain.h"
+#include "core/mask_table.h"
 
 struct irqlab_kernel *irqlab_kernel_new(const char *name, unsigned ncpus,
 					struct irqlab_fault *fault)
@@ -28,7 +29,19 @@ struct irqlab_kernel *irqlab_kernel_new(const char *name, unsigned ncpus,
 	k->fault = fault ? fault : &k->own_fault;
 	k->error = &k->own_error;
 	k->first_virq = 1;
+	if (irqlab_mask_table_init(&k->masks, ncpus, k->fault))
+		goto out_free_kernel;
+	/* The default affinity, held for the kernel's life: most interrupts share it. */
+	k->all_cpus = irqlab_mask_hold(&k->masks, &k->online);
+	if (!k->all_cpus)
+		goto out_release_masks;
 	return k;
+
+out_release_masks:
+	irqlab_mask_table_release(&k->masks);
+out_free_kernel:
+	free(k);
+	return NULL;
 }
 
 static void domain_release(struct irqlab_domain *d)
@@ -63,6 +76,8 @@ void irqlab_kernel_free(struct irqlab_kernel *k)
 		next = d->next;
 		domain_release(d);
 	}
+	irqlab_mask_put(&k->masks, k->all_cpus);
+	irqlab_mask_table_release(&k->masks);
 	free(k->irqs);
 	free(k->dirty_virqs);
 	free(k->retrigger_virqs);
@@ -210,7 +225,8 @@ static int virq_range_find(struct irqlab_kernel *k, unsigned n, unsigned *base)
 
 static void irq_desc_free(struct irqlab_irq *irq)
 {
-	free(irq->pending_mask);
+	irqlab_mask_put(&irq->kernel->masks, irq->affinity);
+	irqlab_mask_put(&irq->kernel->masks, irq->pending_mask);
 	free(irq);
 }
 
@@ -236,10 +252,11 @@ static struct irqlab_irq *irq_desc_alloc(struct irqlab_domain *d, unsigned virq,
 	irq->index = info->hwirq + i;
 	irq->managed = info->flags & IRQLAB_ALLOC_F_MANAGED;
 	irq->maskable = info->flags & IRQLAB_ALLOC_F_CAN_RESERVE;
-	if (info->masks)
-		irq->affinity = info->masks[i];
-	else
-		irqlab_cpumask_set_range(&irq->affinity, 0, k->ncpus - 1);
+	irq->affinity = irqlab_mask_hold(&k->masks, info->masks ? &info->masks[i] : k->all_cpus);
+	if (!irq->affinity) {
+		free(irq);
+		return NULL;
+	}
 	link = &irq->top;
 	for (struct irqlab_domain *level = d; level; level = level->parent) {
 		struct irqlab_irq_data *data = &irq->levels[n++];
@@ -579,14 +596,43 @@ void irqlab_kernel_retriggers_clear(struct irqlab_kernel *k)
 	k->retrigger_overflow = false;
 }
 
+/*
+ * @irq's affinity becomes @held (a reference the caller took) when the move succeeded; the
+ * reference that loses goes back.
+ */
+static int record_affinity(struct irqlab_irq *irq, const struct irqlab_cpumask *held, int ret)
+{
+	struct irqlab_mask_table *t = &irq->kernel->masks;
+
+	if (ret >= 0) {
+		irqlab_mask_put(t, irq->affinity);
+		irq->affinity = held;
+	} else {
+		irqlab_mask_put(t, held);
+	}
+	return ret;
+}
+
+static const struct irqlab_cpumask *hold_affinity(struct irqlab_irq *irq,
+						  const struct irqlab_cpumask *mask)
+{
+	const struct irqlab_cpumask *held = irqlab_mask_hold(&irq->kernel->masks, mask);
+
+	if (!held)
+		irqlab_kernel_fail(irq->kernel, -ENOMEM, "irq %u: no memory for its affinity mask",
+				   irq->virq);
+	return held;
+}
+
 int irqlab_irq_move_below(struct irqlab_irq *irq, const struct irqlab_cpumask *mask, bool force)
 {
+	const struct irqlab_cpumask *held = hold_affinity(irq, mask);
 	int ret;
 
+	if (!held)
+		return -ENOMEM;
 	irqlab_irq_touch(irq);
-	ret = irqlab_irq_set_affinity_parent(irq->top, mask, force);
-	if (ret >= 0)
-		irq->affinity = *mask;
+	ret = record_affinity(irq, held, irqlab_irq_set_affinity_parent(irq->top, mask, force));
 	note_retrigger(irq);
 	return ret;
 }
@@ -594,9 +640,9 @@ int irqlab_irq_move_below(struct irqlab_irq *irq, const struct irqlab_cpumask *m
 int irqlab_irq_set_affinity(struct irqlab_irq *irq, const struct irqlab_cpumask *mask, bool force)
 {
 	struct irqlab_irq_data *top = irq->top;
+	const struct irqlab_cpumask *held;
 	int ret;
 
-	irqlab_irq_touch(irq);
 	if (!top->domain->ops->set_affinity) {
 		/*
 		 * No setter of its own: the parents move it, then the new message is written, as
@@ -607,9 +653,11 @@ int irqlab_irq_set_affinity(struct irqlab_irq *irq, const struct irqlab_cpumask 
 			irqlab_irq_write_composed(irq);
 		return ret;
 	}
-	ret = top->domain->ops->set_affinity(top, mask, force);
-	if (ret >= 0)
-		irq->affinity = *mask;
+	held = hold_affinity(irq, mask);
+	if (!held)
+		return -ENOMEM;
+	irqlab_irq_touch(irq);
+	ret = record_affinity(irq, held, top->domain->ops->set_affinity(top, mask, force));
 	note_retrigger(irq);
 	return ret;
 }
@@ -626,8 +674,12 @@ static int check_irq(struct irqlab_kernel *k, unsigned virq, struct irqlab_irq *
 					 irq->virq, irq->kernel ? irq->kernel->name : "no kernel");
 	if (!data)
 		return irqlab_check_fail(why, "irq %u: has no levels", virq);
-	if (irq->move_pending && !irq->pending_mask)
-		return irqlab_check_fail(why, "irq %u: a move is pending with no mask", virq);
+	if (irq->move_pending != (irq->pending_mask != NULL))
+		return irqlab_check_fail(why, "irq %u: a move is %spending, %s mask", virq,
+					 irq->move_pending ? "" : "not ",
+					 irq->pending_mask ? "with a" : "with no");
+	if (!irq->affinity)
+		return irqlab_check_fail(why, "irq %u: has no affinity mask", virq);
 	for (d = data->domain; data; data = data->parent, d = d ? d->parent : NULL) {
 		levels++;
 		if (data->irq != irq)
@@ -794,7 +846,7 @@ void irqlab_kernel_dump(struct irqlab_kernel *k, struct irqlab_strbuf *out)
 
 		if (!irq)
 			continue;
-		irqlab_cpumask_format(&irq->affinity, cpus, sizeof(cpus));
+		irqlab_cpumask_format(irq->affinity, cpus, sizeof(cpus));
 		irqlab_strbuf_printf(out, "irq %u index=%u affinity=%s%s%s%s\n", v, irq->index,
 				     cpus, irq->managed ? " managed" : "",
 				     irq->managed_shutdown ? " shutdown" : "",

@@ -18,6 +18,7 @@
 
 #include "irqlab/cpumask.h"
 #include "core/error.h"
+#include "core/mask_table.h"
 #include "core/fault.h"
 #include "core/strbuf.h"
 
@@ -142,7 +143,7 @@ struct irqlab_irq {
 	unsigned virq;
 	struct irqlab_irq_data *top; /* the bus level; ->parent leads to the root */
 	unsigned depth;
-	struct irqlab_cpumask affinity; /* what was asked for */
+	const struct irqlab_cpumask *affinity; /* what was asked for: the kernel's shared copy */
 	bool managed;
 	bool managed_shutdown; /* managed, and no CPU of its mask is online */
 	bool started;	       /* requested (request_irq) and not released */
@@ -150,8 +151,8 @@ struct irqlab_irq {
 	bool retrigger;	       /* a message caught during a move must be sent again */
 	/* An affinity change waits for the next interrupt (Linux: IRQD_SETAFFINITY_PENDING). */
 	bool move_pending;
-	/* Its mask (Linux: desc->pending_mask), allocated at the first change that waits. */
-	struct irqlab_cpumask *pending_mask;
+	/* Its mask (Linux: desc->pending_mask): the kernel's shared copy, or NULL. */
+	const struct irqlab_cpumask *pending_mask;
 	bool dirty;	/* changed since the last check: on the kernel's list */
 	void *dev;	/* the bus entry that owns it */
 	unsigned index; /* its index in that bus entry */
@@ -175,6 +176,9 @@ struct irqlab_kernel {
 	struct irqlab_error *error;
 	struct irqlab_error own_error;
 	void *priv; /* what the kernel's machine keeps about it */
+	/* The CPU masks of its interrupts, each distinct one once; all_cpus is held for good. */
+	struct irqlab_mask_table masks;
+	const struct irqlab_cpumask *all_cpus;
 	/*
 	 * What changed since the last check: the virqs of touched interrupts (a freed one is
 	 * skipped) and the domains. When the list cannot grow, the next check is a full one.
@@ -283,10 +287,13 @@ int irqlab_irq_set_affinity(struct irqlab_irq *irq, const struct irqlab_cpumask 
  * context (the IR domain), so the stored message does not change.
  */
 bool irqlab_irq_moves_in_process_context(const struct irqlab_irq *irq);
-/* Makes room for @irq's pending mask, before anything changes: 0 or -ENOMEM. */
-int irqlab_irq_reserve_pending(struct irqlab_irq *irq);
-/* Records @mask as the move to make at @irq's next interrupt (room reserved first). */
-void irqlab_irq_set_pending(struct irqlab_irq *irq, const struct irqlab_cpumask *mask);
+/*
+ * Records @mask as the move to make at @irq's next interrupt. -ENOMEM when there is no memory
+ * for a new mask; a caller that holds an equal one (irqlab_mask_hold) cannot see it.
+ */
+int irqlab_irq_set_pending(struct irqlab_irq *irq, const struct irqlab_cpumask *mask);
+/* Forgets @irq's pending move, if any. */
+void irqlab_irq_clear_pending(struct irqlab_irq *irq);
 /*
  * Makes the pending move, in the ack of an interrupt, with the entry masked by the caller
  * (Linux: irq_move_masked_irq). A pending mask with no online CPU is dropped; -EBUSY keeps

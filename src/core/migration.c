@@ -6,7 +6,6 @@
  * move in its ack, on the CPU it still arrives on, with the entry masked.
  */
 #include <errno.h>
-#include <stdlib.h>
 
 #include "core/fault.h"
 #include "core/irqdomain.h"
@@ -19,19 +18,25 @@ bool irqlab_irq_moves_in_process_context(const struct irqlab_irq *irq)
 	return false;
 }
 
-int irqlab_irq_reserve_pending(struct irqlab_irq *irq)
+int irqlab_irq_set_pending(struct irqlab_irq *irq, const struct irqlab_cpumask *mask)
 {
-	if (irq->pending_mask)
-		return 0;
-	irq->pending_mask = irqlab_fault_zalloc(irq->kernel->fault, sizeof(*irq->pending_mask));
-	return irq->pending_mask ? 0 : -ENOMEM;
+	const struct irqlab_cpumask *held = irqlab_mask_hold(&irq->kernel->masks, mask);
+
+	if (!held)
+		return -ENOMEM;
+	/* A second change before the interrupt replaces the first (irq_copy_pending). */
+	irqlab_mask_put(&irq->kernel->masks, irq->pending_mask);
+	irq->pending_mask = held;
+	irq->move_pending = true;
+	irqlab_irq_touch(irq);
+	return 0;
 }
 
-void irqlab_irq_set_pending(struct irqlab_irq *irq, const struct irqlab_cpumask *mask)
+void irqlab_irq_clear_pending(struct irqlab_irq *irq)
 {
-	/* A second change before the interrupt replaces the first (irq_copy_pending). */
-	*irq->pending_mask = *mask;
-	irq->move_pending = true;
+	irqlab_mask_put(&irq->kernel->masks, irq->pending_mask);
+	irq->pending_mask = NULL;
+	irq->move_pending = false;
 	irqlab_irq_touch(irq);
 }
 
@@ -41,14 +46,13 @@ int irqlab_irq_move_masked(struct irqlab_irq *irq)
 
 	if (!irq->move_pending)
 		return 0;
-	irq->move_pending = false;
-	irqlab_irq_touch(irq);
 	/* The CPUs asked for went offline meanwhile: the change is dropped. */
 	if (!irqlab_cpumask_intersects(irq->pending_mask, &irq->kernel->online))
-		return -EINVAL;
-	ret = irqlab_irq_set_affinity(irq, irq->pending_mask, false);
+		ret = -EINVAL;
+	else
+		ret = irqlab_irq_set_affinity(irq, irq->pending_mask, false);
 	/* The vector domain still cleans up the previous move: try again at the next one. */
-	if (ret == -EBUSY)
-		irq->move_pending = true;
+	if (ret != -EBUSY)
+		irqlab_irq_clear_pending(irq);
 	return ret < 0 ? ret : 0;
 }

@@ -186,14 +186,14 @@ void irqlab_fabric_route(struct irqlab_machine *p, struct irqlab_device *dev, un
 	}
 }
 
+/* @cpus: the pending mask the move was asked for, formatted before the move forgot it. */
 static void trace_move(struct irqlab_machine *p, const struct irqlab_irq *irq, unsigned cpu,
-		       int ret)
+		       const char *cpus, int ret)
 {
-	char cpus[64], line[192];
+	char line[192];
 
 	if (!p->trace)
 		return;
-	irqlab_cpumask_format(irq->pending_mask, cpus, sizeof(cpus));
 	if (!ret)
 		snprintf(line, sizeof(line),
 			 "  irq %u: its ack on CPU %u makes the move to CPUs %s", irq->virq, cpu,
@@ -217,6 +217,7 @@ static void trace_move(struct irqlab_machine *p, const struct irqlab_irq *irq, u
 void irqlab_fabric_ack(struct irqlab_machine *p, struct irqlab_irq *irq, unsigned cpu)
 {
 	struct irqlab_device *dev = irq->dev;
+	char cpus[64];
 	bool mask;
 	int ret;
 
@@ -226,8 +227,9 @@ void irqlab_fabric_ack(struct irqlab_machine *p, struct irqlab_irq *irq, unsigne
 	mask = dev && irqlab_device_masks_at_once(dev) && !irqlab_device_masked(dev, irq->index);
 	if (mask)
 		irqlab_device_mask(dev, irq->index);
+	irqlab_cpumask_format(irq->pending_mask, cpus, sizeof(cpus));
 	ret = irqlab_irq_move_masked(irq);
-	trace_move(p, irq, cpu, ret);
+	trace_move(p, irq, cpu, cpus, ret);
 	/* What arrived during the rewrite waited in the pending bit: it goes out now, once. */
 	if (mask && irqlab_device_unmask(dev, irq->index)) {
 		struct irqlab_msi_msg msg;

@@ -27,11 +27,13 @@ void irqlab_fabric_ack(struct irqlab_machine *p, struct irqlab_irq *irq, unsigne
 /*
  * The first half of an affinity statement: the checks, then for each entry whether its move
  * waits for its next interrupt (@deferred[i]: room for the pending mask is taken) or is made
- * now (every level takes ahead what the move needs). On success nothing below can fail.
+ * now (every level takes ahead what the move needs). On success nothing below can fail:
+ * *@held is the kernel's copy of @mask, which the caller puts back after the commits.
  */
 int irqlab_platform_affinity_prepare(struct irqlab_kernel *k, struct irqlab_device *dev,
 				     const unsigned *idx, unsigned n,
-				     const struct irqlab_cpumask *mask, bool *deferred);
+				     const struct irqlab_cpumask *mask, bool *deferred,
+				     const struct irqlab_cpumask **held);
 /* The second half, for one entry: the move now, or its pending mask recorded. */
 void irqlab_platform_affinity_commit(struct irqlab_kernel *k, struct irqlab_irq *irq,
 				     const struct irqlab_cpumask *mask, bool deferred);

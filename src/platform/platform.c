@@ -479,7 +479,7 @@ int irqlab_platform_request(struct irqlab_kernel *k, struct irqlab_device *dev, 
 
 		irq->started = true;
 		/* A managed interrupt with no online CPU starts shut down (IRQ_STARTUP_ABORT). */
-		if (irq->managed && !irqlab_cpumask_intersects(&irq->affinity, &k->online))
+		if (irq->managed && !irqlab_cpumask_intersects(irq->affinity, &k->online))
 			irq->managed_shutdown = true;
 		if (irq->managed_shutdown)
 			continue;
@@ -530,7 +530,8 @@ int irqlab_platform_release(struct irqlab_kernel *k, struct irqlab_device *dev, 
 
 int irqlab_platform_affinity_prepare(struct irqlab_kernel *k, struct irqlab_device *dev,
 				     const unsigned *idx, unsigned n,
-				     const struct irqlab_cpumask *mask, bool *deferred)
+				     const struct irqlab_cpumask *mask, bool *deferred,
+				     const struct irqlab_cpumask **held)
 {
 	unsigned i;
 	int err = op_begin(k, "affinity", dev);
@@ -551,6 +552,10 @@ int irqlab_platform_affinity_prepare(struct irqlab_kernel *k, struct irqlab_devi
 	if (!irqlab_cpumask_intersects(mask, &k->online))
 		return irqlab_kernel_fail(k, -EINVAL, "affinity %s: no online CPU in the mask",
 					  dev->name);
+	/* The kernel's copy of the mask, which every entry then shares without failing. */
+	*held = irqlab_mask_hold(&k->masks, mask);
+	if (!*held)
+		return irqlab_kernel_fail(k, -ENOMEM, "affinity %s: out of memory", dev->name);
 	for (i = 0; i < n; i++) {
 		struct irqlab_irq *irq = dev->entries[idx[i]].irq;
 
@@ -569,20 +574,14 @@ int irqlab_platform_affinity_prepare(struct irqlab_kernel *k, struct irqlab_devi
 			else if (err)
 				break;
 		}
-		if (deferred[i]) {
-			err = irqlab_irq_reserve_pending(irq);
-			if (err)
-				break;
-		}
 	}
 	if (!err)
 		return 0;
 	for (unsigned j = 0; j < i; j++)
 		if (!deferred[j])
 			irqlab_irq_abort(dev->entries[idx[j]].irq);
-	if (err == -ENOMEM)
-		return irqlab_kernel_fail(k, err, "affinity %s: index %u: out of memory", dev->name,
-					  idx[i]);
+	irqlab_mask_put(&k->masks, *held);
+	*held = NULL;
 	if (err == -EINVAL)
 		return irqlab_kernel_fail(k, err, "affinity %s: no online CPU in the mask",
 					  dev->name);
@@ -599,6 +598,7 @@ void irqlab_platform_affinity_commit(struct irqlab_kernel *k, struct irqlab_irq 
 		irqlab_irq_set_affinity(irq, mask, false);
 		return;
 	}
+	/* The caller holds the mask: this cannot fail. */
 	irqlab_irq_set_pending(irq, mask);
 	if (p->trace) {
 		char cpus[64], line[128];
@@ -615,6 +615,7 @@ int irqlab_platform_affinity(struct irqlab_kernel *k, struct irqlab_device *dev,
 			     const unsigned *idx, unsigned n, const struct irqlab_cpumask *mask)
 {
 	bool *deferred = n ? irqlab_fault_zalloc(k->fault, n * sizeof(*deferred)) : NULL;
+	const struct irqlab_cpumask *held = NULL;
 	int err;
 
 	if (n && !deferred) {
@@ -622,11 +623,12 @@ int irqlab_platform_affinity(struct irqlab_kernel *k, struct irqlab_device *dev,
 		return irqlab_kernel_fail(k, -ENOMEM, "affinity %s: out of memory", dev->name);
 	}
 	/* Everything ahead: then no move below can fail, and a failure moved nothing. */
-	err = irqlab_platform_affinity_prepare(k, dev, idx, n, mask, deferred);
+	err = irqlab_platform_affinity_prepare(k, dev, idx, n, mask, deferred, &held);
 	if (!err) {
 		for (unsigned i = 0; i < n; i++)
-			irqlab_platform_affinity_commit(k, dev->entries[idx[i]].irq, mask,
+			irqlab_platform_affinity_commit(k, dev->entries[idx[i]].irq, held,
 							deferred[i]);
+		irqlab_mask_put(&k->masks, held);
 		irqlab_fabric_flush_retriggers(k);
 	}
 	free(deferred);

@@ -110,6 +110,7 @@ int irqlab_platform_race(struct irqlab_kernel *k, struct irqlab_device *dev, uns
 	struct race_ctx rc = {.p = p, .dev = dev, .race = race, .index = index};
 	struct irqlab_store_observer obs = {.written = race_observe, .ctx = &rc};
 	struct irqlab_irq *irq;
+	const struct irqlab_cpumask *held;
 	struct irqlab_msi_msg old, final;
 	bool deferred;
 	int err;
@@ -134,17 +135,19 @@ int irqlab_platform_race(struct irqlab_kernel *k, struct irqlab_device *dev, uns
 	if (style == IRQLAB_MSI_UPDATE_AUTO && dev->kind == IRQLAB_DEV_IMS &&
 	    !irqlab_store_trappable(dev->store) && !remapped)
 		style = IRQLAB_MSI_UPDATE_DEFERRED;
-	err = irqlab_platform_affinity_prepare(k, dev, &index, 1, mask, &deferred);
+	err = irqlab_platform_affinity_prepare(k, dev, &index, 1, mask, &deferred, &held);
 	if (err)
 		return err;
 	if (deferred && style != IRQLAB_MSI_UPDATE_AUTO) {
 		/* The what-ifs move now: take ahead what that needs. */
 		err = irqlab_irq_prepare(irq, mask);
-		if (err)
+		if (err) {
+			irqlab_mask_put(&k->masks, held);
 			return irqlab_kernel_fail(k, err, "race %s: index %u: %s", dev->name, index,
 						  err == -EBUSY
 							  ? "its previous move is not complete"
 							  : "no free vector on those CPUs");
+		}
 	}
 	irqlab_device_read_msg(dev, index, &old);
 	race_probe(p, dev, index, race, "before the update");
@@ -152,7 +155,7 @@ int irqlab_platform_race(struct irqlab_kernel *k, struct irqlab_device *dev, uns
 	if (style != IRQLAB_MSI_UPDATE_AUTO) {
 		move_now(irq, mask, style);
 	} else {
-		irqlab_platform_affinity_commit(k, irq, mask, deferred);
+		irqlab_platform_affinity_commit(k, irq, held, deferred);
 		if (deferred) {
 			/*
 			 * What the device sends while the ack has the entry masked is real: one
@@ -163,6 +166,7 @@ int irqlab_platform_race(struct irqlab_kernel *k, struct irqlab_device *dev, uns
 		}
 	}
 	irqlab_store_observe_remove(dev->store, &obs);
+	irqlab_mask_put(&k->masks, held);
 	irqlab_fabric_flush_retriggers(k);
 	if (style == IRQLAB_MSI_UPDATE_DEFERRED && !remapped) {
 		/*

@@ -267,7 +267,7 @@ static int assign_vector_any(struct irqlab_domain *d, struct irqlab_irq *irq, st
 	/* A vector taken ahead was already chosen by these same steps. */
 	if (apd->prepared)
 		return assign_vector(d, irq, apd, &d->kernel->online);
-	err = assign_vector(d, irq, apd, &irq->affinity);
+	err = assign_vector(d, irq, apd, irq->affinity);
 
 	if (err == -ENOSPC || err == -EINVAL)
 		err = assign_vector(d, irq, apd, &d->kernel->online);
@@ -287,7 +287,7 @@ static void vector_free_one(struct irqlab_domain *d, struct irqlab_irq *irq)
 	if (apd->has_reserved)
 		irqlab_matrix_remove_reserved(vd->matrix);
 	if (apd->is_managed) {
-		irqlab_matrix_remove_managed(vd->matrix, &irq->affinity);
+		irqlab_matrix_remove_managed(vd->matrix, irq->affinity);
 		vd->nr_managed--;
 	}
 	free(apd);
@@ -328,13 +328,13 @@ static int vector_alloc(struct irqlab_domain *d, struct irqlab_irq **irqs, unsig
 			if (irqlab_fault_point(d->kernel->fault, "vector", -ENOSPC))
 				err = -ENOSPC;
 			else
-				err = irqlab_matrix_reserve_managed(vd->matrix, &irqs[i]->affinity);
+				err = irqlab_matrix_reserve_managed(vd->matrix, irqs[i]->affinity);
 			if (err) {
 				char cpus[64];
 
 				/* Nothing reserved: free_one must not remove a reservation. */
 				apd->is_managed = false;
-				irqlab_cpumask_format(&irqs[i]->affinity, cpus, sizeof(cpus));
+				irqlab_cpumask_format(irqs[i]->affinity, cpus, sizeof(cpus));
 				err = irqlab_kernel_fail(
 					d->kernel, err,
 					"%s: no managed vector free on every CPU of %s", d->name,
@@ -371,12 +371,12 @@ static int vector_activate(struct irqlab_domain *d, struct irqlab_irq_data *data
 	} else if (reserve || irq->managed_shutdown) {
 		assign_placeholder(d, apd);
 	} else if (apd->is_managed) {
-		err = assign_vector(d, irq, apd, &irq->affinity);
+		err = assign_vector(d, irq, apd, irq->affinity);
 	} else if (apd->has_reserved || apd->prepared) {
 		err = assign_vector_any(d, irq, apd);
 	}
 	if (err) {
-		irqlab_cpumask_format(&irq->affinity, cpus, sizeof(cpus));
+		irqlab_cpumask_format(irq->affinity, cpus, sizeof(cpus));
 		return irqlab_kernel_fail(d->kernel, err, "irq %u: no vector free on CPUs %s",
 					  irq->virq, cpus);
 	}
@@ -947,14 +947,14 @@ static int prepare_activate(struct irqlab_irq_data *vl)
 	if (apd->is_managed) {
 		/* No online CPU in its mask: request shuts it down instead (IRQ_STARTUP_ABORT). */
 		if (irq->managed_shutdown ||
-		    !irqlab_cpumask_and(&dest, &irq->affinity, &d->kernel->online))
+		    !irqlab_cpumask_and(&dest, irq->affinity, &d->kernel->online))
 			return 0;
 		err = take_vector(d, apd, &dest, &apd->prep_vector, &apd->prep_cpu);
 	} else {
 		if (!apd->has_reserved && apd->vector)
 			return 0;
 		err = -ENOSPC;
-		if (irqlab_cpumask_and(&dest, &irq->affinity, &d->kernel->online))
+		if (irqlab_cpumask_and(&dest, irq->affinity, &d->kernel->online))
 			err = take_vector(d, apd, &dest, &apd->prep_vector, &apd->prep_cpu);
 		if (err == -ENOSPC)
 			err = take_vector(d, apd, &d->kernel->online, &apd->prep_vector,
@@ -977,7 +977,8 @@ struct mover {
 	/* A pending move completed first (irq_force_complete_move), undone if offline fails. */
 	bool completed;
 	unsigned prev_cpu, prev_vector;
-	struct irqlab_cpumask mask;
+	/* Where it goes: a mask the kernel holds (its affinity, its pending mask, or online). */
+	const struct irqlab_cpumask *mask;
 	unsigned vector, cpu;
 };
 
@@ -1010,20 +1011,20 @@ static int prepare_mover(struct irqlab_domain *d, struct mover *m,
 	apd = irqlab_irq_data_of(m->irq, d)->chip_data;
 	/* A pending move's mask wins where a CPU of it stays online (irq_fixup_move_pending). */
 	m->mask = m->irq->move_pending && irqlab_cpumask_intersects(m->irq->pending_mask, online)
-			  ? *m->irq->pending_mask
+			  ? m->irq->pending_mask
 			  : m->irq->affinity;
-	if (!irqlab_cpumask_and(&dest, &m->mask, online)) {
+	if (!irqlab_cpumask_and(&dest, m->mask, online)) {
 		if (apd->is_managed) {
 			m->shutdown = true;
 			return 0;
 		}
 		/* Affinity broken: any online CPU. */
-		m->mask = *online;
+		m->mask = online;
 		dest = *online;
 	}
 	ret = take_vector(d, apd, &dest, &m->vector, &m->cpu);
 	if (ret == -ENOSPC && !apd->is_managed && !irqlab_cpumask_equal(&dest, online)) {
-		m->mask = *online;
+		m->mask = online;
 		ret = take_vector(d, apd, online, &m->vector, &m->cpu);
 	}
 	if (ret)
@@ -1039,6 +1040,7 @@ int irqlab_vector_cpu_offline(struct irqlab_domain *d, unsigned cpu)
 	struct vector_domain *vd = vd_of(d);
 	struct irqlab_kernel *k = d->kernel;
 	struct irqlab_matrix_cpu_stats cs;
+	const struct irqlab_cpumask *online_held;
 	struct irqlab_cpumask online;
 	struct mover *movers = NULL;
 	unsigned nr = 0, nr_isa, cap = 0, i, avail;
@@ -1061,6 +1063,10 @@ int irqlab_vector_cpu_offline(struct irqlab_domain *d, unsigned cpu)
 					  cpu, cs.allocated - cs.managed_allocated, avail);
 	online = k->online;
 	irqlab_cpumask_clear(&online, cpu);
+	/* The kernel's copy of what stays online: an interrupt whose affinity broke gets it. */
+	online_held = irqlab_mask_hold(&k->masks, &online);
+	if (!online_held)
+		return irqlab_kernel_fail(k, -ENOMEM, "cpu %u: out of memory", cpu);
 
 	/*
 	 * Who must move, in ascending interrupt order: the ISA interrupts are 0..15, then the
@@ -1069,8 +1075,10 @@ int irqlab_vector_cpu_offline(struct irqlab_domain *d, unsigned cpu)
 	 */
 	cap = IRQLAB_NR_ISA_IRQS + IRQLAB_NR_VECTORS;
 	movers = irqlab_fault_zalloc(k->fault, cap * sizeof(*movers));
-	if (!movers)
+	if (!movers) {
+		irqlab_mask_put(&k->masks, online_held);
 		return irqlab_kernel_fail(k, -ENOMEM, "cpu %u: out of memory", cpu);
+	}
 	for (i = 0; i < IRQLAB_NR_ISA_IRQS; i++)
 		if (vd->legacy[i].vector && vd->legacy[i].cpu == cpu)
 			movers[nr++] = (struct mover){.isa = i};
@@ -1102,7 +1110,7 @@ int irqlab_vector_cpu_offline(struct irqlab_domain *d, unsigned cpu)
 			m->prev_vector = apd->prev_vector;
 			complete_move(d, apd);
 		}
-		err = prepare_mover(d, m, &online);
+		err = prepare_mover(d, m, online_held);
 		if (err)
 			break;
 	}
@@ -1135,6 +1143,7 @@ int irqlab_vector_cpu_offline(struct irqlab_domain *d, unsigned cpu)
 			}
 		}
 		free(movers);
+		irqlab_mask_put(&k->masks, online_held);
 		return irqlab_kernel_fail(k, err,
 					  "cpu %u: no vector for interrupt %u on the other CPUs",
 					  cpu, failed);
@@ -1157,14 +1166,14 @@ int irqlab_vector_cpu_offline(struct irqlab_domain *d, unsigned cpu)
 		}
 		apd = irqlab_irq_data_of(m->irq, d)->chip_data;
 		complete_move(d, apd);
-		/* Used or hopeless, the pending move is over. */
-		m->irq->move_pending = false;
 		if (m->shutdown) {
 			m->irq->managed_shutdown = true;
 			irqlab_irq_deactivate(m->irq);
-			continue;
+		} else {
+			irqlab_irq_set_affinity(m->irq, m->mask, true);
 		}
-		irqlab_irq_set_affinity(m->irq, &m->mask, true);
+		/* Used or hopeless, the pending move is over (after its mask was used). */
+		irqlab_irq_clear_pending(m->irq);
 	}
 	/*
 	 * Pending moves away from the dying CPU can never complete there: finish them now. Their
@@ -1185,6 +1194,7 @@ int irqlab_vector_cpu_offline(struct irqlab_domain *d, unsigned cpu)
 	touch_cpu(d, cpu);
 	irqlab_matrix_offline(vd->matrix, cpu);
 	free(movers);
+	irqlab_mask_put(&k->masks, online_held);
 	return 0;
 }
 
@@ -1210,7 +1220,7 @@ int irqlab_vector_cpu_online(struct irqlab_domain *d, unsigned cpu)
 	for (v = 0; vd->nr_managed && v < k->irq_slots; v++) {
 		struct irqlab_irq *irq = k->irqs[v];
 
-		if (irq && irq->managed_shutdown && irqlab_cpumask_test(&irq->affinity, cpu))
+		if (irq && irq->managed_shutdown && irqlab_cpumask_test(irq->affinity, cpu))
 			restart[nr++] = irq;
 	}
 	touch_cpu(d, cpu);

@@ -897,13 +897,16 @@ static unsigned affinity_fault_walk(struct fixture *f, struct irqlab_irq *irq, u
 	return failed;
 }
 
-/* The affinity path recomposes through the parent: its one point is the new vector. */
+/*
+ * The affinity path recomposes through the parent: its points are the kernel's copy of the
+ * new mask, then the new vector.
+ */
 static void test_fault_walk_affinity(void **state)
 {
 	struct fixture *f = *state;
 	struct irqlab_irq *irq = start_pin(f, 5, true, false);
 
-	assert_int_equal(affinity_fault_walk(f, irq, 5, 2), 1);
+	assert_int_equal(affinity_fault_walk(f, irq, 5, 2), 2);
 	/* Dest 2 in 63:56, vector 0x20, level. */
 	assert_int_equal(irqlab_ioapic_rte(f->io, 5), 0x0200000000008020ull);
 }
@@ -914,7 +917,7 @@ static void test_fault_walk_affinity_ir(void **state)
 	struct irqlab_irq *irq = start_pin(f, 5, true, false);
 	uint64_t rte = irqlab_ioapic_rte(f->io, 5);
 
-	assert_int_equal(affinity_fault_walk(f, irq, 5, 2), 1);
+	assert_int_equal(affinity_fault_walk(f, irq, 5, 2), 2);
 	/* OK_DONE from the remap level: the RTE names the IRTE, and stays. */
 	assert_int_equal(irqlab_ioapic_rte(f->io, 5), rte);
 }
