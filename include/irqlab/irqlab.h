@@ -448,6 +448,7 @@ struct irqlab_race_point {
 	struct irqlab_msi_msg msg; /* what the device would emit */
 	unsigned cpu, vector;	   /* where it arrived, when it reached a local APIC */
 	int irte;		   /* the IRTE it went through, or -1 */
+	bool has_target;	   /* it named a destination: cpu and vector are meaningful */
 };
 
 /* Point @i, in the order they were probed; -ERANGE beyond the last. */

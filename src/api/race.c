@@ -85,6 +85,7 @@ int irqlab_race_read_point(const struct irqlab_race *race, unsigned i,
 		.cpu = pt->dl.cpu,
 		.vector = pt->dl.vector,
 		.irte = pt->dl.remapped ? (int)pt->dl.ir.index : -1,
+		.has_target = pt->dl.decoded,
 	};
 	if (irqlab_api_copy_out(out, size, &rp, sizeof(rp)))
 		return irqlab_api_fail(p, -EINVAL, "race point %u: an answer of %zu bytes", i,

@@ -142,6 +142,7 @@ void irqlab_fabric_route(struct irqlab_machine *p, struct irqlab_device *dev, un
 		dest = f.dest;
 		vector = f.vector;
 	}
+	dl->decoded = true;
 	dl->cpu = dest;
 	dl->vector = vector;
 	at = irqlab_platform_apic(p, dest);

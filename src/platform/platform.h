@@ -66,6 +66,7 @@ struct irqlab_delivery {
 	bool remapped;
 	struct irqlab_ir_result ir;
 	unsigned cpu, vector; /* where it arrived, when it reached a local APIC */
+	bool decoded;	      /* cpu (an APIC id) and vector are known: it has a destination */
 	struct irqlab_irq *irq;
 	bool retriggered; /* caught at a vector marked by a two-step move, then resent */
 	const char *why;  /* for lost and blocked: what happened */

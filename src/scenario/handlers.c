@@ -241,7 +241,7 @@ static void print_race(struct runner *r, const struct scn_ctx *c)
 			       (uint64_t)pt.msg.address_hi << 32 | pt.msg.address_lo);
 		irqlab_out_hex(o, "data", " data=0x%08llx", pt.msg.data);
 		irqlab_out_str(o, "class", " -> %s", irqlab_class_name(pt.cls));
-		if (!pt.pending && pt.cls != IRQLAB_CLASS_BLOCKED) {
+		if (!pt.pending && pt.has_target) {
 			irqlab_out_uint(o, "cpu", " (CPU %llu", pt.cpu);
 			irqlab_out_hex(o, "vector", " vector 0x%02llx)", pt.vector);
 		}
