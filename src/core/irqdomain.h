@@ -128,7 +128,10 @@ struct irqlab_domain {
 	unsigned long nr_irqs; /* interrupts with a level in this domain */
 	unsigned nr_children;
 	void *priv;
-	struct irqlab_domain *next; /* the kernel's list, in creation order */
+	struct irqlab_domain *next, *prev; /* the kernel's list, in creation order */
+	/* The kernel's index by name: a treap ordered by (name, seq), heap-ordered by priority. */
+	struct irqlab_domain *by_name[2];
+	unsigned long name_priority;
 	/* Changed since the last check: on the kernel's list, newest domain first. */
 	bool dirty;
 	unsigned long seq; /* creation order */
@@ -166,7 +169,8 @@ struct irqlab_kernel {
 	struct irqlab_fault *fault;
 	struct irqlab_fault own_fault;
 	struct irqlab_domain *domains, *domains_tail;
-	struct irqlab_irq **irqs; /* indexed by virq */
+	struct irqlab_domain *domains_by_name; /* the root of the index by name */
+	struct irqlab_irq **irqs;	       /* indexed by virq */
 	unsigned irq_slots;
 	unsigned nr_irqs;
 	unsigned first_virq; /* the lowest virq dynamic allocation hands out */
@@ -218,6 +222,7 @@ int irqlab_domain_create(struct irqlab_kernel *k, struct irqlab_domain *parent,
 			 void *priv, struct irqlab_domain **out);
 /* -EBUSY while it still has interrupts or children. */
 int irqlab_domain_destroy(struct irqlab_domain *d);
+/* The domain called @name (the first created, were names ever equal): O(log domains). */
 struct irqlab_domain *irqlab_domain_find(struct irqlab_kernel *k, const char *name);
 
 /*
