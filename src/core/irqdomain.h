@@ -192,6 +192,8 @@ struct irqlab_kernel {
 	unsigned *retrigger_virqs;
 	unsigned nr_retrigger, retrigger_slots;
 	bool retrigger_overflow;
+	/* Its devices with messages left to resend (the bus keeps it): most often none. */
+	unsigned nr_resend_devices;
 };
 
 /* A kernel with @ncpus CPUs, all online. @fault may be NULL (the kernel keeps its own). */
