@@ -6,7 +6,9 @@
 # from GNU time (ru_maxrss). Two families:
 #   storm  N CPUs, devices of 256 MSI-X vectors each, all allocated and requested (setup),
 #          then STEPS random `cpu offline`/`online` steps, each followed by a `raise`.
-#          Time per step = (storm run - setup run) / STEPS.
+#          Time per step = (storm run - setup run) / STEPS: noise at 4,096 CPUs and more,
+#          where bench_scale (bench/bench_scale.c, the same machines through the API, timed
+#          in process) measures each step by itself.
 #   small  64 CPUs, N devices of one MSI-X vector each, allocated and requested.
 # After each size, the growth exponent from the previous one: log(t2/t1) / log(n2/n1), n the
 # interrupts (storm) or devices (small). Prints figures; asserts nothing.

@@ -16,10 +16,10 @@ void irqlab_device_set_resend(struct irqlab_device *dev, unsigned i, bool resend
 	if (dev->entries[i].resend == resend)
 		return;
 	dev->entries[i].resend = resend;
-	if (resend)
-		dev->nr_resend++;
-	else
-		dev->nr_resend--;
+	if (resend && dev->nr_resend++ == 0)
+		dev->kernel->nr_resend_devices++;
+	else if (!resend && --dev->nr_resend == 0)
+		dev->kernel->nr_resend_devices--;
 }
 
 const char *irqlab_device_kind_name(enum irqlab_dev_kind kind)

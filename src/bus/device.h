@@ -76,7 +76,10 @@ struct irqlab_device {
 int irqlab_device_new(struct irqlab_kernel *k, const struct irqlab_device_config *cfg,
 		      struct irqlab_device **out);
 void irqlab_device_free(struct irqlab_device *dev);
-/* Sets or clears entry @i's resend, keeping the device's count of them. */
+/*
+ * Sets or clears entry @i's resend, keeping the device's count of them and its kernel's count
+ * of devices with any.
+ */
 void irqlab_device_set_resend(struct irqlab_device *dev, unsigned i, bool resend);
 const char *irqlab_device_kind_name(enum irqlab_dev_kind kind);
 

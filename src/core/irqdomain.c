@@ -104,6 +104,70 @@ const char *irqlab_kernel_error(const struct irqlab_kernel *k)
 	return k->error->msg;
 }
 
+/*
+ * The index of domains by name, without an allocation of its own: a treap (a search tree by
+ * name and creation order whose shape a priority drawn from the creation order keeps balanced
+ * as expected), so that creating or destroying one of thousands of per-device domains does not
+ * compare every name.
+ */
+static unsigned long name_priority_of(unsigned long seq)
+{
+	unsigned long long x = seq + 0x9e3779b97f4a7c15ull;
+
+	x = (x ^ (x >> 30)) * 0xbf58476d1ce4e5b9ull;
+	x = (x ^ (x >> 27)) * 0x94d049bb133111ebull;
+	return (unsigned long)(x ^ (x >> 31));
+}
+
+/* The side of @root where @d belongs. */
+static int name_side(const struct irqlab_domain *root, const struct irqlab_domain *d)
+{
+	int cmp = strcmp(d->name, root->name);
+
+	return cmp ? cmp > 0 : d->seq > root->seq;
+}
+
+static struct irqlab_domain *name_insert(struct irqlab_domain *root, struct irqlab_domain *d)
+{
+	struct irqlab_domain *child;
+	int side;
+
+	if (!root)
+		return d;
+	side = name_side(root, d);
+	child = name_insert(root->by_name[side], d);
+	root->by_name[side] = child;
+	if (child->name_priority <= root->name_priority)
+		return root;
+	root->by_name[side] = child->by_name[!side];
+	child->by_name[!side] = root;
+	return child;
+}
+
+/* Joins two trees, every domain of @lo sorting before every one of @hi. */
+static struct irqlab_domain *name_merge(struct irqlab_domain *lo, struct irqlab_domain *hi)
+{
+	if (!lo || !hi)
+		return lo ? lo : hi;
+	if (lo->name_priority > hi->name_priority) {
+		lo->by_name[1] = name_merge(lo->by_name[1], hi);
+		return lo;
+	}
+	hi->by_name[0] = name_merge(lo, hi->by_name[0]);
+	return hi;
+}
+
+static struct irqlab_domain *name_remove(struct irqlab_domain *root, struct irqlab_domain *d)
+{
+	int side;
+
+	if (root == d)
+		return name_merge(d->by_name[0], d->by_name[1]);
+	side = name_side(root, d);
+	root->by_name[side] = name_remove(root->by_name[side], d);
+	return root;
+}
+
 int irqlab_domain_create(struct irqlab_kernel *k, struct irqlab_domain *parent,
 			 const struct irqlab_domain_ops *ops, const char *name, unsigned required,
 			 void *priv, struct irqlab_domain **out)
@@ -147,11 +211,14 @@ int irqlab_domain_create(struct irqlab_kernel *k, struct irqlab_domain *parent,
 		irqlab_domain_touch(parent);
 	}
 	irqlab_domain_touch(d);
+	d->prev = k->domains_tail;
 	if (k->domains_tail)
 		k->domains_tail->next = d;
 	else
 		k->domains = d;
 	k->domains_tail = d;
+	d->name_priority = name_priority_of(d->seq);
+	k->domains_by_name = name_insert(k->domains_by_name, d);
 	*out = d;
 	return 0;
 }
@@ -159,19 +226,21 @@ int irqlab_domain_create(struct irqlab_kernel *k, struct irqlab_domain *parent,
 int irqlab_domain_destroy(struct irqlab_domain *d)
 {
 	struct irqlab_kernel *k = d->kernel;
-	struct irqlab_domain **pp, *prev = NULL;
+	struct irqlab_domain **pp;
 
 	if (d->nr_irqs || d->nr_children)
 		return irqlab_kernel_fail(k, -EBUSY,
 					  "domain %s: still has %lu interrupts and %u children",
 					  d->name, d->nr_irqs, d->nr_children);
-	for (pp = &k->domains; *pp && *pp != d; pp = &(*pp)->next)
-		prev = *pp;
-	if (!*pp)
-		return -ENOENT;
-	*pp = d->next;
-	if (k->domains_tail == d)
-		k->domains_tail = prev;
+	if (d->prev)
+		d->prev->next = d->next;
+	else
+		k->domains = d->next;
+	if (d->next)
+		d->next->prev = d->prev;
+	else
+		k->domains_tail = d->prev;
+	k->domains_by_name = name_remove(k->domains_by_name, d);
 	if (d->parent)
 		d->parent->nr_children--;
 	if (d->dirty) {
@@ -185,10 +254,17 @@ int irqlab_domain_destroy(struct irqlab_domain *d)
 
 struct irqlab_domain *irqlab_domain_find(struct irqlab_kernel *k, const char *name)
 {
-	for (struct irqlab_domain *d = k->domains; d; d = d->next)
-		if (strcmp(d->name, name) == 0)
-			return d;
-	return NULL;
+	struct irqlab_domain *d = k->domains_by_name, *found = NULL;
+
+	/* On a match keep going left: an older domain of the same name sorts before it. */
+	while (d) {
+		int cmp = strcmp(name, d->name);
+
+		if (cmp == 0)
+			found = d;
+		d = d->by_name[cmp > 0];
+	}
+	return found;
 }
 
 /* Finds n consecutive free virqs, growing the table when none are left. */

@@ -129,7 +129,10 @@ struct irqlab_domain {
 	unsigned long nr_irqs; /* interrupts with a level in this domain */
 	unsigned nr_children;
 	void *priv;
-	struct irqlab_domain *next; /* the kernel's list, in creation order */
+	struct irqlab_domain *next, *prev; /* the kernel's list, in creation order */
+	/* The kernel's index by name: a treap ordered by (name, seq), heap-ordered by priority. */
+	struct irqlab_domain *by_name[2];
+	unsigned long name_priority;
 	/* Changed since the last check: on the kernel's list, newest domain first. */
 	bool dirty;
 	unsigned long seq; /* creation order */
@@ -167,7 +170,8 @@ struct irqlab_kernel {
 	struct irqlab_fault *fault;
 	struct irqlab_fault own_fault;
 	struct irqlab_domain *domains, *domains_tail;
-	struct irqlab_irq **irqs; /* indexed by virq */
+	struct irqlab_domain *domains_by_name; /* the root of the index by name */
+	struct irqlab_irq **irqs;	       /* indexed by virq */
 	unsigned irq_slots;
 	unsigned nr_irqs;
 	unsigned first_virq; /* the lowest virq dynamic allocation hands out */
@@ -192,6 +196,8 @@ struct irqlab_kernel {
 	unsigned *retrigger_virqs;
 	unsigned nr_retrigger, retrigger_slots;
 	bool retrigger_overflow;
+	/* Its devices with messages left to resend (the bus keeps it): most often none. */
+	unsigned nr_resend_devices;
 };
 
 /* A kernel with @ncpus CPUs, all online. @fault may be NULL (the kernel keeps its own). */
@@ -222,6 +228,7 @@ int irqlab_domain_create(struct irqlab_kernel *k, struct irqlab_domain *parent,
 			 void *priv, struct irqlab_domain **out);
 /* -EBUSY while it still has interrupts or children. */
 int irqlab_domain_destroy(struct irqlab_domain *d);
+/* The domain called @name (the first created, were names ever equal): O(log domains). */
 struct irqlab_domain *irqlab_domain_find(struct irqlab_kernel *k, const char *name);
 
 /*

@@ -760,8 +760,11 @@ int irqlab_platform_cpu(struct irqlab_kernel *k, unsigned cpu, bool online)
 		     : irqlab_vector_cpu_offline(env->vector, cpu);
 	if (err)
 		return err;
-	/* A restart unmasks and may leave messages to send; a device with none is skipped. */
-	for (unsigned i = 0; i < p->nr_devices; i++)
+	/*
+	 * A restart unmasks and may leave messages to send; a device with none is skipped, and
+	 * the walk stops when the kernel has none left (at once, after most CPU changes).
+	 */
+	for (unsigned i = 0; k->nr_resend_devices && i < p->nr_devices; i++)
 		if (p->devices[i]->nr_resend && p->devices[i]->kernel == k)
 			flush_resends(p, p->devices[i]);
 	irqlab_fabric_flush_retriggers(k);
@@ -782,6 +785,20 @@ static int check_device_counts(const struct irqlab_device *dev, struct irqlab_st
 						 "device %s index %u: %lu deliveries, %lu by CPU",
 						 dev->name, i, e->delivered, sum);
 	}
+	return 0;
+}
+
+/* The kernel's count of devices with resends, which lets a CPU change skip the walk. */
+static int check_resend_devices(const struct irqlab_machine *p, const struct irqlab_kernel *k,
+				struct irqlab_strbuf *why)
+{
+	unsigned n = 0;
+
+	for (unsigned i = 0; i < p->nr_devices; i++)
+		n += p->devices[i]->kernel == k && p->devices[i]->nr_resend;
+	if (n != k->nr_resend_devices)
+		return irqlab_check_fail(why, "kernel %s: %u devices with resends, counted %u",
+					 k->name, n, k->nr_resend_devices);
 	return 0;
 }
 
@@ -829,6 +846,8 @@ int irqlab_platform_check(struct irqlab_machine *p, char *why, size_t len)
 		err = irqlab_ir_unit_check(p->ir, &sb);
 	for (unsigned i = 0; !err && i < p->nr_devices; i++)
 		err = check_device_counts(p->devices[i], &sb);
+	for (unsigned i = 0; !err && i < p->nr_kernels; i++)
+		err = check_resend_devices(p, p->kernels[i], &sb);
 	if (err)
 		snprintf(why, len, "%s", irqlab_strbuf_str(&sb));
 	irqlab_strbuf_release(&sb);

@@ -514,6 +514,42 @@ static void test_destroy(void **state)
 	assert_kernel_clean(f->k);
 }
 
+/*
+ * The index by name stays exact through creations and destructions in any order (a
+ * destruction from the middle of the creation list, of the newest, of the oldest).
+ */
+static void test_find_many(void **state)
+{
+	struct fixture *f = *state;
+	struct irqlab_domain *d[300];
+	char name[32];
+	unsigned i;
+
+	for (i = 0; i < 300; i++) {
+		snprintf(name, sizeof(name), "dev%u", (i * 7919u) % 300);
+		assert_int_equal(irqlab_domain_create(f->k, f->mid, &bus_ops, name, 0, NULL, &d[i]),
+				 0);
+	}
+	for (i = 0; i < 300; i += 3)
+		assert_int_equal(irqlab_domain_destroy(d[i]), 0);
+	assert_int_equal(irqlab_domain_destroy(d[299]), 0);
+	assert_int_equal(irqlab_domain_destroy(d[1]), 0);
+	for (i = 0; i < 300; i++) {
+		bool gone = i % 3 == 0 || i == 299 || i == 1;
+
+		snprintf(name, sizeof(name), "dev%u", (i * 7919u) % 300);
+		assert_ptr_equal(irqlab_domain_find(f->k, name), gone ? NULL : d[i]);
+	}
+	assert_ptr_equal(irqlab_domain_find(f->k, "fake-bus"), f->bus);
+	assert_null(irqlab_domain_find(f->k, "dev"));
+	assert_ptr_equal(f->k->domains_tail, d[298]);
+	for (i = 0; i < 300; i++)
+		if (!(i % 3 == 0 || i == 299 || i == 1))
+			assert_int_equal(irqlab_domain_destroy(d[i]), 0);
+	assert_ptr_equal(f->k->domains_tail, f->bus);
+	assert_kernel_clean(f->k);
+}
+
 static void test_check_detects_corruption(void **state)
 {
 	struct fixture *f = *state;
@@ -581,6 +617,7 @@ int main(void)
 		cmocka_unit_test_setup_teardown(test_fault_walk, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_activation_order, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_negotiation, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_find_many, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_prepare_order_and_rollback, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_error_value, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_destroy, setup, teardown),
