@@ -63,6 +63,8 @@ struct irqlab_device {
 	uint16_t rid;
 	unsigned nr;
 	struct irqlab_kernel *kernel; /* the kernel whose driver owns it */
+	/* A VM's emulated device: its VMM delivers its messages inside the VM, never the host. */
+	bool emulated;
 	struct irqlab_store *store;   /* MSI, MSI-X, IMS; NULL for INTx */
 	struct irqlab_intx_line intx; /* INTx */
 	struct irqlab_domain *domain; /* created on the first allocation */

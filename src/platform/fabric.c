@@ -65,7 +65,8 @@ static void count_delivery(struct irqlab_machine *p, struct irqlab_device *from,
 		from->entries[index].by_class[dl->cls]++;
 	if (dl->cls != IRQLAB_MSG_DELIVERED)
 		return;
-	p->delivered_by_cpu[dl->cpu]++;
+	/* The physical CPU: a guest's vCPU counts on the host CPU it runs on. */
+	p->delivered_by_cpu[irqlab_kernel_host_cpu(dl->at, dl->cpu)]++;
 	if (irq->dev) {
 		struct irqlab_device *owner = irq->dev;
 
@@ -92,6 +93,12 @@ static void trace_delivery(struct irqlab_machine *p, struct irqlab_device *dev, 
 	if (dl->cls == IRQLAB_MSG_BLOCKED)
 		snprintf(line + n, sizeof(line) - (size_t)n, " -> blocked (fault 0x%02x%s)",
 			 dl->ir.reason, dl->ir.recorded ? "" : ", not recorded: FPD");
+	else if (dl->irq && dl->at && dl->at != p->host)
+		/* A guest's vCPU, and the host CPU it runs on. */
+		snprintf(line + n, sizeof(line) - (size_t)n,
+			 " -> %s vCPU %u (CPU %u) vector 0x%02x -> %s irq %u: %s", dl->at->name,
+			 dl->cpu, irqlab_kernel_host_cpu(dl->at, dl->cpu), dl->vector,
+			 dl->irq->kernel->name, dl->irq->virq, irqlab_msg_class_name(dl->cls));
 	else if (dl->irq)
 		snprintf(line + n, sizeof(line) - (size_t)n,
 			 " -> CPU %u vector 0x%02x -> irq %u: %s", dl->cpu, dl->vector,
@@ -102,19 +109,55 @@ static void trace_delivery(struct irqlab_machine *p, struct irqlab_device *dev, 
 	p->trace(p->trace_ctx, line);
 }
 
+/*
+ * The LAPIC part of a message's path: @dl->cpu and @dl->vector in kernel @k's vector table.
+ */
+static void lapic_take(struct irqlab_kernel *k, struct irqlab_device *dev, unsigned index,
+		       struct irqlab_delivery *dl, enum irqlab_mode mode);
+
+/*
+ * An emulated device of a VM: its VMM takes the write (QEMU's MSI emulation, KVM's
+ * kvm_set_msi) and delivers it to the vCPU with that APIC id, inside the VM. No host IR, no
+ * host CPU ever sees it.
+ */
+static void route_in_vm(struct irqlab_device *dev, unsigned index, const struct irqlab_msi_msg *msg,
+			struct irqlab_delivery *dl, enum irqlab_mode mode)
+{
+	struct irqlab_msi_compat f;
+
+	if (!irqlab_msi_addr_is_interrupt(msg)) {
+		dl->why = "not an interrupt address: a memory write in the VM";
+		return;
+	}
+	if (irqlab_msi_is_remappable(msg) || irqlab_msi_compat_decode(msg, false, &f)) {
+		dl->why = "remappable format, and the VM has no IR unit";
+		return;
+	}
+	dl->decoded = true;
+	dl->cpu = f.dest;
+	dl->vector = f.vector;
+	if (f.dest >= dev->kernel->ncpus) {
+		dl->why = "no vCPU has that APIC id";
+		return;
+	}
+	lapic_take(dev->kernel, dev, index, dl, mode);
+}
+
 void irqlab_fabric_route(struct irqlab_machine *p, struct irqlab_device *dev, unsigned index,
 			 const struct irqlab_msi_msg *msg, struct irqlab_delivery *dl,
 			 enum irqlab_mode mode)
 {
 	const struct irqlab_apic_slot *at;
-	struct irqlab_domain *vd;
 	struct irqlab_msi_compat f;
-	enum irqlab_lapic_result res;
 	unsigned dest, vector;
 
 	memset(dl, 0, sizeof(*dl));
 	dl->msg = *msg;
 	dl->cls = IRQLAB_MSG_LOST;
+	if (dev->emulated) {
+		route_in_vm(dev, index, msg, dl, mode);
+		return;
+	}
 	if (p->ir) {
 		dl->remapped = true;
 		/* The IO-APIC, not the PCI function, writes an INTx message. */
@@ -151,9 +194,17 @@ void irqlab_fabric_route(struct irqlab_machine *p, struct irqlab_device *dev, un
 		return;
 	}
 	/* The kernel running on that CPU takes it, in its own vector table. */
-	vd = irqlab_kernel_env(at->kernel)->vector;
-	res = irqlab_vector_lapic_accept(vd, at->cpu, vector, mode, &dl->irq);
-	switch (res) {
+	dl->cpu = at->cpu;
+	lapic_take(at->kernel, dev, index, dl, mode);
+}
+
+static void lapic_take(struct irqlab_kernel *k, struct irqlab_device *dev, unsigned index,
+		       struct irqlab_delivery *dl, enum irqlab_mode mode)
+{
+	struct irqlab_domain *vd = irqlab_kernel_env(k)->vector;
+
+	dl->at = k;
+	switch (irqlab_vector_lapic_accept(vd, dl->cpu, dl->vector, mode, &dl->irq)) {
 	case IRQLAB_LAPIC_HANDLED:
 		/* Reaching another owner's handler is the isolation breach, judged per entry. */
 		dl->cls = dl->irq->kernel == dev->entries[index].owner ? IRQLAB_MSG_DELIVERED
@@ -285,6 +336,7 @@ void irqlab_fabric_flush_retriggers(struct irqlab_kernel *k)
 			continue;
 		irq->retrigger = false;
 		irqlab_vector_irq_cfg(irq->top, &cfg);
+		dl.at = k;
 		dl.cpu = cfg.cpu;
 		dl.vector = cfg.vector;
 		dl.why = "resent after a move";

@@ -51,6 +51,7 @@ static void kernel_release(struct irqlab_kernel *k)
 	struct irqlab_kernel_env *env = k->priv;
 
 	irqlab_kernel_free(k);
+	free(env->vcpu_host);
 	free(env);
 }
 
@@ -80,6 +81,7 @@ static int machine_add_kernel(struct irqlab_machine *p, const char *name, unsign
 	env->machine = p;
 	env->kernel = k;
 	env->ims = ims;
+	env->believes_bare_metal = true;
 	err = irqlab_vector_domain_create(k, vcfg, &env->vector);
 	if (err)
 		goto out_free_kernel;
@@ -206,6 +208,67 @@ void irqlab_platform_free(struct irqlab_machine *p)
 	free(p);
 }
 
+struct irqlab_kernel *irqlab_platform_kernel(const struct irqlab_machine *p, const char *name)
+{
+	for (unsigned i = 0; i < p->nr_kernels; i++)
+		if (strcmp(p->kernels[i]->name, name) == 0)
+			return p->kernels[i];
+	return NULL;
+}
+
+unsigned irqlab_kernel_host_cpu(const struct irqlab_kernel *k, unsigned cpu)
+{
+	const struct irqlab_kernel_env *env = irqlab_kernel_env(k);
+
+	return env->vcpu_host ? env->vcpu_host[cpu] : cpu;
+}
+
+int irqlab_platform_add_vm(struct irqlab_machine *p, const struct irqlab_platform_vm *cfg,
+			   struct irqlab_kernel **out)
+{
+	/* A guest's vector domain: the same matrix rules as the host's, legacy=on. */
+	struct irqlab_vector_config vcfg = {
+		.legacy = true,
+		.ims = cfg->ims == IRQLAB_IMS_BAREMETAL && cfg->believes_bare_metal,
+	};
+	struct irqlab_kernel *k;
+	unsigned *vcpu_host;
+	int err;
+
+	irqlab_error_clear(&p->error);
+	if (!cfg->name || !cfg->name[0] || strlen(cfg->name) >= sizeof(k->name))
+		return irqlab_error_set(&p->error, -EINVAL, "vm: a name of 1 to %zu characters",
+					sizeof(k->name) - 1);
+	if (irqlab_platform_kernel(p, cfg->name))
+		return irqlab_error_set(&p->error, -EEXIST, "vm %s: the name is taken", cfg->name);
+	/* A guest without x2APIC or extended destination ids: APIC id 0xff is the broadcast. */
+	if (cfg->ncpus == 0 || cfg->ncpus > 255)
+		return irqlab_error_set(&p->error, -EINVAL,
+					"vm %s: %u vCPUs; a VM here has 1 to 255 (8-bit APIC ids)",
+					cfg->name, cfg->ncpus);
+	for (unsigned i = 0; cfg->pin && i < cfg->ncpus; i++)
+		if (cfg->pin[i] >= p->cfg.ncpus)
+			return irqlab_error_set(
+				&p->error, -EINVAL,
+				"vm %s: vCPU %u pinned to CPU %u; the host has CPUs "
+				"0-%u",
+				cfg->name, i, cfg->pin[i], p->cfg.ncpus - 1);
+	vcpu_host = irqlab_fault_zalloc(p->fault, cfg->ncpus * sizeof(*vcpu_host));
+	if (!vcpu_host)
+		return irqlab_error_set(&p->error, -ENOMEM, "vm %s: out of memory", cfg->name);
+	for (unsigned i = 0; i < cfg->ncpus; i++)
+		vcpu_host[i] = cfg->pin ? cfg->pin[i] : i % p->cfg.ncpus;
+	err = machine_add_kernel(p, cfg->name, cfg->ncpus, &vcfg, cfg->ims, &k);
+	if (err) {
+		free(vcpu_host);
+		return irqlab_error_set(&p->error, err, "vm %s: out of memory", cfg->name);
+	}
+	irqlab_kernel_env(k)->vcpu_host = vcpu_host;
+	irqlab_kernel_env(k)->believes_bare_metal = cfg->believes_bare_metal;
+	*out = k;
+	return 0;
+}
+
 const char *irqlab_platform_error(const struct irqlab_machine *p)
 {
 	return p->error.msg;
@@ -278,16 +341,34 @@ int irqlab_platform_add_device(struct irqlab_kernel *k, const struct irqlab_devi
 	struct irqlab_device *dev;
 	int err;
 
+	bool emulated = k != p->host;
+
 	op_begin(k, "device", NULL);
 	if (irqlab_platform_device(p, cfg->name))
 		return irqlab_kernel_fail(k, -EEXIST, "device %s: already exists", cfg->name);
-	/* The walk only names the holder of a requester id known to be taken. */
-	for (unsigned i = 0;
-	     cfg->kind != IRQLAB_DEV_INTX && rid_taken(p, cfg->rid) && i < p->nr_devices; i++)
-		if (p->devices[i]->rid == cfg->rid && p->devices[i]->kind != IRQLAB_DEV_INTX)
+	if (emulated && cfg->kind == IRQLAB_DEV_INTX)
+		return irqlab_kernel_fail(
+			k, -EOPNOTSUPP,
+			"device %s: a VM's IO-APIC is not modelled yet (INTx in %s)", cfg->name,
+			k->name);
+	/*
+	 * The walk only names the holder of a requester id known to be taken. A VM's emulated
+	 * devices sit on its own PCI bus: they clash only with each other.
+	 */
+	for (unsigned i = 0; !emulated && cfg->kind != IRQLAB_DEV_INTX && rid_taken(p, cfg->rid) &&
+			     i < p->nr_devices;
+	     i++)
+		if (p->devices[i]->rid == cfg->rid && p->devices[i]->kind != IRQLAB_DEV_INTX &&
+		    !p->devices[i]->emulated)
 			return irqlab_kernel_fail(
 				k, -EEXIST, "device %s: requester id %s is taken by %s", cfg->name,
 				p->devices[i]->bdf, p->devices[i]->name);
+	for (unsigned i = 0; emulated && i < p->nr_devices; i++)
+		if (p->devices[i]->kernel == k && p->devices[i]->emulated &&
+		    p->devices[i]->rid == cfg->rid)
+			return irqlab_kernel_fail(k, -EEXIST, "device %s: %s in %s is taken by %s",
+						  cfg->name, p->devices[i]->bdf, k->name,
+						  p->devices[i]->name);
 	if (name_table_reserve(p))
 		return irqlab_kernel_fail(k, -ENOMEM, "device %s: out of memory", cfg->name);
 	err = irqlab_device_new(k, cfg, &dev);
@@ -300,10 +381,11 @@ int irqlab_platform_add_device(struct irqlab_kernel *k, const struct irqlab_devi
 	}
 	for (unsigned i = 0; i < dev->nr; i++)
 		dev->entries[i].owner = k;
+	dev->emulated = emulated;
 	p->devices = grown;
 	p->devices[p->nr_devices++] = dev;
 	*name_slot(p->by_name, p->by_name_slots, dev->name) = dev;
-	if (dev->kind != IRQLAB_DEV_INTX)
+	if (dev->kind != IRQLAB_DEV_INTX && !emulated)
 		p->rid_taken[dev->rid / 64] |= UINT64_C(1) << (dev->rid % 64);
 	*out = dev;
 	return 0;

@@ -51,6 +51,20 @@ struct irqlab_kernel_env {
 	struct irqlab_domain *vector;	  /* the root: the vector domain over its CPUs */
 	struct irqlab_domain *msi_parent; /* the remap domain, or the vector domain */
 	enum irqlab_ims_policy ims;
+	/* A guest's: the host CPU each of its vCPUs runs on; NULL for the host. */
+	unsigned *vcpu_host;
+	bool believes_bare_metal; /* its detection's verdict (the host: true) */
+};
+
+/* A VM: a guest kernel over vCPUs of its own (SCENARIO.md, "Virtual machines"). */
+struct irqlab_platform_vm {
+	const char *name;
+	unsigned ncpus;
+	/* The host CPU of each vCPU (ncpus of them), or NULL: vCPU i on i mod host CPUs. */
+	const unsigned *pin;
+	enum irqlab_ims_policy ims;
+	/* What the guest kernel concluded about where it runs (its detection). */
+	bool believes_bare_metal;
 };
 
 /* Who answers at a physical APIC id: a kernel, and which of its CPUs that is. */
@@ -65,8 +79,9 @@ struct irqlab_delivery {
 	struct irqlab_msi_msg msg;
 	bool remapped;
 	struct irqlab_ir_result ir;
-	unsigned cpu, vector; /* where it arrived, when it reached a local APIC */
-	bool decoded;	      /* cpu (an APIC id) and vector are known: it has a destination */
+	unsigned cpu, vector;	  /* where it arrived, when it reached a local APIC */
+	struct irqlab_kernel *at; /* whose local APIC that is (cpu is that kernel's) */
+	bool decoded;		  /* cpu (an APIC id) and vector are known: it has a destination */
 	struct irqlab_irq *irq;
 	bool retriggered; /* caught at a vector marked by a two-step move, then resent */
 	const char *why;  /* for lost and blocked: what happened */
@@ -154,6 +169,18 @@ bool irqlab_kernel_remapped(const struct irqlab_kernel *k);
 /* The kernel and CPU at physical APIC id @apic_id, or NULL beyond the machine's CPUs. */
 const struct irqlab_apic_slot *irqlab_platform_apic(const struct irqlab_machine *p,
 						    unsigned apic_id);
+
+/*
+ * A guest kernel for a VM: its own vector domain over its vCPUs (APIC id = vCPU number, the
+ * ISA interrupts on vCPU 0), its bus domains directly under it. -EEXIST for a name taken,
+ * -EINVAL for a configuration the machine cannot run, -ENOMEM; nothing is left on failure.
+ */
+int irqlab_platform_add_vm(struct irqlab_machine *p, const struct irqlab_platform_vm *cfg,
+			   struct irqlab_kernel **out);
+/* The kernel named @name ("host" or a VM's), or NULL. */
+struct irqlab_kernel *irqlab_platform_kernel(const struct irqlab_machine *p, const char *name);
+/* The host CPU that kernel @k's CPU @cpu runs on: itself for the host, its pin for a guest. */
+unsigned irqlab_kernel_host_cpu(const struct irqlab_kernel *k, unsigned cpu);
 
 /* A device driven by kernel @k. */
 int irqlab_platform_add_device(struct irqlab_kernel *k, const struct irqlab_device_config *cfg,
