@@ -76,6 +76,57 @@ IRQLAB_EXPORT int irqlab_machine_new(const struct irqlab_machine_config *cfg,
 /* Frees the machine, its kernels and its devices. NULL is allowed. */
 IRQLAB_EXPORT void irqlab_machine_free(struct irqlab_machine *m);
 
+/* How a guest kernel decides whether it runs on bare metal (SCENARIO.md, "Detection"). */
+enum irqlab_vm_detect {
+	IRQLAB_VM_DETECT_PROBABLE = 0, /* the CPUID hypervisor bit, then the DMI vendor list */
+	IRQLAB_VM_DETECT_NONE = 1,     /* assumes bare metal */
+	IRQLAB_VM_DETECT_CPUID = 2,    /* a VM iff the CPUID hypervisor bit is set */
+};
+
+/* What stands between a guest's vector domain and its bus domains. */
+enum irqlab_vm_parent {
+	IRQLAB_VM_PARENT_NONE = 0,  /* the vector domain itself (trap-and-emulate) */
+	IRQLAB_VM_PARENT_VIR = 1,   /* an emulated IR unit: not modelled yet */
+	IRQLAB_VM_PARENT_HCALL = 2, /* the hypercall domain: not modelled yet */
+};
+
+struct irqlab_vm_config {
+	size_t size;	     /* set by irqlab_vm_config_init() */
+	const char *name;    /* 1 to 31 characters, not "host", unique among the kernels */
+	unsigned ncpus;	     /* vCPUs, 1..255 (default 1); APIC id = vCPU number */
+	const unsigned *pin; /* the host CPU of each vCPU (ncpus), or NULL: i mod host CPUs */
+	enum irqlab_vm_parent parent;
+	bool cpuid_hv;		      /* the CPUID hypervisor bit (default true) */
+	const char *dmi_vendor;	      /* the DMI system vendor (default "QEMU"), or NULL */
+	enum irqlab_vm_detect detect; /* default IRQLAB_VM_DETECT_PROBABLE */
+	enum irqlab_machine_ims ims;  /* the guest kernel's IMS policy (default _IR) */
+	uint32_t reserved;	      /* 0 */
+};
+
+IRQLAB_EXPORT void irqlab_vm_config_defaults(struct irqlab_vm_config *cfg, size_t size);
+
+static inline void irqlab_vm_config_init(struct irqlab_vm_config *cfg)
+{
+	irqlab_vm_config_defaults(cfg, sizeof(*cfg));
+}
+
+/*
+ * A VM on machine @m: a guest kernel with its own vector domain over its vCPUs (the same
+ * matrix rules as the host's, the ISA interrupts on vCPU 0). -EEXIST for a name taken,
+ * -EINVAL for a configuration it cannot run, -EOPNOTSUPP for a parent not modelled yet,
+ * -ENOMEM; the reason is the machine's error, and nothing changes on failure.
+ */
+IRQLAB_EXPORT int irqlab_machine_add_vm(struct irqlab_machine *m,
+					const struct irqlab_vm_config *cfg,
+					struct irqlab_kernel **out);
+/* The kernel named @name: "host" or a VM's; NULL when there is none. */
+IRQLAB_EXPORT struct irqlab_kernel *irqlab_machine_find_kernel(const struct irqlab_machine *m,
+							       const char *name);
+/* Whether @k is the kernel of a VM (false for the host). */
+IRQLAB_EXPORT bool irqlab_kernel_is_guest(const struct irqlab_kernel *k);
+/* What @k concluded about where it runs: true for bare metal (the host always does). */
+IRQLAB_EXPORT bool irqlab_kernel_believes_bare_metal(const struct irqlab_kernel *k);
+
 /* Why the last operation failed ("" after a success), and its negative errno (or 0). */
 IRQLAB_EXPORT const char *irqlab_machine_error(const struct irqlab_machine *m);
 IRQLAB_EXPORT int irqlab_machine_errno(const struct irqlab_machine *m);

@@ -16,6 +16,7 @@
 #include "irqlab/msix.h"
 
 #include "api/api.h"
+#include "platform/detect.h"
 #include "x86/vector_domain.h"
 
 /* The public enumerators are the internal ones, value for value. */
@@ -142,6 +143,99 @@ struct irqlab_kernel *irqlab_machine_host(const struct irqlab_machine *m)
 unsigned irqlab_machine_nr_kernels(const struct irqlab_machine *m)
 {
 	return m ? m->nr_kernels : 0;
+}
+
+void irqlab_vm_config_defaults(struct irqlab_vm_config *cfg, size_t size)
+{
+	struct irqlab_vm_config def = {
+		.size = size,
+		.ncpus = 1,
+		.cpuid_hv = true,
+		.dmi_vendor = "QEMU",
+		.detect = IRQLAB_VM_DETECT_PROBABLE,
+		.ims = IRQLAB_MACHINE_IMS_IR,
+	};
+
+	if (!cfg)
+		return;
+	memset(cfg, 0, size);
+	memcpy(cfg, &def, size < sizeof(def) ? size : sizeof(def));
+}
+
+int irqlab_machine_add_vm(struct irqlab_machine *m, const struct irqlab_vm_config *cfg,
+			  struct irqlab_kernel **out)
+{
+	static const enum irqlab_detect_rule rules[] = {
+		[IRQLAB_VM_DETECT_PROBABLE] = IRQLAB_DETECT_PROBABLE,
+		[IRQLAB_VM_DETECT_NONE] = IRQLAB_DETECT_NONE,
+		[IRQLAB_VM_DETECT_CPUID] = IRQLAB_DETECT_CPUID,
+	};
+	static const enum irqlab_ims_policy policies[] = {
+		[IRQLAB_MACHINE_IMS_IR] = IRQLAB_IMS_IR,
+		[IRQLAB_MACHINE_IMS_BAREMETAL] = IRQLAB_IMS_BAREMETAL,
+		[IRQLAB_MACHINE_IMS_OFF] = IRQLAB_IMS_OFF,
+	};
+	struct irqlab_platform_vm pv;
+	struct irqlab_vm_config c;
+	struct irqlab_kernel *k;
+	int err;
+
+	if (!m)
+		return -EINVAL;
+	if (!cfg || !out)
+		return irqlab_api_fail(m, -EINVAL, "vm: no %s",
+				       cfg ? "place for the kernel" : "configuration");
+	irqlab_vm_config_defaults(&c, sizeof(c));
+	err = irqlab_api_copy_in(&c, sizeof(c), cfg, cfg->size);
+	if (err)
+		return irqlab_api_fail(m, err,
+				       "vm: a configuration of %zu bytes (%s); use "
+				       "irqlab_vm_config_init()",
+				       cfg->size,
+				       err == -E2BIG ? "newer fields set" : "not a size we know");
+	if (c.reserved)
+		return irqlab_api_fail(m, -EINVAL,
+				       "vm: the configuration's reserved field is not 0");
+	if ((unsigned)c.detect >= sizeof(rules) / sizeof(rules[0]))
+		return irqlab_api_fail(m, -EINVAL, "vm %s: no detection rule %d",
+				       c.name ? c.name : "", (int)c.detect);
+	if ((unsigned)c.ims >= sizeof(policies) / sizeof(policies[0]))
+		return irqlab_api_fail(m, -EINVAL, "vm %s: no IMS policy %d", c.name ? c.name : "",
+				       (int)c.ims);
+	if (c.parent != IRQLAB_VM_PARENT_NONE)
+		return irqlab_api_fail(
+			m, -EOPNOTSUPP, "vm %s: parent=%s is not modelled yet (only parent=none)",
+			c.name ? c.name : "", c.parent == IRQLAB_VM_PARENT_VIR ? "vir" : "hcall");
+	if (c.name && strcmp(c.name, "host") == 0)
+		return irqlab_api_fail(m, -EINVAL, "vm: the name 'host' is reserved");
+	pv = (struct irqlab_platform_vm){
+		.name = c.name,
+		.ncpus = c.ncpus,
+		.pin = c.pin,
+		.ims = policies[c.ims],
+		.believes_bare_metal =
+			irqlab_detect_bare_metal(rules[c.detect], c.cpuid_hv, c.dmi_vendor),
+	};
+	err = irqlab_platform_add_vm(m, &pv, &k);
+	if (err)
+		return err;
+	*out = k;
+	return 0;
+}
+
+struct irqlab_kernel *irqlab_machine_find_kernel(const struct irqlab_machine *m, const char *name)
+{
+	return m && name ? irqlab_platform_kernel(m, name) : NULL;
+}
+
+bool irqlab_kernel_is_guest(const struct irqlab_kernel *k)
+{
+	return k && irqlab_kernel_env(k)->vcpu_host != NULL;
+}
+
+bool irqlab_kernel_believes_bare_metal(const struct irqlab_kernel *k)
+{
+	return k && irqlab_kernel_env(k)->believes_bare_metal;
 }
 
 struct irqlab_kernel *irqlab_machine_kernel(const struct irqlab_machine *m, unsigned i)

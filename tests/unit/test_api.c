@@ -1018,6 +1018,189 @@ static int op_race(struct irqlab_machine *m, struct irqlab_device *dev)
 	return err;
 }
 
+static struct irqlab_kernel *add_vm(struct irqlab_machine *m, const char *name, unsigned ncpus,
+				    const unsigned *pin)
+{
+	struct irqlab_vm_config cfg;
+	struct irqlab_kernel *k = NULL;
+
+	irqlab_vm_config_init(&cfg);
+	cfg.name = name;
+	cfg.ncpus = ncpus;
+	cfg.pin = pin;
+	if (irqlab_machine_add_vm(m, &cfg, &k))
+		fail_msg("vm %s: %s", name, irqlab_machine_error(m));
+	return k;
+}
+
+static bool vm_believes_bare_metal(enum irqlab_vm_detect rule, bool hv, const char *vendor)
+{
+	struct irqlab_machine *m = new_machine(2, false);
+	struct irqlab_vm_config cfg;
+	struct irqlab_kernel *k = NULL;
+	bool bare;
+
+	irqlab_vm_config_init(&cfg);
+	cfg.name = "g";
+	cfg.detect = rule;
+	cfg.cpuid_hv = hv;
+	cfg.dmi_vendor = vendor;
+	assert_int_equal(irqlab_machine_add_vm(m, &cfg, &k), 0);
+	bare = irqlab_kernel_believes_bare_metal(k);
+	irqlab_machine_free(m);
+	return bare;
+}
+
+/* VMs: guest kernels of their own, found by name; what is refused, and detection. */
+static void test_vms(void **state)
+{
+	struct irqlab_machine *m = new_machine(4, true);
+	struct irqlab_kernel *host = irqlab_machine_host(m), *g, *out = NULL;
+	struct irqlab_device_spec spec;
+	struct irqlab_device *vnic = NULL;
+	unsigned pin[2] = {3, 3}, n = 0, granted = 0, idx = 0;
+	struct irqlab_vm_config cfg;
+	uint64_t c = 0;
+
+	g = add_vm(m, "g0", 2, pin);
+	assert_true(irqlab_kernel_is_guest(g));
+	assert_false(irqlab_kernel_is_guest(host));
+	assert_int_equal(irqlab_machine_nr_kernels(m), 2);
+	assert_ptr_equal(irqlab_machine_kernel(m, 1), g);
+	assert_ptr_equal(irqlab_machine_find_kernel(m, "g0"), g);
+	assert_ptr_equal(irqlab_machine_find_kernel(m, "host"), host);
+	assert_null(irqlab_machine_find_kernel(m, "g1"));
+	assert_int_equal(irqlab_kernel_ncpus(g), 2);
+	/* Its own matrix, the ISA interrupts on vCPU 0. */
+	assert_int_equal(irqlab_cpu_free_vectors(g, 0, &n), 0);
+	assert_int_equal(n, 186);
+	assert_int_equal(irqlab_cpu_free_vectors(g, 2, &n), -EINVAL);
+
+	/* An emulated device: allocated in the guest, delivered on the vCPU's host CPU. */
+	irqlab_device_spec_init(&spec);
+	spec.name = "vnic";
+	spec.nr = 1;
+	assert_int_equal(irqlab_device_add(g, &spec, &vnic), 0);
+	assert_ptr_equal(irqlab_device_kernel(vnic), g);
+	assert_int_equal(irqlab_alloc_irqs(g, vnic, 1, 1, false, &granted), 0);
+	assert_int_equal(irqlab_request(g, vnic, &idx, 1), 0);
+	assert_int_equal(irqlab_raise(g, vnic, &idx, 1, 1), 0);
+	assert_int_equal(irqlab_cpu_delivered(m, 3, &c), 0);
+	assert_int_equal(c, 1);
+	assert_int_equal(irqlab_irtes_used(m, &n), 0);
+	assert_int_equal(n, 0);
+	/* The host cannot drive it. */
+	assert_failed(m, irqlab_request(host, vnic, &idx, 1), -EPERM, "driven by g0");
+	assert_clean(m);
+
+	/* Refusals, each changing nothing. */
+	irqlab_vm_config_init(&cfg);
+	cfg.name = "g0";
+	assert_failed(m, irqlab_machine_add_vm(m, &cfg, &out), -EEXIST, "vm g0: the name is taken");
+	cfg.name = "host";
+	assert_failed(m, irqlab_machine_add_vm(m, &cfg, &out), -EINVAL, "reserved");
+	cfg.name = "";
+	assert_failed(m, irqlab_machine_add_vm(m, &cfg, &out), -EINVAL, "a name of 1 to 31");
+	cfg.name = "g1";
+	cfg.ncpus = 256;
+	assert_failed(m, irqlab_machine_add_vm(m, &cfg, &out), -EINVAL, "1 to 255");
+	cfg.ncpus = 2;
+	pin[1] = 4;
+	cfg.pin = pin;
+	assert_failed(m, irqlab_machine_add_vm(m, &cfg, &out), -EINVAL,
+		      "vCPU 1 pinned to CPU 4; the host has CPUs 0-3");
+	cfg.pin = NULL;
+	cfg.parent = IRQLAB_VM_PARENT_HCALL;
+	assert_failed(m, irqlab_machine_add_vm(m, &cfg, &out), -EOPNOTSUPP, "parent=hcall");
+	cfg.parent = IRQLAB_VM_PARENT_NONE;
+	cfg.detect = (enum irqlab_vm_detect)7;
+	assert_failed(m, irqlab_machine_add_vm(m, &cfg, &out), -EINVAL, "no detection rule 7");
+	assert_null(out);
+	assert_int_equal(irqlab_machine_nr_kernels(m), 2);
+	assert_int_equal(irqlab_machine_add_vm(NULL, &cfg, &out), -EINVAL);
+	assert_failed(m, irqlab_machine_add_vm(m, NULL, &out), -EINVAL, "no configuration");
+	assert_false(irqlab_kernel_is_guest(NULL));
+	assert_null(irqlab_machine_find_kernel(m, NULL));
+	assert_clean(m);
+	irqlab_machine_free(m);
+
+	/* Detection as SCENARIO.md says it: none, cpuid, probable (CPUID bit, then DMI). */
+	assert_true(vm_believes_bare_metal(IRQLAB_VM_DETECT_NONE, true, "QEMU"));
+	assert_false(vm_believes_bare_metal(IRQLAB_VM_DETECT_CPUID, true, "Dell Inc."));
+	assert_true(vm_believes_bare_metal(IRQLAB_VM_DETECT_CPUID, false, "QEMU"));
+	assert_false(vm_believes_bare_metal(IRQLAB_VM_DETECT_PROBABLE, false, "QEMU"));
+	assert_false(vm_believes_bare_metal(IRQLAB_VM_DETECT_PROBABLE, false, "VMware Inc."));
+	assert_true(vm_believes_bare_metal(IRQLAB_VM_DETECT_PROBABLE, false, "QEMU Inc."));
+	assert_true(vm_believes_bare_metal(IRQLAB_VM_DETECT_PROBABLE, false, NULL));
+	assert_false(vm_believes_bare_metal(IRQLAB_VM_DETECT_PROBABLE, true, NULL));
+}
+
+/*
+ * Adding a VM, and allocating in it, fail at each allocation point with nothing left behind:
+ * the machine has the kernels and the free vectors it had, and its books balance.
+ */
+static void test_fault_walk_vm(void **state)
+{
+	unsigned long points = 0;
+
+	for (unsigned long n = 1;; n++) {
+		struct irqlab_machine *m = new_machine(4, true);
+		struct irqlab_fault *fault = m->fault;
+		struct irqlab_device_spec spec;
+		struct irqlab_vm_config cfg;
+		struct irqlab_kernel *g = NULL;
+		struct irqlab_device *vnic = NULL;
+		unsigned granted = 0, free0 = 0, free1 = 0;
+		const char *site;
+		int err, injected;
+
+		irqlab_vm_config_init(&cfg);
+		cfg.name = "g0";
+		cfg.ncpus = 2;
+		irqlab_fault_arm(fault, n);
+		err = irqlab_machine_add_vm(m, &cfg, &g);
+		if (!err) {
+			irqlab_device_spec_init(&spec);
+			spec.name = "vnic";
+			spec.nr = 4;
+			err = irqlab_device_add(g, &spec, &vnic);
+		}
+		if (!err) {
+			/* Fail inside the guest's allocation: its books must stay. */
+			irqlab_cpu_free_vectors(g, 0, &free0);
+			err = irqlab_alloc_irqs(g, vnic, 4, 4, false, &granted);
+		}
+		site = fault->failed_site;
+		injected = fault->failed_err;
+		irqlab_fault_arm(fault, 0);
+		assert_clean(m);
+		if (!site) {
+			assert_int_equal(err, 0);
+			irqlab_machine_free(m);
+			break;
+		}
+		points++;
+		assert_int_equal(err, injected);
+		assert_int_equal(irqlab_machine_errno(m), err);
+		if (!g) {
+			assert_int_equal(irqlab_machine_nr_kernels(m), 1);
+			assert_null(irqlab_machine_find_kernel(m, "g0"));
+		} else if (vnic) {
+			assert_int_equal(irqlab_cpu_free_vectors(g, 0, &free1), 0);
+			assert_int_equal(free1, free0);
+		}
+		if (g && vnic) {
+			struct irqlab_entry_state st;
+
+			assert_int_equal(irqlab_cpu_free_vectors(g, 1, &free1), 0);
+			assert_int_equal(irqlab_entry_state(vnic, 0, &st), 0);
+			assert_false(st.allocated);
+		}
+		irqlab_machine_free(m);
+	}
+	assert_true(points >= 4);
+}
+
 static void test_fault_walk(void **state)
 {
 	for (int ir = 0; ir <= 1; ir++) {
@@ -1047,6 +1230,8 @@ int main(void)
 		cmocka_unit_test(test_race),
 		cmocka_unit_test(test_trace),
 		cmocka_unit_test(test_fault_walk),
+		cmocka_unit_test(test_vms),
+		cmocka_unit_test(test_fault_walk_vm),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);
