@@ -63,7 +63,54 @@ static int run_host(struct runner *r, const struct scn_ctx *c)
 
 static int run_vm(struct runner *r, const struct scn_ctx *c)
 {
-	return not_supported(r, c, "virtual machines arrive with a later issue");
+	static const enum irqlab_vm_parent parents[] = {
+		[IRQLAB_SCN_PARENT_NONE] = IRQLAB_VM_PARENT_NONE,
+		[IRQLAB_SCN_PARENT_VIR] = IRQLAB_VM_PARENT_VIR,
+		[IRQLAB_SCN_PARENT_HCALL] = IRQLAB_VM_PARENT_HCALL,
+	};
+	static const enum irqlab_vm_detect rules[] = {
+		[IRQLAB_SCN_DETECT_NONE] = IRQLAB_VM_DETECT_NONE,
+		[IRQLAB_SCN_DETECT_CPUID] = IRQLAB_VM_DETECT_CPUID,
+		[IRQLAB_SCN_DETECT_PROBABLE] = IRQLAB_VM_DETECT_PROBABLE,
+	};
+	static const enum irqlab_machine_ims ims[] = {
+		[IRQLAB_SCN_IMS_IR] = IRQLAB_MACHINE_IMS_IR,
+		[IRQLAB_SCN_IMS_BAREMETAL] = IRQLAB_MACHINE_IMS_BAREMETAL,
+		[IRQLAB_SCN_IMS_OFF] = IRQLAB_MACHINE_IMS_OFF,
+	};
+	const struct irqlab_scn_stmt *st = c->st;
+	const struct irqlab_scn_arg *pin = irqlab_scn_arg(st, "pin");
+	unsigned pins[256], n = 0;
+	struct irqlab_vm_config cfg;
+	struct irqlab_kernel *k;
+
+	irqlab_vm_config_init(&cfg);
+	cfg.name = irqlab_scn_pos(st, 0)->v.str;
+	cfg.ncpus = (unsigned)scn_value(st, "cpus")->num;
+	cfg.parent = parents[scn_value(st, "parent")->choice];
+	cfg.cpuid_hv = scn_value(st, "cpuid-hv")->flag;
+	cfg.dmi_vendor = scn_value(st, "dmi-vendor")->str;
+	cfg.detect = rules[scn_value(st, "detect")->choice];
+	cfg.ims = ims[scn_value(st, "ims")->choice];
+	if (pin && !pin->implicit) {
+		/* The parser checked one CPU per vCPU, and a VM has at most 255 of them. */
+		for (size_t i = 0; i < pin->v.list.n; i++)
+			for (uint32_t x = pin->v.list.ranges[i].lo;
+			     x <= pin->v.list.ranges[i].hi && n < 256; x++)
+				pins[n++] = x;
+		cfg.pin = pins;
+	}
+	if (cfg.parent != IRQLAB_VM_PARENT_NONE)
+		return not_supported(r, c,
+				     "the hypercall parent and the virtual IR unit arrive with a "
+				     "later issue: parent=none only");
+	if (irqlab_machine_add_vm(c->p, &cfg, &k)) {
+		const struct irqlab_scn_arg *a = pin && !pin->implicit ? pin : NULL;
+
+		return scn_stop(r, a ? a->line : st->line, a ? a->vcol : st->col, "%s",
+				irqlab_machine_error(c->p));
+	}
+	return 0;
 }
 
 /*

@@ -328,7 +328,7 @@ static int parse_list(struct scn_parser *ps, const struct scn_where *w, const ch
 		k++;
 		i = end + 1;
 	}
-	if (check_repeats(ps, w, p, len, ranges, n))
+	if (!(w->prm->flags & SCN_REPEATS) && check_repeats(ps, w, p, len, ranges, n))
 		goto out_free_ranges;
 	v->list.ranges = ranges;
 	v->list.n = n;

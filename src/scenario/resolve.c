@@ -32,28 +32,50 @@ static const char *stmt_name(const struct scn_ctx *c)
 	return irqlab_scn_kind_name(c->st->kind);
 }
 
-/* in=host, or a VM's name: the host is the only kernel so far. */
+/* The kernel a CPU number is read in, as a sentence names it: "the host", "VM guest0". */
+static void kernel_words(const struct scn_ctx *c, char *buf, size_t size)
+{
+	if (irqlab_kernel_is_guest(c->k))
+		snprintf(buf, size, "VM %s", irqlab_kernel_name(c->k));
+	else
+		snprintf(buf, size, "the host");
+}
+
+/* in=host or in=VM; without it, the host (a device's statement then runs in its owner). */
 static int resolve_kernel(struct scn_ctx *c, struct irqlab_scn_error *err)
 {
 	const struct irqlab_scn_arg *in = c->st ? irqlab_scn_arg(c->st, "in") : NULL;
 
-	if (in && !in->implicit && strcmp(in->v.str, "host") != 0)
-		return resolve_error(
-			err, in->line, in->col,
-			"%s: in=%s: not supported yet (virtual machines arrive with a later issue)",
-			stmt_name(c), in->v.str);
 	c->k = irqlab_machine_host(c->p);
+	c->explicit_kernel = in && !in->implicit;
+	if (!c->explicit_kernel)
+		return 0;
+	c->k = irqlab_machine_find_kernel(c->p, in->v.str);
+	if (!c->k)
+		return resolve_error(err, in->line, in->vcol, "%s: in=%s: no VM named %s",
+				     stmt_name(c), in->v.str, in->v.str);
 	return 0;
 }
 
+/*
+ * DEV, driven by the kernel that owns it: a lifecycle statement runs there (SCENARIO.md). An
+ * in= that names another kernel is an error: the device is not there.
+ */
 static int resolve_device(struct scn_ctx *c, struct irqlab_scn_error *err)
 {
 	const struct irqlab_scn_arg *a = irqlab_scn_pos(c->st, 0);
+	const struct irqlab_scn_arg *in = irqlab_scn_arg(c->st, "in");
+	struct irqlab_kernel *owner;
 
 	c->dev = irqlab_device_find(c->p, a->v.str);
 	if (!c->dev)
 		return resolve_error(err, a->line, a->col, "%s: no device named %s", stmt_name(c),
 				     a->v.str);
+	owner = irqlab_device_kernel(c->dev);
+	if (c->explicit_kernel && owner != c->k)
+		return resolve_error(err, in->line, in->vcol, "%s: in=%s: %s is driven by %s",
+				     stmt_name(c), in->v.str, a->v.str, irqlab_kernel_name(owner));
+	c->k = owner;
 	return 0;
 }
 
@@ -122,10 +144,14 @@ static int resolve_cpu(struct scn_ctx *c, struct irqlab_scn_error *err)
 		a = word;
 	if (!a)
 		return 0;
-	if (a->v.num >= kernel_cpus(c))
-		return resolve_error(err, a->line, a->vcol, "%s: CPU %llu: the host has CPUs 0-%u",
-				     stmt_name(c), (unsigned long long)a->v.num,
+	if (a->v.num >= kernel_cpus(c)) {
+		char who[48];
+
+		kernel_words(c, who, sizeof(who));
+		return resolve_error(err, a->line, a->vcol, "%s: CPU %llu: %s has CPUs 0-%u",
+				     stmt_name(c), (unsigned long long)a->v.num, who,
 				     kernel_cpus(c) - 1);
+	}
 	c->cpu = (unsigned)a->v.num;
 	return 0;
 }
@@ -139,10 +165,13 @@ static int resolve_cpus(struct scn_ctx *c, struct irqlab_scn_error *err)
 	for (size_t i = 0; i < a->v.list.n; i++) {
 		const struct irqlab_scn_range *rg = &a->v.list.ranges[i];
 
-		if (rg->hi >= kernel_cpus(c))
-			return resolve_error(err, a->line, rg->col,
-					     "%s: CPU %u: the host has CPUs 0-%u", stmt_name(c),
-					     rg->hi, kernel_cpus(c) - 1);
+		if (rg->hi >= kernel_cpus(c)) {
+			char who[48];
+
+			kernel_words(c, who, sizeof(who));
+			return resolve_error(err, a->line, rg->col, "%s: CPU %u: %s has CPUs 0-%u",
+					     stmt_name(c), rg->hi, who, kernel_cpus(c) - 1);
+		}
 		irqlab_cpumask_set_range(&c->cpus, rg->lo, rg->hi);
 	}
 	return 0;

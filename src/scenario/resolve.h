@@ -27,7 +27,8 @@ enum {
 struct scn_ctx {
 	const struct irqlab_scn_stmt *st; /* NULL after the run (irqlab show FILE TOPIC) */
 	struct irqlab_machine *p;	  /* NULL before the host statement */
-	struct irqlab_kernel *k;	  /* the kernel in= names: the host until VMs arrive */
+	struct irqlab_kernel *k;	  /* in='s kernel, or DEV's owner, or the host */
+	bool explicit_kernel;		  /* in= was written */
 	struct irqlab_device *dev;	  /* SCN_NEED_DEV */
 	unsigned index;			  /* SCN_NEED_INDEX, index=I */
 	unsigned *idx, n;		  /* SCN_NEED_INDEX, index=LIST expanded in order */

@@ -126,6 +126,29 @@ static int check_host(const struct irqlab_scn_stmt *stmt, struct irqlab_scn_erro
 	return 0;
 }
 
+/* pin= names one host CPU per vCPU. */
+static int check_vm(const struct irqlab_scn_stmt *st, struct irqlab_scn_error *err)
+{
+	const struct irqlab_scn_arg *cpus = irqlab_scn_arg(st, "cpus");
+	const struct irqlab_scn_arg *pin = irqlab_scn_arg(st, "pin");
+	uint64_t n = 0;
+
+	/* A guest here has xAPIC ids: 0xff broadcasts, as on the host without IR. */
+	if (cpus && cpus->v.num > 255)
+		return scn_error_at(err, cpus->line, cpus->col,
+				    "vm: cpus=%llu; a VM here has 1 to 255 vCPUs (8-bit APIC ids)",
+				    (unsigned long long)cpus->v.num);
+	if (!pin || pin->implicit)
+		return 0;
+	for (size_t i = 0; i < pin->v.list.n; i++)
+		n += pin->v.list.ranges[i].hi - pin->v.list.ranges[i].lo + 1;
+	if (n != cpus->v.num)
+		return scn_error_at(err, pin->line, pin->vcol,
+				    "vm: pin: %llu CPUs for %llu vCPUs (one host CPU per vCPU)",
+				    (unsigned long long)n, (unsigned long long)cpus->v.num);
+	return 0;
+}
+
 const struct scn_spec scn_specs[IRQLAB_SCN_NR_KINDS] = {
 	/* Platform */
 	[IRQLAB_SCN_HOST] = {
@@ -156,7 +179,10 @@ const struct scn_spec scn_specs[IRQLAB_SCN_NR_KINDS] = {
 			BOOL("ims-cap", .def = "off"),
 			ENUM("detect", detect_words, .def = "probable"),
 			ENUM("ims", ims_words, .def = "ir"),
+			/* The host CPU of each vCPU, in vCPU order (an extension's key). */
+			LIST("pin", 0, MAX_CPUS - 1, .flags = SCN_REPEATS),
 		},
+		.check = check_vm,
 	},
 	[IRQLAB_SCN_DEVICE] = {
 		.name = "device", .verb = "device", .flags = SCN_DEFINES_NAME | SCN_ONE_GROUP,

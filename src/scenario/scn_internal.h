@@ -81,9 +81,10 @@ _Static_assert(2 + IRQLAB_SCN_MAX_POS + SCN_MAX_KEYS < SCN_MAX_WORDS,
 	       "a line of SCN_MAX_WORDS words must hold an error");
 
 enum {
-	SCN_REQ = 1u << 0,    /* key must be written (within its group, see below) */
-	SCN_POW2 = 1u << 1,   /* INT: a power of two */
-	SCN_LEADER = 1u << 2, /* the key that selects its group (device kind) */
+	SCN_REQ = 1u << 0,     /* key must be written (within its group, see below) */
+	SCN_POW2 = 1u << 1,    /* INT: a power of two */
+	SCN_LEADER = 1u << 2,  /* the key that selects its group (device kind) */
+	SCN_REPEATS = 1u << 3, /* LIST: a value may come again (vm pin=: vCPUs share a CPU) */
 };
 
 enum {

@@ -1133,7 +1133,7 @@ static void test_repeated_and_unknown_keys(void **state)
 	parse_fails(H "alloc nic0 count==4\n", 2, 18, "alloc: count: '=4' is not a number");
 	parse_fails(H "vm g1 cpus=1 colour=red\n", 2, 14,
 		    "vm: key 'colour' is not known (expected cpus, parent, cpuid-hv, signature, "
-		    "dmi-vendor, ims-cap, detect, ims)");
+		    "dmi-vendor, ims-cap, detect, ims, pin)");
 	/* Quoted user text is cut and escaped so the message stays one line. */
 	parse_fails(H "frobnicate_the_interrupt_controller_now please\n", 2, 1,
 		    "unknown statement 'frobnicate_the_interrupt_control...'");

@@ -205,9 +205,7 @@ static void test_resolver(void **state)
 		{7, 22, "request: index 8 is beyond the 8 entries of nic0"},
 		{8, 32, "expect vector: CPU 4: the host has CPUs 0-3"},
 		{9, 30, "affinity: CPU 5: the host has CPUs 0-3"},
-		{10, 14,
-		 "show domains: in=g: not supported yet (virtual machines arrive with a later "
-		 "issue)"},
+		{10, 17, "show domains: in=g: no VM named g"},
 	};
 	for (size_t i = 0; i < sizeof(bad) / sizeof(bad[0]); i++) {
 		const struct irqlab_scn_stmt *b = &st[bad[i].stmt];
