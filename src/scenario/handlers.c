@@ -115,24 +115,28 @@ static int run_vm(struct runner *r, const struct scn_ctx *c)
 
 /*
  * The first free 00:01.0, 00:02.0, ... ff:1f.0 (function 0 of every device number but the
- * host bridge's 00:00.0) for a device written without bdf=; -ENOSPC when all are taken.
+ * host bridge's 00:00.0) for a device written without bdf=; -ENOSPC when all are taken. The
+ * runner folds each new device in once, so a scenario of n devices costs O(n), not O(n^2).
  */
-static int default_rid(const struct irqlab_machine *p, uint16_t *out)
+static int default_rid(struct runner *r, uint16_t *out)
 {
 	enum { DEFAULT_RIDS = 256 * 32 };
-	uint64_t taken[DEFAULT_RIDS / 64] = {0};
+	const struct irqlab_machine *p = r->p;
 
 	/* Function 0 of device n (bus n / 32) is requester id n << 3. */
-	for (unsigned i = 0; i < irqlab_machine_nr_devices(p); i++) {
-		uint16_t rid = irqlab_device_rid(irqlab_machine_device(p, i));
+	for (; r->rid_devices < irqlab_machine_nr_devices(p); r->rid_devices++) {
+		uint16_t rid = irqlab_device_rid(irqlab_machine_device(p, r->rid_devices));
 
 		if (!(rid & 7))
-			taken[(rid >> 3) / 64] |= UINT64_C(1) << ((rid >> 3) % 64);
+			r->rid_taken[(rid >> 3) / 64] |= UINT64_C(1) << ((rid >> 3) % 64);
 	}
-	for (unsigned n = 1; n < DEFAULT_RIDS; n++) {
+	if (!r->rid_hint)
+		r->rid_hint = 1;
+	for (; r->rid_hint < DEFAULT_RIDS; r->rid_hint++) {
+		unsigned n = r->rid_hint;
 		struct irqlab_pci_bdf f = {.bus = (uint8_t)(n / 32), .dev = n % 32};
 
-		if (!(taken[n / 64] & (UINT64_C(1) << (n % 64))))
+		if (!(r->rid_taken[n / 64] & (UINT64_C(1) << (n % 64))))
 			return irqlab_pci_rid_encode(&f, out);
 	}
 	return -ENOSPC;
@@ -178,7 +182,7 @@ static int run_device(struct runner *r, const struct scn_ctx *c)
 							       .dev = bdf->v.bdf.dev,
 							       .fn = bdf->v.bdf.fn},
 				      &cfg.rid);
-	else if (default_rid(c->p, &cfg.rid))
+	else if (default_rid(r, &cfg.rid))
 		return scn_stop(r, st->line, st->col,
 				"device %s: no requester id is free for a device without bdf= "
 				"(00:01.0 to ff:1f.0 are all taken)",

@@ -31,6 +31,14 @@ struct runner {
 
 	struct irqlab_race *race; /* what the last race saw, or NULL */
 
+	/*
+	 * The default requester ids (function 0 of device n, bus n / 32) taken so far, from the
+	 * first rid_devices devices of the machine: each device is looked at once. No default
+	 * below rid_hint is free.
+	 */
+	uint64_t rid_taken[256 * 32 / 64];
+	unsigned rid_devices, rid_hint;
+
 	unsigned passed, failed;
 	bool error;
 	bool internal; /* the error is a broken invariant */
