@@ -299,8 +299,36 @@ static int virq_range_find(struct irqlab_kernel *k, unsigned n, unsigned *base)
 	return 0;
 }
 
+void irqlab_irq_set_managed_shutdown(struct irqlab_irq *irq, bool shutdown)
+{
+	struct irqlab_kernel *k = irq->kernel;
+
+	if (irq->managed_shutdown == shutdown)
+		return;
+	irq->managed_shutdown = shutdown;
+	irqlab_irq_touch(irq);
+	if (shutdown) {
+		irq->shutdown_prev = NULL;
+		irq->shutdown_next = k->shutdown_head;
+		if (k->shutdown_head)
+			k->shutdown_head->shutdown_prev = irq;
+		k->shutdown_head = irq;
+		k->nr_shutdown++;
+		return;
+	}
+	if (irq->shutdown_prev)
+		irq->shutdown_prev->shutdown_next = irq->shutdown_next;
+	else
+		k->shutdown_head = irq->shutdown_next;
+	if (irq->shutdown_next)
+		irq->shutdown_next->shutdown_prev = irq->shutdown_prev;
+	irq->shutdown_prev = irq->shutdown_next = NULL;
+	k->nr_shutdown--;
+}
+
 static void irq_desc_free(struct irqlab_irq *irq)
 {
+	irqlab_irq_set_managed_shutdown(irq, false);
 	irqlab_mask_put(&irq->kernel->masks, irq->affinity);
 	irqlab_mask_put(&irq->kernel->masks, irq->pending_mask);
 	free(irq);
@@ -826,6 +854,31 @@ static int check_result(struct irqlab_strbuf *why, int err, char *why_out, size_
  * as the chains are checked, each child in its parent, so the cost is the size of the state
  * and not domains times interrupts.
  */
+/* The shut-down list holds exactly the interrupts marked managed_shutdown, each once. */
+static int check_shutdown_list(struct irqlab_kernel *k, struct irqlab_strbuf *why)
+{
+	unsigned listed = 0, marked = 0;
+
+	for (struct irqlab_irq *irq = k->shutdown_head; irq; irq = irq->shutdown_next) {
+		if (!irq->managed_shutdown || irq->kernel != k || ++listed > k->nr_irqs)
+			return irqlab_check_fail(why,
+						 "kernel %s: irq %u is on the shut-down list "
+						 "unmarked, or the list loops",
+						 k->name, irq->virq);
+		if (irq->shutdown_next && irq->shutdown_next->shutdown_prev != irq)
+			return irqlab_check_fail(why,
+						 "kernel %s: shut-down list broken after irq %u",
+						 k->name, irq->virq);
+	}
+	for (unsigned v = 0; v < k->irq_slots; v++)
+		marked += k->irqs[v] && k->irqs[v]->managed_shutdown;
+	if (listed != marked || listed != k->nr_shutdown)
+		return irqlab_check_fail(
+			why, "kernel %s: %u interrupts shut down, %u listed, %u counted", k->name,
+			marked, listed, k->nr_shutdown);
+	return 0;
+}
+
 int irqlab_kernel_check(struct irqlab_kernel *k, char *why_out, size_t len)
 {
 	struct irqlab_strbuf why = IRQLAB_STRBUF_INIT;
@@ -848,6 +901,8 @@ int irqlab_kernel_check(struct irqlab_kernel *k, char *why_out, size_t len)
 	if (!err && counted != k->nr_irqs)
 		err = irqlab_check_fail(&why, "kernel %s: %u interrupts in the table, %u counted",
 					k->name, counted, k->nr_irqs);
+	if (!err)
+		err = check_shutdown_list(k, &why);
 	/* The levels are counted; now the children, in the same scratch counter. */
 	for (d = k->domains; d && !err; d = d->next) {
 		if (d->seen != d->nr_irqs)

@@ -149,9 +149,11 @@ struct irqlab_irq {
 	const struct irqlab_cpumask *affinity; /* what was asked for: the kernel's shared copy */
 	bool managed;
 	bool managed_shutdown; /* managed, and no CPU of its mask is online */
-	bool started;	       /* requested (request_irq) and not released */
-	bool maskable;	       /* the bus entry can be masked (reservation mode applies) */
-	bool retrigger;	       /* a message caught during a move must be sent again */
+	/* On the kernel's list of shut-down interrupts while managed_shutdown. */
+	struct irqlab_irq *shutdown_prev, *shutdown_next;
+	bool started;	/* requested (request_irq) and not released */
+	bool maskable;	/* the bus entry can be masked (reservation mode applies) */
+	bool retrigger; /* a message caught during a move must be sent again */
 	/* An affinity change waits for the next interrupt (Linux: IRQD_SETAFFINITY_PENDING). */
 	bool move_pending;
 	/* Its mask (Linux: desc->pending_mask): the kernel's shared copy, or NULL. */
@@ -180,6 +182,9 @@ struct irqlab_kernel {
 	struct irqlab_error *error;
 	struct irqlab_error own_error;
 	void *priv; /* what the kernel's machine keeps about it */
+	/* The managed interrupts shut down for want of a CPU: what cpu online may restart. */
+	struct irqlab_irq *shutdown_head;
+	unsigned nr_shutdown;
 	/* The CPU masks of its interrupts, each distinct one once; all_cpus is held for good. */
 	struct irqlab_mask_table masks;
 	const struct irqlab_cpumask *all_cpus;
@@ -267,6 +272,12 @@ void irqlab_irq_abort(struct irqlab_irq *irq);
 /* Top first. Does nothing when not activated. */
 void irqlab_irq_deactivate(struct irqlab_irq *irq);
 bool irqlab_irq_activated(const struct irqlab_irq *irq);
+
+/*
+ * Marks @irq shut down (or started again) for want of an online CPU, keeping the kernel's list
+ * of them, so that a CPU coming online looks at those only.
+ */
+void irqlab_irq_set_managed_shutdown(struct irqlab_irq *irq, bool shutdown);
 
 /* Composes @data's message at the nearest level, at or below it, that composes. */
 int irqlab_irq_compose_msg(struct irqlab_irq_data *data, struct irqlab_msi_msg *msg);

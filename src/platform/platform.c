@@ -562,7 +562,7 @@ int irqlab_platform_request(struct irqlab_kernel *k, struct irqlab_device *dev, 
 		irq->started = true;
 		/* A managed interrupt with no online CPU starts shut down (IRQ_STARTUP_ABORT). */
 		if (irq->managed && !irqlab_cpumask_intersects(irq->affinity, &k->online))
-			irq->managed_shutdown = true;
+			irqlab_irq_set_managed_shutdown(irq, true);
 		if (irq->managed_shutdown)
 			continue;
 		if (irqlab_irq_activated(irq)) {

@@ -1167,7 +1167,7 @@ int irqlab_vector_cpu_offline(struct irqlab_domain *d, unsigned cpu)
 		apd = irqlab_irq_data_of(m->irq, d)->chip_data;
 		complete_move(d, apd);
 		if (m->shutdown) {
-			m->irq->managed_shutdown = true;
+			irqlab_irq_set_managed_shutdown(m->irq, true);
 			irqlab_irq_deactivate(m->irq);
 		} else {
 			irqlab_irq_set_affinity(m->irq, m->mask, true);
@@ -1198,31 +1198,37 @@ int irqlab_vector_cpu_offline(struct irqlab_domain *d, unsigned cpu)
 	return 0;
 }
 
+static int irq_virq_cmp(const void *a, const void *b)
+{
+	unsigned va = (*(struct irqlab_irq *const *)a)->virq,
+		 vb = (*(struct irqlab_irq *const *)b)->virq;
+
+	return va < vb ? -1 : va > vb;
+}
+
 int irqlab_vector_cpu_online(struct irqlab_domain *d, unsigned cpu)
 {
 	struct vector_domain *vd = vd_of(d);
 	struct irqlab_kernel *k = d->kernel;
 	struct irqlab_irq **restart;
-	unsigned v, nr = 0, i;
+	unsigned nr = 0, i;
 	int err = 0;
 
 	if (cpu >= k->ncpus)
 		return irqlab_kernel_fail(k, -EINVAL, "cpu %u: no such CPU in %s", cpu, k->name);
 	if (cpu_online(d, cpu))
 		return irqlab_kernel_fail(k, -EINVAL, "cpu %u: already online in %s", cpu, k->name);
-	restart = irqlab_fault_zalloc(k->fault, (vd->nr_managed + 1) * sizeof(*restart));
+	restart = irqlab_fault_zalloc(k->fault, (k->nr_shutdown + 1) * sizeof(*restart));
 	if (!restart)
 		return irqlab_kernel_fail(k, -ENOMEM, "cpu %u: out of memory", cpu);
 	/*
-	 * Managed interrupts shut down for lack of a CPU start again (irq_affinity_online_cpu).
-	 * Only managed ones can be shut down: a kernel without any has nothing to look for.
+	 * Managed interrupts shut down for lack of a CPU start again (irq_affinity_online_cpu),
+	 * in ascending interrupt order. Only the shut-down ones are looked at.
 	 */
-	for (v = 0; vd->nr_managed && v < k->irq_slots; v++) {
-		struct irqlab_irq *irq = k->irqs[v];
-
-		if (irq && irq->managed_shutdown && irqlab_cpumask_test(irq->affinity, cpu))
+	for (struct irqlab_irq *irq = k->shutdown_head; irq; irq = irq->shutdown_next)
+		if (irqlab_cpumask_test(irq->affinity, cpu))
 			restart[nr++] = irq;
-	}
+	qsort(restart, nr, sizeof(*restart), irq_virq_cmp);
 	touch_cpu(d, cpu);
 	irqlab_matrix_online(vd->matrix, cpu);
 	irqlab_cpumask_set(&k->online, cpu);
@@ -1251,7 +1257,7 @@ int irqlab_vector_cpu_online(struct irqlab_domain *d, unsigned cpu)
 		goto out;
 	}
 	for (i = 0; i < nr; i++) {
-		restart[i]->managed_shutdown = false;
+		irqlab_irq_set_managed_shutdown(restart[i], false);
 		if (restart[i]->started)
 			irqlab_irq_activate(restart[i], false);
 	}

@@ -1831,9 +1831,44 @@ static void test_check_sees_leaked_prepare(void **state)
 	assert_clean(p);
 }
 
+/*
+ * cpu online looks only at the kernel's shut-down managed interrupts: they are listed as they
+ * shut down and leave the list as they restart, and the full check holds the list to the
+ * marks.
+ */
+static void test_online_looks_at_shut_down_only(void **state)
+{
+	struct irqlab_machine *p = plat(4, false, 0, false);
+	struct irqlab_device *nvme = msix(p, "nvme", 0x0300, 4);
+	struct irqlab_kernel *k = p->host;
+	char why[256];
+
+	alloc_n(p, nvme, 4, true);
+	OK(p, request_range(p, nvme, 0, 4));
+	assert_null(k->shutdown_head);
+	/* Entry 3 is spread to CPU 3 alone: it shuts down, and only it is listed. */
+	OK(p, irqlab_platform_cpu(k, 3, false));
+	assert_ptr_equal(k->shutdown_head, irq_of(nvme, 3));
+	assert_int_equal(k->nr_shutdown, 1);
+	assert_clean(p);
+	OK(p, irqlab_platform_cpu(k, 3, true));
+	assert_null(k->shutdown_head);
+	assert_int_equal(k->nr_shutdown, 0);
+	assert_false(irq_of(nvme, 3)->managed_shutdown);
+	assert_clean(p);
+
+	/* A mark without the list is a broken book. */
+	irq_of(nvme, 1)->managed_shutdown = true;
+	assert_int_equal(irqlab_platform_check(p, why, sizeof(why)), -EFAULT);
+	assert_non_null(strstr(why, "1 interrupts shut down, 0 listed"));
+	irq_of(nvme, 1)->managed_shutdown = false;
+	assert_clean(p);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
+		cmocka_unit_test_teardown(test_online_looks_at_shut_down_only, teardown),
 		cmocka_unit_test_teardown(test_boot_legacy, teardown),
 		cmocka_unit_test_teardown(test_boot_no_legacy, teardown),
 		cmocka_unit_test_teardown(test_normal_order, teardown),
