@@ -500,9 +500,24 @@ static int expect_free_vectors(struct runner *r, const struct scn_ctx *c)
 	return 0;
 }
 
-static int expect_vm(struct runner *r, const struct scn_ctx *c)
+static int expect_hypercalls(struct runner *r, const struct scn_ctx *c)
 {
-	return not_supported(r, c, "virtual machines arrive with a later issue");
+	return not_supported(r, c, "the hypercall parent arrives with a later issue");
+}
+
+/* What the guest kernel concluded about where it runs (its detection), against the answer. */
+static int expect_bare_metal(struct runner *r, const struct scn_ctx *c)
+{
+	const struct irqlab_scn_arg *vm = irqlab_scn_pos(c->st, 0);
+	struct irqlab_kernel *k = irqlab_machine_find_kernel(c->p, vm->v.str);
+	bool want = irqlab_scn_pos(c->st, 1)->v.flag, seen;
+
+	if (!k || !irqlab_kernel_is_guest(k))
+		return scn_stop(r, vm->line, vm->col, "expect bare-metal: no VM named %s",
+				vm->v.str);
+	seen = irqlab_kernel_believes_bare_metal(k);
+	scn_verdict(r, c->st, want == seen, want ? "yes" : "no", seen ? "yes" : "no");
+	return 0;
 }
 
 /* What the last race found: each fact written must hold. */
@@ -608,8 +623,8 @@ const struct scn_run scn_runs[IRQLAB_SCN_NR_KINDS] = {
 	RUN(IRQLAB_SCN_EXPECT_VECTOR, expect_vector, .needs = DEV | INDEX | CPU),
 	RUN(IRQLAB_SCN_EXPECT_IRTES, expect_irtes),
 	RUN(IRQLAB_SCN_EXPECT_FREE_VECTORS, expect_free_vectors, .needs = CPU),
-	RUN(IRQLAB_SCN_EXPECT_HYPERCALLS, expect_vm),
-	RUN(IRQLAB_SCN_EXPECT_BARE_METAL, expect_vm),
+	RUN(IRQLAB_SCN_EXPECT_HYPERCALLS, expect_hypercalls),
+	RUN(IRQLAB_SCN_EXPECT_BARE_METAL, expect_bare_metal),
 	RUN(IRQLAB_SCN_EXPECT_RACE, expect_race),
 
 	/* Observation */
