@@ -329,8 +329,8 @@ void irqlab_irq_set_managed_shutdown(struct irqlab_irq *irq, bool shutdown)
 static void irq_desc_free(struct irqlab_irq *irq)
 {
 	irqlab_irq_set_managed_shutdown(irq, false);
+	irqlab_irq_forget_pending(irq);
 	irqlab_mask_put(&irq->kernel->masks, irq->affinity);
-	irqlab_mask_put(&irq->kernel->masks, irq->pending_mask);
 	free(irq);
 }
 
@@ -879,6 +879,45 @@ static int check_shutdown_list(struct irqlab_kernel *k, struct irqlab_strbuf *wh
 	return 0;
 }
 
+/*
+ * The pending list holds exactly the interrupts with move_pending, each once; and the mask
+ * table's references are the kernel's all_cpus plus every interrupt's affinity and pending
+ * mask, no more (a leaked hold) and no fewer.
+ */
+static int check_pending_and_masks(struct irqlab_kernel *k, struct irqlab_strbuf *why)
+{
+	unsigned listed = 0, marked = 0;
+	unsigned long holders = 1, refs = 0;
+
+	for (struct irqlab_irq *irq = k->pending_head; irq; irq = irq->pending_next) {
+		if (!irq->move_pending || irq->kernel != k || ++listed > k->nr_irqs)
+			return irqlab_check_fail(why,
+						 "kernel %s: irq %u is on the pending list "
+						 "without a pending move, or the list loops",
+						 k->name, irq->virq);
+		if (irq->pending_next && irq->pending_next->pending_prev != irq)
+			return irqlab_check_fail(why, "kernel %s: pending list broken after irq %u",
+						 k->name, irq->virq);
+	}
+	for (unsigned v = 0; v < k->irq_slots; v++) {
+		const struct irqlab_irq *irq = k->irqs[v];
+
+		if (!irq)
+			continue;
+		marked += irq->move_pending;
+		holders += 1 + (irq->pending_mask != NULL);
+	}
+	if (listed != marked || listed != k->nr_pending)
+		return irqlab_check_fail(why, "kernel %s: %u moves pending, %u listed, %u counted",
+					 k->name, marked, listed, k->nr_pending);
+	refs = irqlab_mask_table_refs(&k->masks);
+	if (refs != holders)
+		return irqlab_check_fail(why,
+					 "kernel %s: %lu references to its CPU masks, %lu holders",
+					 k->name, refs, holders);
+	return 0;
+}
+
 int irqlab_kernel_check(struct irqlab_kernel *k, char *why_out, size_t len)
 {
 	struct irqlab_strbuf why = IRQLAB_STRBUF_INIT;
@@ -903,6 +942,8 @@ int irqlab_kernel_check(struct irqlab_kernel *k, char *why_out, size_t len)
 					k->name, counted, k->nr_irqs);
 	if (!err)
 		err = check_shutdown_list(k, &why);
+	if (!err)
+		err = check_pending_and_masks(k, &why);
 	/* The levels are counted; now the children, in the same scratch counter. */
 	for (d = k->domains; d && !err; d = d->next) {
 		if (d->seen != d->nr_irqs)

@@ -158,6 +158,8 @@ struct irqlab_irq {
 	bool move_pending;
 	/* Its mask (Linux: desc->pending_mask): the kernel's shared copy, or NULL. */
 	const struct irqlab_cpumask *pending_mask;
+	/* On the kernel's list of pending moves while move_pending. */
+	struct irqlab_irq *pending_prev, *pending_next;
 	bool dirty;	/* changed since the last check: on the kernel's list */
 	void *dev;	/* the bus entry that owns it */
 	unsigned index; /* its index in that bus entry */
@@ -185,6 +187,9 @@ struct irqlab_kernel {
 	/* The managed interrupts shut down for want of a CPU: what cpu online may restart. */
 	struct irqlab_irq *shutdown_head;
 	unsigned nr_shutdown;
+	/* The interrupts with a pending move: what a CPU going offline may drop. */
+	struct irqlab_irq *pending_head;
+	unsigned nr_pending;
 	/* The CPU masks of its interrupts, each distinct one once; all_cpus is held for good. */
 	struct irqlab_mask_table masks;
 	const struct irqlab_cpumask *all_cpus;
@@ -312,6 +317,15 @@ bool irqlab_irq_moves_in_process_context(const struct irqlab_irq *irq);
 int irqlab_irq_set_pending(struct irqlab_irq *irq, const struct irqlab_cpumask *mask);
 /* Forgets @irq's pending move, if any. */
 void irqlab_irq_clear_pending(struct irqlab_irq *irq);
+/*
+ * After a CPU went offline: drops every pending move none of whose CPUs is online any more
+ * (Linux: migrate_one_irq -> irq_fixup_move_pending(desc, false)). Costs the pending moves.
+ */
+void irqlab_kernel_drop_hopeless_moves(struct irqlab_kernel *k,
+				       void (*dropped)(struct irqlab_irq *irq, void *ctx),
+				       void *ctx);
+/* Unlinks a freed @irq's pending move without marking it changed (it is going away). */
+void irqlab_irq_forget_pending(struct irqlab_irq *irq);
 /*
  * Makes the pending move, in the ack of an interrupt, with the entry masked by the caller
  * (Linux: irq_move_masked_irq). A pending mask with no online CPU is dropped; -EBUSY keeps

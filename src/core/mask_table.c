@@ -130,6 +130,16 @@ void irqlab_mask_put(struct irqlab_mask_table *t, const struct irqlab_cpumask *m
 	free(e);
 }
 
+unsigned long irqlab_mask_table_refs(const struct irqlab_mask_table *t)
+{
+	unsigned long refs = 0;
+
+	for (unsigned b = 0; b < t->nr_buckets; b++)
+		for (const struct irqlab_mask_entry *e = t->buckets[b]; e; e = e->next)
+			refs += e->refs;
+	return refs;
+}
+
 unsigned long irqlab_mask_refs(const struct irqlab_cpumask *mask)
 {
 	return entry_of(mask)->refs;

@@ -36,5 +36,7 @@ const struct irqlab_cpumask *irqlab_mask_hold(struct irqlab_mask_table *t,
 void irqlab_mask_put(struct irqlab_mask_table *t, const struct irqlab_cpumask *mask);
 /* References to the copy @mask (for the checker). */
 unsigned long irqlab_mask_refs(const struct irqlab_cpumask *mask);
+/* References to every copy in the table: what its holders must add up to. */
+unsigned long irqlab_mask_table_refs(const struct irqlab_mask_table *t);
 
 #endif

@@ -234,7 +234,7 @@ int irqlab_intx_eoi(struct irqlab_kernel *k, struct irqlab_device *dev)
 	struct irqlab_irq *irq = dev->entries[0].irq;
 	struct irqlab_irq_cfg cfg;
 	struct irqlab_msi_msg msg;
-	bool move;
+	bool move, was_masked;
 	int err;
 
 	if (!irq || !irqlab_irq_activated(irq))
@@ -245,17 +245,19 @@ int irqlab_intx_eoi(struct irqlab_kernel *k, struct irqlab_device *dev)
 	/*
 	 * ioapic_ack_level: a pending move masks the pin before the EOI (ioapic_prepare_move),
 	 * so that the EOI names the vector in service and what the line sends again waits for
-	 * the move; the move and the unmask come after (ioapic_finish_move).
+	 * the move; the move and the unmask come after (ioapic_finish_move). A pin masked
+	 * already (a oneshot handler's) moves all the same and stays masked.
 	 */
-	move = irq->move_pending && irq->started &&
-	       !(irqlab_ioapic_rte(io, dev->intx.gsi) & IRQLAB_RTE_MASKED);
-	if (move)
+	move = irq->move_pending && irq->started;
+	was_masked = irqlab_ioapic_rte(io, dev->intx.gsi) & IRQLAB_RTE_MASKED;
+	if (move && !was_masked)
 		irqlab_ioapic_mask(io, dev->intx.gsi, true, &msg);
 	err = eoi_pin(k, dev, irq);
 	if (move) {
 		irqlab_vector_irq_cfg(irq->top, &cfg);
 		irqlab_fabric_ack(p, irq, cfg.cpu);
-		send(p, dev, irqlab_ioapic_mask(io, dev->intx.gsi, false, &msg), &msg);
+		if (!was_masked)
+			send(p, dev, irqlab_ioapic_mask(io, dev->intx.gsi, false, &msg), &msg);
 	}
 	return err;
 }

@@ -651,10 +651,12 @@ int irqlab_platform_affinity_prepare(struct irqlab_kernel *k, struct irqlab_devi
 			      (!irqlab_irq_moves_in_process_context(irq) || irq->move_pending);
 		if (!deferred[i]) {
 			err = irqlab_irq_prepare(irq, mask);
-			if (err == -EBUSY && irqlab_irq_activated(irq))
+			if (err == -EBUSY && irqlab_irq_activated(irq)) {
 				deferred[i] = true;
-			else if (err)
+				err = 0;
+			} else if (err) {
 				break;
+			}
 		}
 	}
 	if (!err)
@@ -831,6 +833,20 @@ int irqlab_platform_store(struct irqlab_kernel *k, struct irqlab_device *dev, un
 	return 0;
 }
 
+static void trace_dropped_move(struct irqlab_irq *irq, void *ctx)
+{
+	struct irqlab_machine *p = ctx;
+	char cpus[64], line[160];
+
+	if (!p->trace)
+		return;
+	irqlab_cpumask_format(irq->pending_mask, cpus, sizeof(cpus));
+	snprintf(line, sizeof(line),
+		 "  irq %u: the move to CPUs %s is dropped: none of them is online", irq->virq,
+		 cpus);
+	p->trace(p->trace_ctx, line);
+}
+
 int irqlab_platform_cpu(struct irqlab_kernel *k, unsigned cpu, bool online)
 {
 	struct irqlab_kernel_env *env = irqlab_kernel_env(k);
@@ -842,6 +858,12 @@ int irqlab_platform_cpu(struct irqlab_kernel *k, unsigned cpu, bool online)
 		     : irqlab_vector_cpu_offline(env->vector, cpu);
 	if (err)
 		return err;
+	/*
+	 * migrate_one_irq -> irq_fixup_move_pending(desc, false): a pending move none of whose
+	 * CPUs stays online is dropped now, not at its next interrupt. It costs the pending moves.
+	 */
+	if (!online)
+		irqlab_kernel_drop_hopeless_moves(k, trace_dropped_move, p);
 	/*
 	 * A restart unmasks and may leave messages to send; a device with none is skipped, and
 	 * the walk stops when the kernel has none left (at once, after most CPU changes).

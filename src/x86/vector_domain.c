@@ -90,6 +90,14 @@ static void touch_cpu(struct irqlab_domain *d, unsigned cpu)
 	irqlab_domain_touch(d);
 }
 
+/* The matrix counters of every CPU of @mask changed (a managed reservation). */
+static void touch_cpus(struct irqlab_domain *d, const struct irqlab_cpumask *mask)
+{
+	unsigned cpu;
+
+	irqlab_for_each_cpu(cpu, mask) touch_cpu(d, cpu);
+}
+
 /* The slot of (cpu, vector) and its CPU's matrix changed. */
 static void touch_slot(struct irqlab_domain *d, unsigned cpu, unsigned vector)
 {
@@ -288,6 +296,7 @@ static void vector_free_one(struct irqlab_domain *d, struct irqlab_irq *irq)
 		irqlab_matrix_remove_reserved(vd->matrix);
 	if (apd->is_managed) {
 		irqlab_matrix_remove_managed(vd->matrix, irq->affinity);
+		touch_cpus(d, irq->affinity);
 		vd->nr_managed--;
 	}
 	free(apd);
@@ -329,6 +338,8 @@ static int vector_alloc(struct irqlab_domain *d, struct irqlab_irq **irqs, unsig
 				err = -ENOSPC;
 			else
 				err = irqlab_matrix_reserve_managed(vd->matrix, irqs[i]->affinity);
+			if (!err)
+				touch_cpus(d, irqs[i]->affinity);
 			if (err) {
 				char cpus[64];
 

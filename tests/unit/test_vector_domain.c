@@ -1865,9 +1865,26 @@ static void test_online_looks_at_shut_down_only(void **state)
 	assert_clean(p);
 }
 
+/* A reference to a CPU mask that nothing holds is a leak the full check names. */
+static void test_check_sees_leaked_mask(void **state)
+{
+	struct irqlab_machine *p = plat(4, false, 0, false);
+	struct irqlab_cpumask m = cpus("1-2");
+	const struct irqlab_cpumask *leak;
+	char why[256];
+
+	leak = irqlab_mask_hold(&p->host->masks, &m);
+	assert_non_null(leak);
+	assert_int_equal(irqlab_platform_check(p, why, sizeof(why)), -EFAULT);
+	assert_non_null(strstr(why, "references to its CPU masks"));
+	irqlab_mask_put(&p->host->masks, leak);
+	assert_clean(p);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
+		cmocka_unit_test_teardown(test_check_sees_leaked_mask, teardown),
 		cmocka_unit_test_teardown(test_online_looks_at_shut_down_only, teardown),
 		cmocka_unit_test_teardown(test_boot_legacy, teardown),
 		cmocka_unit_test_teardown(test_boot_no_legacy, teardown),
