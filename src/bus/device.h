@@ -73,6 +73,7 @@ struct irqlab_device {
 	unsigned nr_allocated;
 	unsigned nr_resend; /* entries with resend set */
 	bool dirty;	    /* its delivery counts changed since the last check */
+	unsigned slot;	    /* its place in the machine's devices[] */
 };
 
 int irqlab_device_new(struct irqlab_kernel *k, const struct irqlab_device_config *cfg,

@@ -79,8 +79,8 @@ void irqlab_kernel_free(struct irqlab_kernel *k)
 	irqlab_mask_put(&k->masks, k->all_cpus);
 	irqlab_mask_table_release(&k->masks);
 	free(k->irqs);
-	free(k->dirty_virqs);
-	free(k->retrigger_virqs);
+	irqlab_id_log_release(&k->dirty);
+	irqlab_id_log_release(&k->retriggers);
 	free(k);
 }
 
@@ -486,22 +486,11 @@ void irqlab_irq_touch(struct irqlab_irq *irq)
 
 	for (struct irqlab_irq_data *data = irq->top; data; data = data->parent)
 		irqlab_domain_touch(data->domain);
-	if (irq->dirty || k->dirty_overflow)
+	if (irq->dirty || k->dirty.overflow)
 		return;
-	/* Not a fault point: a list that cannot grow costs a full check, never a failure. */
-	if (k->nr_dirty == k->dirty_slots) {
-		unsigned slots = k->dirty_slots ? 2 * k->dirty_slots : 64;
-		unsigned *grown = realloc(k->dirty_virqs, slots * sizeof(*grown));
-
-		if (!grown) {
-			k->dirty_overflow = true;
-			return;
-		}
-		k->dirty_virqs = grown;
-		k->dirty_slots = slots;
-	}
-	irq->dirty = true;
-	k->dirty_virqs[k->nr_dirty++] = irq->virq;
+	/* A log that cannot grow costs a full check, never a failure. */
+	irqlab_id_log_add(&k->dirty, irq->virq);
+	irq->dirty = !k->dirty.overflow;
 }
 
 struct irqlab_irq *irqlab_irq_find(struct irqlab_kernel *k, unsigned virq)
@@ -654,20 +643,8 @@ static void note_retrigger(struct irqlab_irq *irq)
 {
 	struct irqlab_kernel *k = irq->kernel;
 
-	if (!irq->retrigger || k->retrigger_overflow)
-		return;
-	if (k->nr_retrigger == k->retrigger_slots) {
-		unsigned slots = k->retrigger_slots ? 2 * k->retrigger_slots : 16;
-		unsigned *grown = realloc(k->retrigger_virqs, slots * sizeof(*grown));
-
-		if (!grown) {
-			k->retrigger_overflow = true;
-			return;
-		}
-		k->retrigger_virqs = grown;
-		k->retrigger_slots = slots;
-	}
-	k->retrigger_virqs[k->nr_retrigger++] = irq->virq;
+	if (irq->retrigger)
+		irqlab_id_log_add(&k->retriggers, irq->virq);
 }
 
 static int virq_cmp(const void *a, const void *b)
@@ -681,23 +658,24 @@ bool irqlab_kernel_retriggers(struct irqlab_kernel *k, const unsigned **virqs, u
 {
 	unsigned kept = 0;
 
-	if (k->retrigger_overflow)
+	struct irqlab_id_log *log = &k->retriggers;
+
+	if (log->overflow)
 		return false;
-	if (k->nr_retrigger > 1)
-		qsort(k->retrigger_virqs, k->nr_retrigger, sizeof(*k->retrigger_virqs), virq_cmp);
-	for (unsigned i = 0; i < k->nr_retrigger; i++)
-		if (!kept || k->retrigger_virqs[kept - 1] != k->retrigger_virqs[i])
-			k->retrigger_virqs[kept++] = k->retrigger_virqs[i];
-	k->nr_retrigger = kept;
-	*virqs = k->retrigger_virqs;
+	if (log->n > 1)
+		qsort(log->ids, log->n, sizeof(*log->ids), virq_cmp);
+	for (unsigned i = 0; i < log->n; i++)
+		if (!kept || log->ids[kept - 1] != log->ids[i])
+			log->ids[kept++] = log->ids[i];
+	log->n = kept;
+	*virqs = log->ids;
 	*n = kept;
 	return true;
 }
 
 void irqlab_kernel_retriggers_clear(struct irqlab_kernel *k)
 {
-	k->nr_retrigger = 0;
-	k->retrigger_overflow = false;
+	irqlab_id_log_clear(&k->retriggers);
 }
 
 /*
@@ -811,14 +789,13 @@ static void forget_changes(struct irqlab_kernel *k)
 {
 	struct irqlab_domain *d, *next;
 
-	for (unsigned i = 0; i < k->nr_dirty; i++) {
-		struct irqlab_irq *irq = irqlab_irq_find(k, k->dirty_virqs[i]);
+	for (unsigned i = 0; i < k->dirty.n; i++) {
+		struct irqlab_irq *irq = irqlab_irq_find(k, k->dirty.ids[i]);
 
 		if (irq)
 			irq->dirty = false;
 	}
-	k->nr_dirty = 0;
-	k->dirty_overflow = false;
+	irqlab_id_log_clear(&k->dirty);
 	for (d = k->dirty_domains; d; d = next) {
 		next = d->dirty_next;
 		d->dirty = false;
@@ -971,10 +948,10 @@ int irqlab_kernel_check_changed(struct irqlab_kernel *k, char *why_out, size_t l
 	struct irqlab_strbuf why = IRQLAB_STRBUF_INIT;
 	int err = 0;
 
-	if (k->dirty_overflow)
+	if (k->dirty.overflow)
 		return irqlab_kernel_check(k, why_out, len);
-	for (unsigned i = 0; i < k->nr_dirty && !err; i++) {
-		unsigned v = k->dirty_virqs[i];
+	for (unsigned i = 0; i < k->dirty.n && !err; i++) {
+		unsigned v = k->dirty.ids[i];
 		struct irqlab_irq *irq = irqlab_irq_find(k, v);
 
 		/* Freed since (its domains were marked). */

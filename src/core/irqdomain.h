@@ -20,6 +20,7 @@
 #include "core/error.h"
 #include "core/mask_table.h"
 #include "core/fault.h"
+#include "core/id_log.h"
 #include "core/strbuf.h"
 
 struct irqlab_msi_msg;
@@ -197,15 +198,11 @@ struct irqlab_kernel {
 	 * What changed since the last check: the virqs of touched interrupts (a freed one is
 	 * skipped) and the domains. When the list cannot grow, the next check is a full one.
 	 */
-	unsigned *dirty_virqs;
-	unsigned nr_dirty, dirty_slots;
-	bool dirty_overflow;
+	struct irqlab_id_log dirty;
 	struct irqlab_domain *dirty_domains;
 	unsigned long domain_seq;
 	/* Interrupts a move marked retrigger since the fabric last flushed, maybe twice. */
-	unsigned *retrigger_virqs;
-	unsigned nr_retrigger, retrigger_slots;
-	bool retrigger_overflow;
+	struct irqlab_id_log retriggers;
 	/* Its devices with messages left to resend (the bus keeps it): most often none. */
 	unsigned nr_resend_devices;
 };

@@ -200,7 +200,7 @@ void irqlab_platform_free(struct irqlab_machine *p)
 		irqlab_device_free(p->devices[i]);
 	free(p->devices);
 	free(p->by_name);
-	free(p->dirty_devices);
+	irqlab_id_log_release(&p->dirty_devices);
 	if (p->ir)
 		irqlab_ir_unit_destroy(p->ir);
 	free(p->delivered_by_cpu);
@@ -383,6 +383,7 @@ int irqlab_platform_add_device(struct irqlab_kernel *k, const struct irqlab_devi
 		dev->entries[i].owner = k;
 	dev->emulated = emulated;
 	p->devices = grown;
+	dev->slot = p->nr_devices;
 	p->devices[p->nr_devices++] = dev;
 	*name_slot(p->by_name, p->by_name_slots, dev->name) = dev;
 	if (dev->kind != IRQLAB_DEV_INTX && !emulated)
@@ -908,32 +909,18 @@ static int check_resend_devices(const struct irqlab_machine *p, const struct irq
 
 void irqlab_platform_touch_device(struct irqlab_machine *p, struct irqlab_device *dev)
 {
-	struct irqlab_device **grown;
-	unsigned slots;
-
-	if (dev->dirty || p->dirty_devices_overflow)
+	if (dev->dirty || p->dirty_devices.overflow)
 		return;
-	/* Not a fault point: a list that cannot grow costs a full check, never a failure. */
-	if (p->nr_dirty_devices == p->dirty_device_slots) {
-		slots = p->dirty_device_slots ? 2 * p->dirty_device_slots : 16;
-		grown = realloc(p->dirty_devices, slots * sizeof(*grown));
-		if (!grown) {
-			p->dirty_devices_overflow = true;
-			return;
-		}
-		p->dirty_devices = grown;
-		p->dirty_device_slots = slots;
-	}
-	dev->dirty = true;
-	p->dirty_devices[p->nr_dirty_devices++] = dev;
+	/* A log that cannot grow costs a full check, never a failure. */
+	irqlab_id_log_add(&p->dirty_devices, dev->slot);
+	dev->dirty = !p->dirty_devices.overflow;
 }
 
 static void forget_dirty_devices(struct irqlab_machine *p)
 {
-	for (unsigned i = 0; i < p->nr_dirty_devices; i++)
-		p->dirty_devices[i]->dirty = false;
-	p->nr_dirty_devices = 0;
-	p->dirty_devices_overflow = false;
+	for (unsigned i = 0; i < p->dirty_devices.n; i++)
+		p->devices[p->dirty_devices.ids[i]]->dirty = false;
+	irqlab_id_log_clear(&p->dirty_devices);
 }
 
 int irqlab_platform_check(struct irqlab_machine *p, char *why, size_t len)
@@ -963,7 +950,7 @@ int irqlab_platform_check_changed(struct irqlab_machine *p, char *why, size_t le
 	struct irqlab_strbuf sb = IRQLAB_STRBUF_INIT;
 	int err = 0;
 
-	if (p->dirty_devices_overflow)
+	if (p->dirty_devices.overflow)
 		return irqlab_platform_check(p, why, len);
 	for (unsigned i = 0; !err && i < p->nr_kernels; i++)
 		err = irqlab_kernel_check_changed(p->kernels[i], why, len);
@@ -971,8 +958,8 @@ int irqlab_platform_check_changed(struct irqlab_machine *p, char *why, size_t le
 		return err;
 	if (p->ir)
 		err = irqlab_ir_unit_check_changed(p->ir, &sb);
-	for (unsigned i = 0; !err && i < p->nr_dirty_devices; i++)
-		err = check_device_counts(p->dirty_devices[i], &sb);
+	for (unsigned i = 0; !err && i < p->dirty_devices.n; i++)
+		err = check_device_counts(p->devices[p->dirty_devices.ids[i]], &sb);
 	if (err)
 		snprintf(why, len, "%s", irqlab_strbuf_str(&sb));
 	else

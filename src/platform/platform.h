@@ -143,9 +143,7 @@ struct irqlab_machine {
 	/* The requester ids message-signalled devices hold (INTx devices share theirs). */
 	uint64_t rid_taken[65536 / 64];
 	/* Devices whose delivery counts changed since the last check; NULL-free when full. */
-	struct irqlab_device **dirty_devices;
-	unsigned nr_dirty_devices, dirty_device_slots;
-	bool dirty_devices_overflow;
+	struct irqlab_id_log dirty_devices; /* their slots in devices[] */
 	/* IO-APIC n serves GSIs 24n..24n+23; created on first use, the table grown to fit. */
 	struct irqlab_ioapic **ioapics;
 	unsigned nr_ioapic_slots;

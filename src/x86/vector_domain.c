@@ -40,9 +40,7 @@ struct vector_domain {
 	 * the whole rows of those CPUs.
 	 */
 	struct irqlab_cpumask dirty_cpus;
-	uint32_t *dirty_slots;
-	unsigned nr_dirty_slots, dirty_slots_cap;
-	bool dirty_slots_overflow;
+	struct irqlab_id_log dirty_slots;
 	unsigned long nr_managed; /* managed interrupts: only they restart at CPU online */
 };
 
@@ -104,28 +102,14 @@ static void touch_slot(struct irqlab_domain *d, unsigned cpu, unsigned vector)
 	struct vector_domain *vd = vd_of(d);
 
 	touch_cpu(d, cpu);
-	if (vd->dirty_slots_overflow)
-		return;
-	/* Not a fault point: a list that cannot grow costs whole rows, never a failure. */
-	if (vd->nr_dirty_slots == vd->dirty_slots_cap) {
-		unsigned cap = vd->dirty_slots_cap ? 2 * vd->dirty_slots_cap : 64;
-		uint32_t *grown = realloc(vd->dirty_slots, cap * sizeof(*grown));
-
-		if (!grown) {
-			vd->dirty_slots_overflow = true;
-			return;
-		}
-		vd->dirty_slots = grown;
-		vd->dirty_slots_cap = cap;
-	}
-	vd->dirty_slots[vd->nr_dirty_slots++] = (uint32_t)cpu << 8 | vector;
+	/* A log that cannot grow costs whole rows, never a failure. */
+	irqlab_id_log_add(&vd->dirty_slots, cpu << 8 | vector);
 }
 
 static void forget_dirty(struct vector_domain *vd)
 {
 	irqlab_cpumask_zero(&vd->dirty_cpus);
-	vd->nr_dirty_slots = 0;
-	vd->dirty_slots_overflow = false;
+	irqlab_id_log_clear(&vd->dirty_slots);
 }
 
 static void assign_placeholder(struct irqlab_domain *d, struct apic_data *apd)
@@ -615,14 +599,14 @@ static int vector_check_changed(struct irqlab_domain *d, struct irqlab_strbuf *w
 	{
 		if (irqlab_matrix_check_cpu(vd->matrix, cpu, mwhy, sizeof(mwhy)))
 			return irqlab_check_fail(why, "%s: %s", d->name, mwhy);
-		if (vd->dirty_slots_overflow)
+		if (vd->dirty_slots.overflow)
 			err = check_lapic_row(d, cpu, &owners, &unowned, why);
 		if (err)
 			return err;
 	}
-	for (unsigned i = 0; !vd->dirty_slots_overflow && i < vd->nr_dirty_slots; i++) {
-		err = check_lapic_slot(d, vd->dirty_slots[i] >> 8, vd->dirty_slots[i] & 0xff,
-				       &owners, &unowned, why);
+	for (unsigned i = 0; !vd->dirty_slots.overflow && i < vd->dirty_slots.n; i++) {
+		err = check_lapic_slot(d, vd->dirty_slots.ids[i] >> 8,
+				       vd->dirty_slots.ids[i] & 0xff, &owners, &unowned, why);
 		if (err)
 			return err;
 	}
@@ -683,7 +667,7 @@ static void vector_destroy(struct irqlab_domain *d)
 
 	irqlab_matrix_destroy(vd->matrix);
 	free(vd->vector_irq);
-	free(vd->dirty_slots);
+	irqlab_id_log_release(&vd->dirty_slots);
 	free(vd);
 }
 
