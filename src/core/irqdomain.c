@@ -299,31 +299,42 @@ static int virq_range_find(struct irqlab_kernel *k, unsigned n, unsigned *base)
 	return 0;
 }
 
+void irqlab_irq_list_add(struct irqlab_irq *irq, enum irqlab_irq_list_id id)
+{
+	struct irqlab_irq_list *l = &irq->kernel->lists[id];
+
+	irq->links[id] = (struct irqlab_irq_link){.next = l->head};
+	if (l->head)
+		l->head->links[id].prev = irq;
+	l->head = irq;
+	l->n++;
+}
+
+void irqlab_irq_list_del(struct irqlab_irq *irq, enum irqlab_irq_list_id id)
+{
+	struct irqlab_irq_list *l = &irq->kernel->lists[id];
+	struct irqlab_irq_link *link = &irq->links[id];
+
+	if (link->prev)
+		link->prev->links[id].next = link->next;
+	else
+		l->head = link->next;
+	if (link->next)
+		link->next->links[id].prev = link->prev;
+	*link = (struct irqlab_irq_link){0};
+	l->n--;
+}
+
 void irqlab_irq_set_managed_shutdown(struct irqlab_irq *irq, bool shutdown)
 {
-	struct irqlab_kernel *k = irq->kernel;
-
 	if (irq->managed_shutdown == shutdown)
 		return;
 	irq->managed_shutdown = shutdown;
 	irqlab_irq_touch(irq);
-	if (shutdown) {
-		irq->shutdown_prev = NULL;
-		irq->shutdown_next = k->shutdown_head;
-		if (k->shutdown_head)
-			k->shutdown_head->shutdown_prev = irq;
-		k->shutdown_head = irq;
-		k->nr_shutdown++;
-		return;
-	}
-	if (irq->shutdown_prev)
-		irq->shutdown_prev->shutdown_next = irq->shutdown_next;
+	if (shutdown)
+		irqlab_irq_list_add(irq, IRQLAB_IRQS_SHUT_DOWN);
 	else
-		k->shutdown_head = irq->shutdown_next;
-	if (irq->shutdown_next)
-		irq->shutdown_next->shutdown_prev = irq->shutdown_prev;
-	irq->shutdown_prev = irq->shutdown_next = NULL;
-	k->nr_shutdown--;
+		irqlab_irq_list_del(irq, IRQLAB_IRQS_SHUT_DOWN);
 }
 
 static void irq_desc_free(struct irqlab_irq *irq)
@@ -831,62 +842,62 @@ static int check_result(struct irqlab_strbuf *why, int err, char *why_out, size_
  * as the chains are checked, each child in its parent, so the cost is the size of the state
  * and not domains times interrupts.
  */
-/* The shut-down list holds exactly the interrupts marked managed_shutdown, each once. */
-static int check_shutdown_list(struct irqlab_kernel *k, struct irqlab_strbuf *why)
+/*
+ * List @id of @k holds exactly the @marked interrupts whose flag for it is set, each once, its
+ * links both ways. @what names them in a sentence ("interrupts shut down").
+ */
+static int check_irq_list(struct irqlab_kernel *k, enum irqlab_irq_list_id id, unsigned marked,
+			  const char *what, struct irqlab_strbuf *why)
 {
-	unsigned listed = 0, marked = 0;
+	const struct irqlab_irq_list *l = &k->lists[id];
+	unsigned listed = 0;
 
-	for (struct irqlab_irq *irq = k->shutdown_head; irq; irq = irq->shutdown_next) {
-		if (!irq->managed_shutdown || irq->kernel != k || ++listed > k->nr_irqs)
+	for (struct irqlab_irq *irq = l->head; irq; irq = irq->links[id].next) {
+		bool flag = id == IRQLAB_IRQS_SHUT_DOWN ? irq->managed_shutdown : irq->move_pending;
+		struct irqlab_irq *next = irq->links[id].next;
+
+		if (!flag || irq->kernel != k || ++listed > k->nr_irqs)
+			return irqlab_check_fail(
+				why,
+				"kernel %s: irq %u is listed among its %s unmarked, "
+				"or the list loops",
+				k->name, irq->virq, what);
+		if (next && next->links[id].prev != irq)
 			return irqlab_check_fail(why,
-						 "kernel %s: irq %u is on the shut-down list "
-						 "unmarked, or the list loops",
-						 k->name, irq->virq);
-		if (irq->shutdown_next && irq->shutdown_next->shutdown_prev != irq)
-			return irqlab_check_fail(why,
-						 "kernel %s: shut-down list broken after irq %u",
-						 k->name, irq->virq);
+						 "kernel %s: the list of %s breaks after irq %u",
+						 k->name, what, irq->virq);
 	}
-	for (unsigned v = 0; v < k->irq_slots; v++)
-		marked += k->irqs[v] && k->irqs[v]->managed_shutdown;
-	if (listed != marked || listed != k->nr_shutdown)
-		return irqlab_check_fail(
-			why, "kernel %s: %u interrupts shut down, %u listed, %u counted", k->name,
-			marked, listed, k->nr_shutdown);
+	if (listed != marked || listed != l->n)
+		return irqlab_check_fail(why, "kernel %s: %u %s, %u listed, %u counted", k->name,
+					 marked, what, listed, l->n);
 	return 0;
 }
 
 /*
- * The pending list holds exactly the interrupts with move_pending, each once; and the mask
- * table's references are the kernel's all_cpus plus every interrupt's affinity and pending
- * mask, no more (a leaked hold) and no fewer.
+ * In one walk of the interrupts: the two lists hold exactly the interrupts marked for them,
+ * and the mask table's references are the kernel's all_cpus plus every interrupt's affinity
+ * and pending mask, no more (a leaked hold) and no fewer.
  */
-static int check_pending_and_masks(struct irqlab_kernel *k, struct irqlab_strbuf *why)
+static int check_lists_and_masks(struct irqlab_kernel *k, struct irqlab_strbuf *why)
 {
-	unsigned listed = 0, marked = 0;
-	unsigned long holders = 1, refs = 0;
+	unsigned shut_down = 0, pending = 0;
+	unsigned long holders = 1, refs;
+	int err;
 
-	for (struct irqlab_irq *irq = k->pending_head; irq; irq = irq->pending_next) {
-		if (!irq->move_pending || irq->kernel != k || ++listed > k->nr_irqs)
-			return irqlab_check_fail(why,
-						 "kernel %s: irq %u is on the pending list "
-						 "without a pending move, or the list loops",
-						 k->name, irq->virq);
-		if (irq->pending_next && irq->pending_next->pending_prev != irq)
-			return irqlab_check_fail(why, "kernel %s: pending list broken after irq %u",
-						 k->name, irq->virq);
-	}
 	for (unsigned v = 0; v < k->irq_slots; v++) {
 		const struct irqlab_irq *irq = k->irqs[v];
 
 		if (!irq)
 			continue;
-		marked += irq->move_pending;
+		shut_down += irq->managed_shutdown;
+		pending += irq->move_pending;
 		holders += 1 + (irq->pending_mask != NULL);
 	}
-	if (listed != marked || listed != k->nr_pending)
-		return irqlab_check_fail(why, "kernel %s: %u moves pending, %u listed, %u counted",
-					 k->name, marked, listed, k->nr_pending);
+	err = check_irq_list(k, IRQLAB_IRQS_SHUT_DOWN, shut_down, "interrupts shut down", why);
+	if (!err)
+		err = check_irq_list(k, IRQLAB_IRQS_MOVE_PENDING, pending, "moves pending", why);
+	if (err)
+		return err;
 	refs = irqlab_mask_table_refs(&k->masks);
 	if (refs != holders)
 		return irqlab_check_fail(why,
@@ -918,9 +929,7 @@ int irqlab_kernel_check(struct irqlab_kernel *k, char *why_out, size_t len)
 		err = irqlab_check_fail(&why, "kernel %s: %u interrupts in the table, %u counted",
 					k->name, counted, k->nr_irqs);
 	if (!err)
-		err = check_shutdown_list(k, &why);
-	if (!err)
-		err = check_pending_and_masks(k, &why);
+		err = check_lists_and_masks(k, &why);
 	/* The levels are counted; now the children, in the same scratch counter. */
 	for (d = k->domains; d && !err; d = d->next) {
 		if (d->seen != d->nr_irqs)

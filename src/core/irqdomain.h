@@ -141,6 +141,25 @@ struct irqlab_domain {
 	unsigned long seen; /* the full check's count of levels found in it */
 };
 
+/*
+ * The lists of interrupts a kernel keeps so that a statement visits only those it concerns;
+ * each interrupt carries its own links (no allocation, so no failure).
+ */
+enum irqlab_irq_list_id {
+	IRQLAB_IRQS_SHUT_DOWN,	  /* managed_shutdown: what cpu online may restart */
+	IRQLAB_IRQS_MOVE_PENDING, /* move_pending: what cpu offline may drop */
+	IRQLAB_NR_IRQ_LISTS,
+};
+
+struct irqlab_irq_link {
+	struct irqlab_irq *prev, *next;
+};
+
+struct irqlab_irq_list {
+	struct irqlab_irq *head;
+	unsigned n;
+};
+
 /* An interrupt descriptor (Linux: irq_desc) and the chain of its levels. */
 struct irqlab_irq {
 	struct irqlab_kernel *kernel;
@@ -150,17 +169,15 @@ struct irqlab_irq {
 	const struct irqlab_cpumask *affinity; /* what was asked for: the kernel's shared copy */
 	bool managed;
 	bool managed_shutdown; /* managed, and no CPU of its mask is online */
-	/* On the kernel's list of shut-down interrupts while managed_shutdown. */
-	struct irqlab_irq *shutdown_prev, *shutdown_next;
-	bool started;	/* requested (request_irq) and not released */
-	bool maskable;	/* the bus entry can be masked (reservation mode applies) */
-	bool retrigger; /* a message caught during a move must be sent again */
+	bool started;	       /* requested (request_irq) and not released */
+	bool maskable;	       /* the bus entry can be masked (reservation mode applies) */
+	bool retrigger;	       /* a message caught during a move must be sent again */
 	/* An affinity change waits for the next interrupt (Linux: IRQD_SETAFFINITY_PENDING). */
 	bool move_pending;
 	/* Its mask (Linux: desc->pending_mask): the kernel's shared copy, or NULL. */
 	const struct irqlab_cpumask *pending_mask;
-	/* On the kernel's list of pending moves while move_pending. */
-	struct irqlab_irq *pending_prev, *pending_next;
+	/* Its links on the kernel's lists, while its flag for that list is set. */
+	struct irqlab_irq_link links[IRQLAB_NR_IRQ_LISTS];
 	bool dirty;	/* changed since the last check: on the kernel's list */
 	void *dev;	/* the bus entry that owns it */
 	unsigned index; /* its index in that bus entry */
@@ -185,12 +202,8 @@ struct irqlab_kernel {
 	struct irqlab_error *error;
 	struct irqlab_error own_error;
 	void *priv; /* what the kernel's machine keeps about it */
-	/* The managed interrupts shut down for want of a CPU: what cpu online may restart. */
-	struct irqlab_irq *shutdown_head;
-	unsigned nr_shutdown;
-	/* The interrupts with a pending move: what a CPU going offline may drop. */
-	struct irqlab_irq *pending_head;
-	unsigned nr_pending;
+	/* Its interrupts shut down for want of a CPU, and those with a pending move. */
+	struct irqlab_irq_list lists[IRQLAB_NR_IRQ_LISTS];
 	/* The CPU masks of its interrupts, each distinct one once; all_cpus is held for good. */
 	struct irqlab_mask_table masks;
 	const struct irqlab_cpumask *all_cpus;
@@ -274,6 +287,10 @@ void irqlab_irq_abort(struct irqlab_irq *irq);
 /* Top first. Does nothing when not activated. */
 void irqlab_irq_deactivate(struct irqlab_irq *irq);
 bool irqlab_irq_activated(const struct irqlab_irq *irq);
+
+/* Puts @irq on, or takes it off, its kernel's list @id (newest first). */
+void irqlab_irq_list_add(struct irqlab_irq *irq, enum irqlab_irq_list_id id);
+void irqlab_irq_list_del(struct irqlab_irq *irq, enum irqlab_irq_list_id id);
 
 /*
  * Marks @irq shut down (or started again) for want of an online CPU, keeping the kernel's list

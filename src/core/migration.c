@@ -18,32 +18,6 @@ bool irqlab_irq_moves_in_process_context(const struct irqlab_irq *irq)
 	return false;
 }
 
-static void pending_link(struct irqlab_irq *irq)
-{
-	struct irqlab_kernel *k = irq->kernel;
-
-	irq->pending_prev = NULL;
-	irq->pending_next = k->pending_head;
-	if (k->pending_head)
-		k->pending_head->pending_prev = irq;
-	k->pending_head = irq;
-	k->nr_pending++;
-}
-
-static void pending_unlink(struct irqlab_irq *irq)
-{
-	struct irqlab_kernel *k = irq->kernel;
-
-	if (irq->pending_prev)
-		irq->pending_prev->pending_next = irq->pending_next;
-	else
-		k->pending_head = irq->pending_next;
-	if (irq->pending_next)
-		irq->pending_next->pending_prev = irq->pending_prev;
-	irq->pending_prev = irq->pending_next = NULL;
-	k->nr_pending--;
-}
-
 int irqlab_irq_set_pending(struct irqlab_irq *irq, const struct irqlab_cpumask *mask)
 {
 	const struct irqlab_cpumask *held = irqlab_mask_hold(&irq->kernel->masks, mask);
@@ -54,7 +28,7 @@ int irqlab_irq_set_pending(struct irqlab_irq *irq, const struct irqlab_cpumask *
 	irqlab_mask_put(&irq->kernel->masks, irq->pending_mask);
 	irq->pending_mask = held;
 	if (!irq->move_pending)
-		pending_link(irq);
+		irqlab_irq_list_add(irq, IRQLAB_IRQS_MOVE_PENDING);
 	irq->move_pending = true;
 	irqlab_irq_touch(irq);
 	return 0;
@@ -63,7 +37,7 @@ int irqlab_irq_set_pending(struct irqlab_irq *irq, const struct irqlab_cpumask *
 void irqlab_irq_forget_pending(struct irqlab_irq *irq)
 {
 	if (irq->move_pending)
-		pending_unlink(irq);
+		irqlab_irq_list_del(irq, IRQLAB_IRQS_MOVE_PENDING);
 	irqlab_mask_put(&irq->kernel->masks, irq->pending_mask);
 	irq->pending_mask = NULL;
 	irq->move_pending = false;
@@ -83,8 +57,8 @@ void irqlab_kernel_drop_hopeless_moves(struct irqlab_kernel *k,
 {
 	struct irqlab_irq *irq, *next;
 
-	for (irq = k->pending_head; irq; irq = next) {
-		next = irq->pending_next;
+	for (irq = k->lists[IRQLAB_IRQS_MOVE_PENDING].head; irq; irq = next) {
+		next = irq->links[IRQLAB_IRQS_MOVE_PENDING].next;
 		if (irqlab_cpumask_intersects(irq->pending_mask, &k->online))
 			continue;
 		if (dropped)

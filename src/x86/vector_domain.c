@@ -1213,14 +1213,16 @@ int irqlab_vector_cpu_online(struct irqlab_domain *d, unsigned cpu)
 		return irqlab_kernel_fail(k, -EINVAL, "cpu %u: no such CPU in %s", cpu, k->name);
 	if (cpu_online(d, cpu))
 		return irqlab_kernel_fail(k, -EINVAL, "cpu %u: already online in %s", cpu, k->name);
-	restart = irqlab_fault_zalloc(k->fault, (k->nr_shutdown + 1) * sizeof(*restart));
+	restart = irqlab_fault_zalloc(k->fault,
+				      (k->lists[IRQLAB_IRQS_SHUT_DOWN].n + 1) * sizeof(*restart));
 	if (!restart)
 		return irqlab_kernel_fail(k, -ENOMEM, "cpu %u: out of memory", cpu);
 	/*
 	 * Managed interrupts shut down for lack of a CPU start again (irq_affinity_online_cpu),
 	 * in ascending interrupt order. Only the shut-down ones are looked at.
 	 */
-	for (struct irqlab_irq *irq = k->shutdown_head; irq; irq = irq->shutdown_next)
+	for (struct irqlab_irq *irq = k->lists[IRQLAB_IRQS_SHUT_DOWN].head; irq;
+	     irq = irq->links[IRQLAB_IRQS_SHUT_DOWN].next)
 		if (irqlab_cpumask_test(irq->affinity, cpu))
 			restart[nr++] = irq;
 	qsort(restart, nr, sizeof(*restart), irq_virq_cmp);

@@ -1845,15 +1845,15 @@ static void test_online_looks_at_shut_down_only(void **state)
 
 	alloc_n(p, nvme, 4, true);
 	OK(p, request_range(p, nvme, 0, 4));
-	assert_null(k->shutdown_head);
+	assert_null(k->lists[IRQLAB_IRQS_SHUT_DOWN].head);
 	/* Entry 3 is spread to CPU 3 alone: it shuts down, and only it is listed. */
 	OK(p, irqlab_platform_cpu(k, 3, false));
-	assert_ptr_equal(k->shutdown_head, irq_of(nvme, 3));
-	assert_int_equal(k->nr_shutdown, 1);
+	assert_ptr_equal(k->lists[IRQLAB_IRQS_SHUT_DOWN].head, irq_of(nvme, 3));
+	assert_int_equal(k->lists[IRQLAB_IRQS_SHUT_DOWN].n, 1);
 	assert_clean(p);
 	OK(p, irqlab_platform_cpu(k, 3, true));
-	assert_null(k->shutdown_head);
-	assert_int_equal(k->nr_shutdown, 0);
+	assert_null(k->lists[IRQLAB_IRQS_SHUT_DOWN].head);
+	assert_int_equal(k->lists[IRQLAB_IRQS_SHUT_DOWN].n, 0);
 	assert_false(irq_of(nvme, 3)->managed_shutdown);
 	assert_clean(p);
 
