@@ -69,6 +69,14 @@ static struct irqlab_irq **lapic_slot(struct vector_domain *vd, unsigned cpu, un
 	return &vd->vector_irq[(size_t)cpu * IRQLAB_NR_VECTORS + vector];
 }
 
+/* The interrupt whose handler is at (@cpu, @vector); NULL for none, an ISA one or a mark. */
+static struct irqlab_irq *slot_irq(struct vector_domain *vd, unsigned cpu, unsigned vector)
+{
+	struct irqlab_irq *irq = *lapic_slot(vd, cpu, vector);
+
+	return irq == LEGACY_IRQ || irq == RETRIGGER_IRQ ? NULL : irq;
+}
+
 static bool cpu_online(struct irqlab_domain *d, unsigned cpu)
 {
 	return irqlab_cpumask_test(&d->kernel->online, cpu);
@@ -893,17 +901,12 @@ struct irqlab_irq *irqlab_vector_lookup(struct irqlab_domain *d, unsigned cpu, u
 					bool *legacy)
 {
 	struct vector_domain *vd = vd_of(d);
-	struct irqlab_irq *irq;
 
 	*legacy = false;
 	if (cpu >= vd->ncpus || vector >= IRQLAB_NR_VECTORS)
 		return NULL;
-	irq = *lapic_slot(vd, cpu, vector);
-	if (irq == LEGACY_IRQ) {
-		*legacy = true;
-		return NULL;
-	}
-	return irq == RETRIGGER_IRQ ? NULL : irq;
+	*legacy = *lapic_slot(vd, cpu, vector) == LEGACY_IRQ;
+	return slot_irq(vd, cpu, vector);
 }
 
 static int prepare_move(struct irqlab_irq_data *vl, const struct irqlab_cpumask *mask)
@@ -1079,13 +1082,10 @@ int irqlab_vector_cpu_offline(struct irqlab_domain *d, unsigned cpu)
 			movers[nr++] = (struct mover){.isa = i};
 	nr_isa = nr;
 	for (unsigned v = 0; v < IRQLAB_NR_VECTORS; v++) {
-		struct irqlab_irq *irq = *lapic_slot(vd, cpu, v);
-		struct apic_data *apd;
+		struct irqlab_irq *irq = slot_irq(vd, cpu, v);
+		struct apic_data *apd = irq ? irqlab_irq_data_of(irq, d)->chip_data : NULL;
 
-		if (!irq || irq == LEGACY_IRQ || irq == RETRIGGER_IRQ)
-			continue;
-		apd = irqlab_irq_data_of(irq, d)->chip_data;
-		if (apd->vector == v && apd->cpu == cpu)
+		if (apd && apd->vector == v && apd->cpu == cpu)
 			movers[nr++] = (struct mover){.irq = irq};
 	}
 	qsort(movers + nr_isa, nr - nr_isa, sizeof(*movers), mover_cmp);
@@ -1175,13 +1175,10 @@ int irqlab_vector_cpu_offline(struct irqlab_domain *d, unsigned cpu)
 	 * old vectors are in this CPU's row.
 	 */
 	for (unsigned v = 0; v < IRQLAB_NR_VECTORS; v++) {
-		struct irqlab_irq *irq = *lapic_slot(vd, cpu, v);
-		struct apic_data *apd;
+		struct irqlab_irq *irq = slot_irq(vd, cpu, v);
+		struct apic_data *apd = irq ? irqlab_irq_data_of(irq, d)->chip_data : NULL;
 
-		if (!irq || irq == LEGACY_IRQ || irq == RETRIGGER_IRQ)
-			continue;
-		apd = irqlab_irq_data_of(irq, d)->chip_data;
-		if (apd->move_in_progress && apd->prev_cpu == cpu && apd->prev_vector == v) {
+		if (apd && apd->move_in_progress && apd->prev_cpu == cpu && apd->prev_vector == v) {
 			irqlab_irq_touch(irq);
 			complete_move(d, apd);
 		}
