@@ -283,12 +283,8 @@ void irqlab_fabric_ack(struct irqlab_machine *p, struct irqlab_irq *irq, unsigne
 	ret = irqlab_irq_move_masked(irq);
 	trace_move(p, irq, cpu, cpus, ret);
 	/* What arrived during the rewrite waited in the pending bit: it goes out now, once. */
-	if (mask && irqlab_device_unmask(dev, irq->index)) {
-		struct irqlab_msi_msg msg;
-
-		if (!irqlab_device_read_msg(dev, irq->index, &msg))
-			irqlab_platform_deliver(p, dev, irq->index, &msg, NULL);
-	}
+	if (mask && irqlab_device_unmask(dev, irq->index))
+		irqlab_fabric_emit(p, dev, irq->index);
 	irqlab_fabric_flush_retriggers(irq->kernel);
 }
 
@@ -315,6 +311,17 @@ void irqlab_platform_deliver(struct irqlab_machine *p, struct irqlab_device *dev
 	if (dl.irq && (dl.cls == IRQLAB_MSG_DELIVERED || dl.cls == IRQLAB_MSG_MISDELIVERED) &&
 	    !irq_is_level_pin(dl.irq))
 		irqlab_fabric_ack(p, dl.irq, dl.cpu);
+}
+
+void irqlab_fabric_emit(struct irqlab_machine *p, struct irqlab_device *dev, unsigned index)
+{
+	struct irqlab_msi_msg msg;
+
+	/* A masked entry only latches its pending bit; more messages add nothing. */
+	if (irqlab_device_masked(dev, index))
+		irqlab_device_set_pending(dev, index, true);
+	else if (!irqlab_device_read_msg(dev, index, &msg))
+		irqlab_platform_deliver(p, dev, index, &msg, NULL);
 }
 
 /* Sends again what a two-step move latched (Linux: irq_retrigger, an IPI to the new target). */

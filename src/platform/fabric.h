@@ -15,6 +15,11 @@ void irqlab_fabric_route(struct irqlab_machine *p, struct irqlab_device *dev, un
 			 const struct irqlab_msi_msg *msg, struct irqlab_delivery *dl,
 			 enum irqlab_mode mode);
 /*
+ * Entry @index of @dev sends the message it stores, through the fabric; a masked entry only
+ * latches its pending bit.
+ */
+void irqlab_fabric_emit(struct irqlab_machine *p, struct irqlab_device *dev, unsigned index);
+/*
  * Sends again what two-step moves in kernel @k latched (Linux: irq_retrigger, an IPI to the
  * new target).
  */

@@ -771,17 +771,8 @@ int irqlab_platform_raise(struct irqlab_kernel *k, struct irqlab_device *dev, co
 						  dev->name, idx[i]);
 	}
 	for (unsigned i = 0; i < n; i++) {
-		for (unsigned c = 0; c < count; c++) {
-			struct irqlab_msi_msg msg;
-
-			/* A masked entry only latches its pending bit; more raises add nothing. */
-			if (irqlab_device_masked(dev, idx[i])) {
-				irqlab_device_set_pending(dev, idx[i], true);
-				continue;
-			}
-			irqlab_device_read_msg(dev, idx[i], &msg);
-			irqlab_platform_deliver(p, dev, idx[i], &msg, NULL);
-		}
+		for (unsigned c = 0; c < count; c++)
+			irqlab_fabric_emit(p, dev, idx[i]);
 	}
 	return 0;
 }

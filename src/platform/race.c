@@ -89,16 +89,9 @@ static void move_now(struct irqlab_irq *irq, const struct irqlab_cpumask *mask,
 static void move_at_next_interrupt(struct irqlab_machine *p, struct irqlab_device *dev,
 				   unsigned index, struct irqlab_race *race)
 {
-	struct irqlab_msi_msg msg;
-
 	race_probe(p, dev, index, race, "the next interrupt: its ack makes the move");
-	if (irqlab_device_masked(dev, index)) {
-		/* Nothing arrives while the entry is masked: the move waits on. */
-		irqlab_device_set_pending(dev, index, true);
-		return;
-	}
-	if (!irqlab_device_read_msg(dev, index, &msg))
-		irqlab_platform_deliver(p, dev, index, &msg, NULL);
+	/* Nothing arrives while the entry is masked: the move waits on. */
+	irqlab_fabric_emit(p, dev, index);
 }
 
 int irqlab_platform_race(struct irqlab_kernel *k, struct irqlab_device *dev, unsigned index,
