@@ -5,6 +5,24 @@
 bin=$1
 dir=$(mktemp -d) || exit 1
 trap 'rm -rf "$dir"' EXIT
+
+# Runs the scenario: it must exit 2 and say @1.
+expect_refused() {
+	out=$("$bin" run "$dir/full.irq" 2>&1)
+	status=$?
+	case "$out" in
+	*"$1"*) ;;
+	*)
+		printf 'lacks "%s"\n%s\n' "$1" "$out"
+		exit 1
+		;;
+	esac
+	if [ "$status" != 2 ]; then
+		printf 'exit status %s, expected 2\n%s\n' "$status" "$out"
+		exit 1
+	fi
+}
+
 awk 'BEGIN {
 	print "host cpus=2"
 	for (i = 1; i <= 8191; i++)
@@ -12,34 +30,8 @@ awk 'BEGIN {
 	print "device last msix=1"
 	print "device explicit bdf=00:00.0 msix=1"
 }' >"$dir/full.irq"
-out=$("$bin" run "$dir/full.irq" 2>&1)
-status=$?
-want="full.irq:8193:1: device last: no requester id is free for a device without bdf= (00:01.0 to ff:1f.0 are all taken)"
-case "$out" in
-*"$want"*) ;;
-*)
-	printf 'lacks "%s"\n%s\n' "$want" "$out"
-	exit 1
-	;;
-esac
-if [ "$status" != 2 ]; then
-	printf 'exit status %s, expected 2\n%s\n' "$status" "$out"
-	exit 1
-fi
+expect_refused "full.irq:8193:1: device last: no requester id is free for a device without bdf= (00:01.0 to ff:1f.0 are all taken)"
 # The last default id is ff:1f.0, and 00:00.0 is never one: it is still free for bdf=.
 sed -i '/^device last /d' "$dir/full.irq"
 printf 'device clash bdf=ff:1f.0 msix=1\n' >>"$dir/full.irq"
-out=$("$bin" run "$dir/full.irq" 2>&1)
-status=$?
-want="full.irq:8194:18: device clash: requester id 0000:ff:1f.0 is taken by d8191"
-case "$out" in
-*"$want"*) ;;
-*)
-	printf 'lacks "%s"\n%s\n' "$want" "$out"
-	exit 1
-	;;
-esac
-if [ "$status" != 2 ]; then
-	printf 'exit status %s, expected 2\n%s\n' "$status" "$out"
-	exit 1
-fi
+expect_refused "full.irq:8194:18: device clash: requester id 0000:ff:1f.0 is taken by d8191"
