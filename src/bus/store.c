@@ -18,10 +18,20 @@ int irqlab_store_read(const struct irqlab_store *s, unsigned index, struct irqla
 	return s->ops->read(s, index, msg);
 }
 
+/* A device may emit between any two writes: every watcher sees each one. */
+static void notify(struct irqlab_store *s, unsigned index, enum irqlab_store_reg reg)
+{
+	struct irqlab_store_observer *obs, *next;
+
+	for (obs = s->observers; obs; obs = next) {
+		next = obs->next;
+		obs->written(obs, s, index, reg);
+	}
+}
+
 int irqlab_store_write32(struct irqlab_store *s, unsigned index, enum irqlab_store_reg reg,
 			 uint32_t value)
 {
-	struct irqlab_store_observer *obs, *next;
 	int err;
 
 	if (index >= s->nr)
@@ -29,11 +39,7 @@ int irqlab_store_write32(struct irqlab_store *s, unsigned index, enum irqlab_sto
 	err = s->ops->write32(s, index, reg, value);
 	if (err)
 		return err;
-	/* A device may emit between any two writes: every watcher sees each one. */
-	for (obs = s->observers; obs; obs = next) {
-		next = obs->next;
-		obs->written(obs, s, index, reg);
-	}
+	notify(s, index, reg);
 	return 0;
 }
 
@@ -61,6 +67,7 @@ bool irqlab_store_masked(const struct irqlab_store *s, unsigned index)
 void irqlab_store_mask(struct irqlab_store *s, unsigned index)
 {
 	s->ops->mask(s, index);
+	notify(s, index, IRQLAB_STORE_VECTOR_CTRL);
 }
 
 bool irqlab_store_unmask(struct irqlab_store *s, unsigned index)
@@ -68,6 +75,7 @@ bool irqlab_store_unmask(struct irqlab_store *s, unsigned index)
 	bool send;
 
 	s->ops->unmask(s, index);
+	notify(s, index, IRQLAB_STORE_VECTOR_CTRL);
 	/* Hardware sends a pending message as soon as its entry is unmasked. */
 	send = s->ops->pending(s, index) && !s->ops->masked(s, index);
 	if (send)
@@ -99,12 +107,14 @@ void irqlab_store_enable(struct irqlab_store *s, unsigned nvec)
 {
 	if (s->ops->enable)
 		s->ops->enable(s, nvec);
+	notify(s, 0, IRQLAB_STORE_FUNCTION_CTRL);
 }
 
 void irqlab_store_disable(struct irqlab_store *s)
 {
 	if (s->ops->disable)
 		s->ops->disable(s);
+	notify(s, 0, IRQLAB_STORE_FUNCTION_CTRL);
 }
 
 void irqlab_store_observe_add(struct irqlab_store *s, struct irqlab_store_observer *obs)

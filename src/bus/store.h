@@ -18,11 +18,16 @@
 #include "irqlab/msi.h"
 #include "core/fault.h"
 
-/* The 32-bit registers of a message store, in the order a driver writes them. */
+/*
+ * The 32-bit registers of a message store: the message, in the order a driver writes it, then
+ * the control registers a hypervisor traps too.
+ */
 enum irqlab_store_reg {
 	IRQLAB_STORE_ADDR_LO,
 	IRQLAB_STORE_ADDR_HI,
 	IRQLAB_STORE_DATA,
+	IRQLAB_STORE_VECTOR_CTRL,   /* an entry's mask bit was written (masked or not) */
+	IRQLAB_STORE_FUNCTION_CTRL, /* the function's enable was written; index 0 */
 };
 
 struct irqlab_store;

@@ -64,7 +64,7 @@ static void race_observe(struct irqlab_store_observer *obs, struct irqlab_store 
 	};
 	struct race_ctx *rc = obs->ctx;
 
-	if (index == rc->index)
+	if (index == rc->index && reg <= IRQLAB_STORE_DATA)
 		race_probe_latch(rc->p, rc->dev, index, rc->race, names[reg], rc->latch);
 }
 
