@@ -6,6 +6,7 @@
 #include <errno.h>
 #include <stdio.h>
 #include <stdlib.h>
+#include <string.h>
 
 #include "irqlab/pci_rid.h"
 
@@ -93,6 +94,43 @@ out_fail:
 	return irqlab_kernel_fail(k, -ENOMEM, "device %s: out of memory", cfg->name);
 }
 
+int irqlab_device_new_view(struct irqlab_kernel *k, struct irqlab_device *phys, bool borrow,
+			   struct irqlab_device **out)
+{
+	struct irqlab_device_config cfg = {
+		.name = phys->name,
+		.kind = phys->kind,
+		.rid = phys->rid,
+		.nr = phys->nr,
+		.maskable = irqlab_store_can_mask(phys->store),
+		.queue_store = !irqlab_store_trappable(phys->store),
+	};
+	struct irqlab_device *view = irqlab_fault_zalloc(k->fault, sizeof(*view));
+
+	if (!view)
+		return -ENOMEM;
+	*view = (struct irqlab_device){
+		.kind = phys->kind,
+		.rid = phys->rid,
+		.nr = phys->nr,
+		.kernel = k,
+		.emulated = !borrow,
+		.phys = phys,
+		.store_borrowed = borrow,
+	};
+	memcpy(view->name, phys->name, sizeof(view->name));
+	memcpy(view->bdf, phys->bdf, sizeof(view->bdf));
+	view->entries = irqlab_fault_zalloc(k->fault, phys->nr * sizeof(*view->entries));
+	if (!view->entries || (borrow ? 0 : store_new(k->fault, &cfg, &view->store))) {
+		irqlab_device_free(view);
+		return -ENOMEM;
+	}
+	if (borrow)
+		view->store = phys->store;
+	*out = view;
+	return 0;
+}
+
 void irqlab_device_free(struct irqlab_device *dev)
 {
 	if (!dev)
@@ -100,8 +138,16 @@ void irqlab_device_free(struct irqlab_device *dev)
 	for (unsigned i = 0; dev->entries && i < dev->nr; i++)
 		free(dev->entries[i].by_cpu);
 	free(dev->entries);
-	irqlab_store_destroy(dev->store);
+	if (!dev->store_borrowed)
+		irqlab_store_destroy(dev->store);
 	free(dev);
+}
+
+struct irqlab_kernel *irqlab_irq_owner(const struct irqlab_irq *irq)
+{
+	const struct irqlab_device *dev = irq->dev;
+
+	return dev ? dev->entries[irq->index].owner : irq->kernel;
 }
 
 bool irqlab_device_can_mask(const struct irqlab_device *dev)

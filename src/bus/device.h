@@ -32,10 +32,15 @@ struct irqlab_cpu_count {
 
 /* One MSI vector, MSI-X entry or IMS slot, as the kernel and the model see it. */
 struct irqlab_dev_entry {
-	struct irqlab_kernel *owner; /* whose driver the entry serves: isolation is judged by it */
-	struct irqlab_irq *irq;	     /* NULL: not allocated */
-	bool resend;		     /* unmasked while pending: the message goes out next */
-	bool named;		     /* in the index list being checked (see check_indexes) */
+	/*
+	 * Whose driver the entry serves: isolation is judged by it. A view's entries that were
+	 * not assigned to its guest have none.
+	 */
+	struct irqlab_kernel *owner;
+	/* NULL: not allocated. A physical entry assigned to a guest: the host's backing. */
+	struct irqlab_irq *irq;
+	bool resend; /* unmasked while pending: the message goes out next */
+	bool named;  /* in the index list being checked (see check_indexes) */
 	unsigned long by_class[IRQLAB_MSG_NR_CLASSES]; /* what became of its messages */
 	unsigned long delivered;
 	struct irqlab_cpu_count *by_cpu; /* deliveries per CPU, in order of first delivery */
@@ -63,8 +68,21 @@ struct irqlab_device {
 	uint16_t rid;
 	unsigned nr;
 	struct irqlab_kernel *kernel; /* the kernel whose driver owns it */
-	/* A VM's emulated device: its VMM delivers its messages inside the VM, never the host. */
+	/*
+	 * Its VMM delivers its messages inside the VM, never through the host: a VM's emulated
+	 * device, or a guest's view of an assigned device whose store the VMM traps.
+	 */
 	bool emulated;
+	/*
+	 * A guest's view of an assigned host device (src/platform/passthrough.h): the physical
+	 * device, the VMM's state for this guest, and the next view of the same device.
+	 */
+	struct irqlab_device *phys;
+	struct irqlab_passthrough *pt;
+	struct irqlab_device *next_view;
+	struct irqlab_device *views;  /* a physical device: its views, one per guest */
+	unsigned nr_assigned;	      /* a physical device: its entries some guest owns */
+	bool store_borrowed;	      /* a view without a trap writes the device's own store */
 	struct irqlab_store *store;   /* MSI, MSI-X, IMS; NULL for INTx */
 	struct irqlab_intx_line intx; /* INTx */
 	struct irqlab_domain *domain; /* created on the first allocation */
@@ -79,6 +97,20 @@ struct irqlab_device {
 int irqlab_device_new(struct irqlab_kernel *k, const struct irqlab_device_config *cfg,
 		      struct irqlab_device **out);
 void irqlab_device_free(struct irqlab_device *dev);
+/*
+ * A guest's view of @phys for kernel @k: the same kind, name, requester id and entries, none
+ * of them owned yet; a store of its own (the VMM's emulation) or, with @borrow, @phys's.
+ */
+int irqlab_device_new_view(struct irqlab_kernel *k, struct irqlab_device *phys, bool borrow,
+			   struct irqlab_device **out);
+/* The kernel whose driver serves entry @index (NULL: no one's, in this view). */
+static inline struct irqlab_kernel *irqlab_device_entry_owner(const struct irqlab_device *dev,
+							      unsigned index)
+{
+	return dev->entries[index].owner;
+}
+/* The kernel that owns the interrupt @irq handles: its entry's owner, or its own kernel. */
+struct irqlab_kernel *irqlab_irq_owner(const struct irqlab_irq *irq);
 /*
  * Sets or clears entry @i's resend, keeping the device's count of them and its kernel's count
  * of devices with any.

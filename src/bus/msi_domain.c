@@ -248,16 +248,34 @@ int irqlab_msi_domain_create(struct irqlab_device *dev, struct irqlab_domain *pa
 	return 0;
 }
 
+/* Whether entry @i is the kernel's to allocate: its own, and free. */
+static bool entry_free(const struct irqlab_device *dev, unsigned i)
+{
+	return dev->entries[i].owner == dev->kernel && !dev->entries[i].irq;
+}
+
 static unsigned first_free_entry(const struct irqlab_device *dev, unsigned n)
 {
 	unsigned run = 0;
 
 	for (unsigned i = 0; i < dev->nr; i++) {
-		run = dev->entries[i].irq ? 0 : run + 1;
+		run = entry_free(dev, i) ? run + 1 : 0;
 		if (run == n)
 			return i + 1 - n;
 	}
 	return dev->nr;
+}
+
+/* The entries of the device that are the kernel's: all of them, unless some are assigned. */
+static unsigned owned_entries(const struct irqlab_device *dev)
+{
+	unsigned n = 0;
+
+	if (!dev->phys && !dev->views)
+		return dev->nr;
+	for (unsigned i = 0; i < dev->nr; i++)
+		n += dev->entries[i].owner == dev->kernel;
+	return n;
 }
 
 static void entries_release(struct irqlab_device *dev, struct irqlab_irq **irqs, unsigned n)
@@ -294,7 +312,7 @@ static int alloc_exact(struct irqlab_device *dev, unsigned n, bool managed)
 
 	if (n > dev->nr - first)
 		return irqlab_kernel_fail(k, -ENOSPC, "alloc %s: %u free %s left, %u asked",
-					  dev->name, dev->nr - dev->nr_allocated,
+					  dev->name, owned_entries(dev) - dev->nr_allocated,
 					  dev->kind == IRQLAB_DEV_IMS ? "slots" : "entries", n);
 	irqs = irqlab_fault_zalloc(k->fault, n * sizeof(*irqs));
 	if (managed)
@@ -369,6 +387,7 @@ int irqlab_msi_domain_alloc(struct irqlab_device *dev, unsigned min, unsigned ma
 			    unsigned *granted)
 {
 	struct irqlab_kernel *k = dev->kernel;
+	unsigned owned = owned_entries(dev);
 	int err = -ENOSPC;
 
 	if (dev->kind == IRQLAB_DEV_INTX)
@@ -378,16 +397,20 @@ int irqlab_msi_domain_alloc(struct irqlab_device *dev, unsigned min, unsigned ma
 	if (dev->kind == IRQLAB_DEV_MSI && dev->nr_allocated)
 		return irqlab_kernel_fail(k, -EBUSY, "alloc %s: MSI is already allocated",
 					  dev->name);
-	if (min > dev->nr)
+	if (!owned)
+		return irqlab_kernel_fail(k, -EPERM, "alloc %s: none of its %s is %s's", dev->name,
+					  dev->kind == IRQLAB_DEV_IMS ? "slots" : "entries",
+					  k->name);
+	if (min > owned)
 		return irqlab_kernel_fail(k, -ENOSPC, "alloc %s: the device has %u %s, %u asked",
-					  dev->name, dev->nr,
+					  dev->name, owned,
 					  dev->kind == IRQLAB_DEV_IMS	? "slots"
 					  : dev->kind == IRQLAB_DEV_MSI ? "MSI vectors"
 									: "entries",
 					  min);
 	/* Never more than the device has (Linux clamps pci_alloc_irq_vectors's max too). */
-	if (max > dev->nr)
-		max = dev->nr;
+	if (max > owned)
+		max = owned;
 	for (unsigned n = max;; n = next_try(dev, n)) {
 		if (dev->kind == IRQLAB_DEV_MSI && n > 1 && !dev->multi_msi) {
 			err = irqlab_kernel_fail(
@@ -410,14 +433,56 @@ int irqlab_msi_domain_alloc(struct irqlab_device *dev, unsigned min, unsigned ma
 
 void irqlab_msi_domain_free_irqs(struct irqlab_device *dev)
 {
-	/* Newest entries first, as a driver tears down. */
+	bool others = false;
+
+	/* Newest entries first, as a driver tears down; a guest's backings are not its own. */
 	for (unsigned i = dev->nr; i-- > 0;) {
 		struct irqlab_irq *irq = dev->entries[i].irq;
 
 		if (!irq)
 			continue;
+		if (dev->entries[i].owner != dev->kernel) {
+			others = true;
+			continue;
+		}
 		irq->started = false;
 		entries_release(dev, &irq, 1);
 	}
-	irqlab_store_disable(dev->store);
+	if (!others)
+		irqlab_store_disable(dev->store);
+}
+
+int irqlab_msi_domain_alloc_entry(struct irqlab_device *dev, unsigned index,
+				  const struct irqlab_cpumask *mask, struct irqlab_irq **out)
+{
+	const struct irqlab_x86_alloc x86 = {
+		.type = dev->kind == IRQLAB_DEV_MSI    ? IRQLAB_ALLOC_PCI_MSI
+			: dev->kind == IRQLAB_DEV_MSIX ? IRQLAB_ALLOC_PCI_MSIX
+						       : IRQLAB_ALLOC_IMS,
+		.requester_id = dev->rid,
+	};
+	struct irqlab_alloc_info info = {
+		.flags = irqlab_store_can_mask(dev->store) ? IRQLAB_ALLOC_F_CAN_RESERVE : 0,
+		.masks = mask,
+		.hwirq = index,
+		.dev = dev,
+		.arch = &x86,
+	};
+	int err = irqlab_irqs_alloc(dev->domain, 1, &info, out);
+
+	if (err)
+		return err;
+	dev->entries[index].irq = *out;
+	dev->nr_allocated++;
+	return 0;
+}
+
+void irqlab_msi_domain_free_entry(struct irqlab_device *dev, unsigned index)
+{
+	struct irqlab_irq *irq = dev->entries[index].irq;
+
+	irq->started = false;
+	entries_release(dev, &irq, 1);
+	if (!dev->nr_allocated)
+		irqlab_store_disable(dev->store);
 }

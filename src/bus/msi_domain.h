@@ -25,7 +25,19 @@ int irqlab_msi_domain_create(struct irqlab_device *dev, struct irqlab_domain *pa
  */
 int irqlab_msi_domain_alloc(struct irqlab_device *dev, unsigned min, unsigned max, bool managed,
 			    unsigned *granted);
-/* Frees every interrupt of the device and disables its store; its domain stays. */
+/*
+ * Frees every interrupt the device's kernel allocated and, when no guest's backing is left,
+ * disables its store; its domain stays.
+ */
 void irqlab_msi_domain_free_irqs(struct irqlab_device *dev);
+
+/*
+ * One interrupt for entry @index with affinity @mask, allocated but not activated: the host's
+ * backing of an assigned entry (src/hyp/passthrough.c). The domain must exist. Freed with
+ * irqlab_msi_domain_free_entry(), which disables the store with the last interrupt.
+ */
+int irqlab_msi_domain_alloc_entry(struct irqlab_device *dev, unsigned index,
+				  const struct irqlab_cpumask *mask, struct irqlab_irq **out);
+void irqlab_msi_domain_free_entry(struct irqlab_device *dev, unsigned index);
 
 #endif

@@ -784,6 +784,13 @@ int irqlab_vector_irq_cfg(struct irqlab_irq_data *data, struct irqlab_irq_cfg *c
 	return 0;
 }
 
+unsigned irqlab_vector_next_cpu(struct irqlab_irq_data *data)
+{
+	struct apic_data *apd = vector_level(data)->chip_data;
+
+	return apd->prepared ? apd->prep_cpu : apd->cfg.cpu;
+}
+
 bool irqlab_vector_move_pending(struct irqlab_irq_data *data)
 {
 	struct apic_data *apd = vector_level(data)->chip_data;

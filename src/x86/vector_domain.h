@@ -58,6 +58,11 @@ struct irqlab_matrix *irqlab_vector_domain_matrix(struct irqlab_domain *vd);
 
 /* The vector level of any level of an interrupt: its current message target. */
 int irqlab_vector_irq_cfg(struct irqlab_irq_data *data, struct irqlab_irq_cfg *cfg);
+/*
+ * The CPU the interrupt's messages will target once what irqlab_irq_prepare() took is used:
+ * the prepared vector's CPU, or else the current target's.
+ */
+unsigned irqlab_vector_next_cpu(struct irqlab_irq_data *data);
 /* True while a move waits for its first interrupt on the new vector. */
 bool irqlab_vector_move_pending(struct irqlab_irq_data *data);
 /* Frees the old vector of a pending move now (IR: right after the IRTE update). */
