@@ -10,6 +10,7 @@
 
 #include "irqlab/errname.h"
 #include "platform/fabric.h"
+#include "platform/passthrough.h"
 #include "x86/vector_domain.h"
 
 const char *irqlab_msg_class_name(enum irqlab_msg_class cls)
@@ -63,6 +64,8 @@ static void count_delivery(struct irqlab_machine *p, struct irqlab_device *from,
 	p->by_class[dl->cls]++;
 	if (from)
 		from->entries[index].by_class[dl->cls]++;
+	if (dl->cls == IRQLAB_MSG_MISDELIVERED && from)
+		irqlab_isolation_record(p, from, index, dl);
 	if (dl->cls != IRQLAB_MSG_DELIVERED)
 		return;
 	/* The physical CPU: a guest's vCPU counts on the host CPU it runs on. */
@@ -75,6 +78,18 @@ static void count_delivery(struct irqlab_machine *p, struct irqlab_device *from,
 	}
 }
 
+/*
+ * A host interrupt backing a guest's entry ran its handler on @cpu: the host counts it, as
+ * /proc/interrupts counts a vfio vector; the message's class is the guest's to say.
+ */
+static void count_host_leg(struct irqlab_machine *p, struct irqlab_irq *backing, unsigned cpu)
+{
+	struct irqlab_device *phys = backing->dev;
+
+	count_entry_delivery(p, &phys->entries[backing->index], cpu);
+	irqlab_platform_touch_device(p, phys);
+}
+
 static void trace_delivery(struct irqlab_machine *p, struct irqlab_device *dev, unsigned index,
 			   const struct irqlab_delivery *dl)
 {
@@ -84,9 +99,18 @@ static void trace_delivery(struct irqlab_machine *p, struct irqlab_device *dev, 
 	if (!p->trace)
 		return;
 	/* The whole address: a store can put anything in address_hi. */
-	n = snprintf(line, sizeof(line), "  %s[%u] emits addr=0x%08llx data=0x%08x", dev->name,
-		     index, (unsigned long long)dl->msg.address_hi << 32 | dl->msg.address_lo,
-		     dl->msg.data);
+	if (dev->phys && dev->emulated)
+		n = snprintf(line, sizeof(line),
+			     "  %s[%u] in %s: the VMM injects addr=0x%08llx "
+			     "data=0x%08x",
+			     dev->name, index, dev->kernel->name,
+			     (unsigned long long)dl->msg.address_hi << 32 | dl->msg.address_lo,
+			     dl->msg.data);
+	else
+		n = snprintf(line, sizeof(line), "  %s[%u] emits addr=0x%08llx data=0x%08x",
+			     dev->name, index,
+			     (unsigned long long)dl->msg.address_hi << 32 | dl->msg.address_lo,
+			     dl->msg.data);
 	if (dl->remapped && !dl->ir.blocked)
 		n += snprintf(line + n, sizeof(line) - (size_t)n, " -> %s IRTE %u",
 			      irqlab_ir_unit_name(p->ir), dl->ir.index);
@@ -99,6 +123,16 @@ static void trace_delivery(struct irqlab_machine *p, struct irqlab_device *dev, 
 			 " -> %s vCPU %u (CPU %u) vector 0x%02x -> %s irq %u: %s", dl->at->name,
 			 dl->cpu, irqlab_kernel_host_cpu(dl->at, dl->cpu), dl->vector,
 			 dl->irq->kernel->name, dl->irq->virq, irqlab_msg_class_name(dl->cls));
+	else if (dl->irq && dl->cls == IRQLAB_MSG_DELIVERED &&
+		 irqlab_passthrough_is_backing(dl->irq))
+		snprintf(line + n, sizeof(line) - (size_t)n,
+			 " -> CPU %u vector 0x%02x -> irq %u, %s's backing: injected", dl->cpu,
+			 dl->vector, dl->irq->virq, irqlab_irq_owner(dl->irq)->name);
+	else if (dl->irq && dl->cls == IRQLAB_MSG_MISDELIVERED)
+		snprintf(line + n, sizeof(line) - (size_t)n,
+			 " -> CPU %u vector 0x%02x -> irq %u: misdelivered (%s's, not %s's)",
+			 dl->cpu, dl->vector, dl->irq->virq, irqlab_irq_owner(dl->irq)->name,
+			 dev->entries[index].owner ? dev->entries[index].owner->name : "no one");
 	else if (dl->irq)
 		snprintf(line + n, sizeof(line) - (size_t)n,
 			 " -> CPU %u vector 0x%02x -> irq %u: %s", dl->cpu, dl->vector,
@@ -206,9 +240,13 @@ static void lapic_take(struct irqlab_kernel *k, struct irqlab_device *dev, unsig
 	dl->at = k;
 	switch (irqlab_vector_lapic_accept(vd, dl->cpu, dl->vector, mode, &dl->irq)) {
 	case IRQLAB_LAPIC_HANDLED:
-		/* Reaching another owner's handler is the isolation breach, judged per entry. */
-		dl->cls = dl->irq->kernel == dev->entries[index].owner ? IRQLAB_MSG_DELIVERED
-								       : IRQLAB_MSG_MISDELIVERED;
+		/*
+		 * Reaching another owner's handler is the isolation breach, judged per entry: a
+		 * host interrupt backing a guest's entry is that guest's.
+		 */
+		dl->cls = irqlab_irq_owner(dl->irq) == dev->entries[index].owner
+				  ? IRQLAB_MSG_DELIVERED
+				  : IRQLAB_MSG_MISDELIVERED;
 		break;
 	case IRQLAB_LAPIC_RETRIGGER:
 		/* Latched in the old CPU's IRR; the mover resends it to the new target. */
@@ -299,11 +337,17 @@ void irqlab_platform_deliver(struct irqlab_machine *p, struct irqlab_device *dev
 			     const struct irqlab_msi_msg *msg, struct irqlab_delivery *out)
 {
 	struct irqlab_delivery dl;
+	bool backing;
 
 	irqlab_fabric_route(p, dev, index, msg, &dl, IRQLAB_COMMIT);
+	/* The host handler of a guest's entry injects it: the guest's side counts it, once. */
+	backing = dl.cls == IRQLAB_MSG_DELIVERED && dl.irq && irqlab_passthrough_is_backing(dl.irq);
 	/* A latched message is counted when it is resent, not twice. */
-	if (!dl.retriggered)
+	if (!dl.retriggered && !backing)
 		count_delivery(p, dev, index, &dl);
+	/* The host's own count of its backing interrupt (its line in /proc/interrupts). */
+	if (backing)
+		count_host_leg(p, dl.irq, dl.cpu);
 	trace_delivery(p, dev, index, &dl);
 	if (out)
 		*out = dl;
@@ -311,12 +355,17 @@ void irqlab_platform_deliver(struct irqlab_machine *p, struct irqlab_device *dev
 	if (dl.irq && (dl.cls == IRQLAB_MSG_DELIVERED || dl.cls == IRQLAB_MSG_MISDELIVERED) &&
 	    !irq_is_level_pin(dl.irq))
 		irqlab_fabric_ack(p, dl.irq, dl.cpu);
+	if (backing)
+		irqlab_passthrough_inject(p, dl.irq);
 }
 
 void irqlab_fabric_emit(struct irqlab_machine *p, struct irqlab_device *dev, unsigned index)
 {
 	struct irqlab_msi_msg msg;
 
+	/* A guest's view without a trap is the device's own store: the device sends. */
+	if (dev->store_borrowed)
+		dev = dev->phys;
 	/* A masked entry only latches its pending bit; more messages add nothing. */
 	if (irqlab_device_masked(dev, index))
 		irqlab_device_set_pending(dev, index, true);
@@ -350,9 +399,14 @@ void irqlab_fabric_flush_retriggers(struct irqlab_kernel *k)
 		if (irqlab_vector_lapic_accept(env->vector, cfg.cpu, cfg.vector, IRQLAB_COMMIT,
 					       &dl.irq) == IRQLAB_LAPIC_HANDLED)
 			dl.cls = IRQLAB_MSG_DELIVERED;
-		count_delivery(p, irq->dev, irq->index, &dl);
 		if (irq->dev)
 			trace_delivery(p, irq->dev, irq->index, &dl);
+		/* A guest's backing resent: its handler injects, the guest's side counts. */
+		if (dl.cls == IRQLAB_MSG_DELIVERED && irqlab_passthrough_is_backing(irq)) {
+			count_host_leg(p, irq, dl.cpu);
+			irqlab_passthrough_inject(p, irq);
+		} else
+			count_delivery(p, irq->dev, irq->index, &dl);
 	}
 	irqlab_kernel_retriggers_clear(k);
 }

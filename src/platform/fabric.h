@@ -42,6 +42,18 @@ int irqlab_platform_affinity_prepare(struct irqlab_kernel *k, struct irqlab_devi
 /* The second half, for one entry: the move now, or its pending mask recorded. */
 void irqlab_platform_affinity_commit(struct irqlab_kernel *k, struct irqlab_irq *irq,
 				     const struct irqlab_cpumask *mask, bool deferred);
+/*
+ * Moves one interrupt of kernel @k to @mask by the kernel's rules, as an affinity statement
+ * does (now, or pending until its next interrupt): all or nothing, the reason in the error.
+ */
+int irqlab_platform_irq_retarget(struct irqlab_kernel *k, struct irqlab_irq *irq,
+				 const struct irqlab_cpumask *mask);
+/*
+ * Room in the machine's device table for one more, then the device added there (which cannot
+ * fail after the reserve): a guest's view of an assigned device is a device of the machine.
+ */
+int irqlab_platform_devices_reserve(struct irqlab_machine *p);
+void irqlab_platform_devices_add(struct irqlab_machine *p, struct irqlab_device *dev);
 /* -ERANGE / -EINVAL with a sentence unless every index names an allocated entry of @dev. */
 int irqlab_platform_check_allocated(struct irqlab_kernel *k, const char *op,
 				    struct irqlab_device *dev, const unsigned *idx, unsigned n);

@@ -13,6 +13,7 @@
 
 #include "bus/ioapic.h"
 #include "bus/msi_domain.h"
+#include "platform/passthrough.h"
 #include "iommu/irte_alloc.h"
 #include "iommu/remap_domain.h"
 #include "platform/fabric.h"
@@ -185,11 +186,21 @@ void irqlab_platform_free(struct irqlab_machine *p)
 {
 	if (!p)
 		return;
+	/* The VMMs go first: tearing the guests' interrupts down traps nothing. */
+	for (unsigned i = 0; i < p->nr_devices; i++)
+		irqlab_passthrough_release(p->devices[i]);
 	for (unsigned i = 0; i < p->nr_devices; i++) {
-		if (p->devices[i]->kind == IRQLAB_DEV_INTX)
-			irqlab_intx_free(p, p->devices[i]);
-		else
-			irqlab_msi_domain_free_irqs(p->devices[i]);
+		struct irqlab_device *dev = p->devices[i];
+
+		if (dev->kind == IRQLAB_DEV_INTX) {
+			irqlab_intx_free(p, dev);
+			continue;
+		}
+		irqlab_msi_domain_free_irqs(dev);
+		/* What is left is the host's backing of guests' entries. */
+		for (unsigned e = 0; dev->nr_allocated && e < dev->nr; e++)
+			if (dev->entries[e].irq)
+				irqlab_msi_domain_free_entry(dev, e);
 	}
 	irqlab_intx_free_all(p);
 	/* Domains go with their kernel, guests before the host; devices own only their stores. */
@@ -204,6 +215,7 @@ void irqlab_platform_free(struct irqlab_machine *p)
 	if (p->ir)
 		irqlab_ir_unit_destroy(p->ir);
 	free(p->delivered_by_cpu);
+	free(p->breaches);
 	free(p->apic);
 	free(p);
 }
@@ -333,11 +345,27 @@ static bool rid_taken(const struct irqlab_machine *p, uint16_t rid)
 	return (p->rid_taken[rid / 64] >> (rid % 64)) & 1;
 }
 
+int irqlab_platform_devices_reserve(struct irqlab_machine *p)
+{
+	struct irqlab_device **grown;
+
+	grown = irqlab_fault_realloc(p->fault, p->devices, (p->nr_devices + 1) * sizeof(*grown));
+	if (!grown)
+		return -ENOMEM;
+	p->devices = grown;
+	return 0;
+}
+
+void irqlab_platform_devices_add(struct irqlab_machine *p, struct irqlab_device *dev)
+{
+	dev->slot = p->nr_devices;
+	p->devices[p->nr_devices++] = dev;
+}
+
 int irqlab_platform_add_device(struct irqlab_kernel *k, const struct irqlab_device_config *cfg,
 			       struct irqlab_device **out)
 {
 	struct irqlab_machine *p = irqlab_kernel_machine(k);
-	struct irqlab_device **grown;
 	struct irqlab_device *dev;
 	int err;
 
@@ -359,32 +387,25 @@ int irqlab_platform_add_device(struct irqlab_kernel *k, const struct irqlab_devi
 			     i < p->nr_devices;
 	     i++)
 		if (p->devices[i]->rid == cfg->rid && p->devices[i]->kind != IRQLAB_DEV_INTX &&
-		    !p->devices[i]->emulated)
+		    !p->devices[i]->emulated && !p->devices[i]->phys)
 			return irqlab_kernel_fail(
 				k, -EEXIST, "device %s: requester id %s is taken by %s", cfg->name,
 				p->devices[i]->bdf, p->devices[i]->name);
 	for (unsigned i = 0; emulated && i < p->nr_devices; i++)
-		if (p->devices[i]->kernel == k && p->devices[i]->emulated &&
+		if (p->devices[i]->kernel == k && p->devices[i]->emulated && !p->devices[i]->phys &&
 		    p->devices[i]->rid == cfg->rid)
 			return irqlab_kernel_fail(k, -EEXIST, "device %s: %s in %s is taken by %s",
 						  cfg->name, p->devices[i]->bdf, k->name,
 						  p->devices[i]->name);
-	if (name_table_reserve(p))
+	if (name_table_reserve(p) || irqlab_platform_devices_reserve(p))
 		return irqlab_kernel_fail(k, -ENOMEM, "device %s: out of memory", cfg->name);
 	err = irqlab_device_new(k, cfg, &dev);
 	if (err)
 		return err;
-	grown = irqlab_fault_realloc(p->fault, p->devices, (p->nr_devices + 1) * sizeof(*grown));
-	if (!grown) {
-		irqlab_device_free(dev);
-		return irqlab_kernel_fail(k, -ENOMEM, "device %s: out of memory", cfg->name);
-	}
 	for (unsigned i = 0; i < dev->nr; i++)
 		dev->entries[i].owner = k;
 	dev->emulated = emulated;
-	p->devices = grown;
-	dev->slot = p->nr_devices;
-	p->devices[p->nr_devices++] = dev;
+	irqlab_platform_devices_add(p, dev);
 	*name_slot(p->by_name, p->by_name_slots, dev->name) = dev;
 	if (dev->kind != IRQLAB_DEV_INTX && !emulated)
 		p->rid_taken[dev->rid / 64] |= UINT64_C(1) << (dev->rid % 64);
@@ -399,20 +420,51 @@ struct irqlab_device *irqlab_platform_device(const struct irqlab_machine *p, con
 	return *name_slot(p->by_name, p->by_name_slots, name);
 }
 
-/* Sends what unmasking left to send, in entry order. */
+/*
+ * Sends what unmasking left to send, in entry order: a guest's view first (its VMM replays
+ * what the emulated entries latched), then the device itself (what the real entries latched
+ * before the host backed them).
+ */
 static void flush_resends(struct irqlab_machine *p, struct irqlab_device *dev)
 {
-	for (unsigned i = 0; i < dev->nr; i++) {
+	/* A view without a trap latched in the device's own store: the device sends. */
+	struct irqlab_device *from = dev->store_borrowed ? dev->phys : dev;
+
+	for (unsigned i = 0; dev->nr_resend && i < dev->nr; i++) {
 		struct irqlab_msi_msg msg;
 
-		if (!dev->nr_resend)
-			return;
 		if (!dev->entries[i].resend)
 			continue;
 		irqlab_device_set_resend(dev, i, false);
 		if (!irqlab_device_read_msg(dev, i, &msg))
-			irqlab_platform_deliver(p, dev, i, &msg, NULL);
+			irqlab_platform_deliver(p, from, i, &msg, NULL);
 	}
+	if (dev->phys)
+		flush_resends(p, dev->phys);
+}
+
+/*
+ * A guest whose bus domains sit right under its vector domain (no IR unit, no hypercall
+ * parent) allows IMS only as its policy says: never under ims=ir (the final design), and under
+ * ims=baremetal only when it concluded it runs on bare metal (the earlier proposal, which an
+ * undetected VM then follows into the host). -EOPNOTSUPP naming the rule, or 0.
+ */
+static int guest_ims_rule(struct irqlab_kernel *k, const struct irqlab_device *dev,
+			  const struct irqlab_kernel_env *env)
+{
+	if (env->ims == IRQLAB_IMS_IR)
+		return irqlab_kernel_fail(
+			k, -EOPNOTSUPP,
+			"alloc %s: %s allows IMS only under a non-virtual IR unit or a hypercall "
+			"parent (ims=ir), and its devices sit right under its vector domain",
+			dev->name, k->name);
+	if (!env->believes_bare_metal)
+		return irqlab_kernel_fail(
+			k, -EOPNOTSUPP,
+			"alloc %s: %s allows IMS under its vector domain only on bare metal "
+			"(ims=baremetal), and it detected that it runs in a VM",
+			dev->name, k->name);
+	return 0;
 }
 
 int irqlab_platform_alloc(struct irqlab_kernel *k, struct irqlab_device *dev, unsigned min,
@@ -431,6 +483,9 @@ int irqlab_platform_alloc(struct irqlab_kernel *k, struct irqlab_device *dev, un
 		return irqlab_kernel_fail(k, -EOPNOTSUPP,
 					  "alloc %s: the %s kernel has no IMS support (ims=off)",
 					  dev->name, k->name);
+	if (dev->kind == IRQLAB_DEV_IMS && env->vcpu_host && env->msi_parent == env->vector &&
+	    guest_ims_rule(k, dev, env))
+		return -EOPNOTSUPP;
 	if (dev->kind == IRQLAB_DEV_INTX) {
 		if (min > 1 || managed)
 			return irqlab_kernel_fail(k, min > 1 ? -ENOSPC : -EINVAL,
@@ -444,6 +499,20 @@ int irqlab_platform_alloc(struct irqlab_kernel *k, struct irqlab_device *dev, un
 	if (err)
 		return err;
 	err = irqlab_msi_domain_alloc(dev, min, max, managed, granted);
+	/*
+	 * A vector that cannot be masked is live from its allocation: a trapped one the host
+	 * backed when the guest enabled the function, or the allocation is undone.
+	 */
+	if (!err && dev->emulated && dev->phys && !irqlab_store_can_mask(dev->store)) {
+		for (unsigned i = 0; i < dev->nr && !err; i++)
+			if (dev->entries[i].irq && !irqlab_passthrough_backing(dev, i))
+				err = irqlab_kernel_fail(k, -ENOSPC,
+							 "alloc %s: index %u: the host cannot "
+							 "back it",
+							 dev->name, i);
+		if (err)
+			irqlab_msi_domain_free_irqs(dev);
+	}
 	/* A first allocation that fails leaves no domain behind either. */
 	if (err && !had_domain) {
 		irqlab_domain_destroy(dev->domain);
@@ -467,6 +536,20 @@ int irqlab_platform_free_irqs(struct irqlab_kernel *k, struct irqlab_device *dev
 	return 0;
 }
 
+/* -EPERM: entry @index of @dev is another kernel's (assigned) or no one's in this view. */
+static int entry_not_mine(struct irqlab_kernel *k, const char *op, const struct irqlab_device *dev,
+			  unsigned index)
+{
+	const struct irqlab_kernel *owner = dev->entries[index].owner;
+	const char *what = dev->kind == IRQLAB_DEV_IMS ? "slot" : "entry";
+
+	if (!owner)
+		return irqlab_kernel_fail(k, -EPERM, "%s %s: %s %u is not assigned to %s", op,
+					  dev->name, what, index, k->name);
+	return irqlab_kernel_fail(k, -EPERM, "%s %s: %s %u is %s's, not %s's", op, dev->name, what,
+				  index, owner->name, k->name);
+}
+
 /*
  * An index list names at least one entry of @dev, each once: -EINVAL for an empty list or an
  * index named twice (they would be taken ahead twice), -ERANGE beyond the entries. O(n),
@@ -480,11 +563,14 @@ static int check_indexes(struct irqlab_kernel *k, const char *op, struct irqlab_
 
 	if (!n)
 		return irqlab_kernel_fail(k, -EINVAL, "%s %s: no index given", op, dev->name);
-	for (i = 0; i < n; i++)
+	for (i = 0; i < n; i++) {
 		if (idx[i] >= dev->nr)
 			return irqlab_kernel_fail(k, -ERANGE,
 						  "%s %s: index %u beyond its %u entries", op,
 						  dev->name, idx[i], dev->nr);
+		if (dev->entries[idx[i]].owner != k)
+			return entry_not_mine(k, op, dev, idx[i]);
+	}
 	for (i = 0; i < n && !dup; i++) {
 		dup = dev->entries[idx[i]].named;
 		twice = idx[i];
@@ -533,6 +619,41 @@ static int prepare_all(struct irqlab_device *dev, const unsigned *idx, unsigned 
 	return err;
 }
 
+/*
+ * The backings a trapped view's entries @idx will need when this statement unmasks them, each
+ * on the host CPU of the vCPU it will target, taken ahead: all or nothing. An entry that will
+ * stay masked or shut down needs none yet.
+ */
+static int prepare_backings(struct irqlab_kernel *k, const char *op, struct irqlab_device *dev,
+			    const unsigned *idx, unsigned n)
+{
+	unsigned *live, *cpus, nr = 0;
+	int err = 0;
+
+	if (!dev->pt || !dev->emulated)
+		return 0;
+	live = irqlab_fault_zalloc(k->fault, 2 * n * sizeof(*live));
+	if (!live)
+		return irqlab_kernel_fail(k, -ENOMEM, "%s %s: out of memory", op, dev->name);
+	cpus = live + n;
+	for (unsigned i = 0; i < n; i++) {
+		struct irqlab_irq *irq = dev->entries[idx[i]].irq;
+
+		if (!irq || irqlab_passthrough_backing(dev, idx[i]) ||
+		    !irqlab_store_enabled(dev->store))
+			continue;
+		if (irq->managed && !irqlab_cpumask_intersects(irq->affinity, &k->online))
+			continue;
+		live[nr] = idx[i];
+		cpus[nr++] = irqlab_vector_next_cpu(irq->top);
+	}
+	err = irqlab_passthrough_prepare(dev, live, cpus, nr);
+	free(live);
+	if (err)
+		irqlab_error_prefix(k->error, "%s %s: the host cannot back it", op, dev->name);
+	return err;
+}
+
 int irqlab_platform_request(struct irqlab_kernel *k, struct irqlab_device *dev, const unsigned *idx,
 			    unsigned n)
 {
@@ -557,6 +678,13 @@ int irqlab_platform_request(struct irqlab_kernel *k, struct irqlab_device *dev, 
 		return irqlab_kernel_fail(
 			k, err, "request %s: index %u: %s", dev->name, idx[failed],
 			err == -EINVAL ? "no CPU of its managed mask is online" : "no free vector");
+	/* A trapped entry the guest unmasks needs the host's backing: ahead too. */
+	err = prepare_backings(k, "request", dev, idx, n);
+	if (err) {
+		for (i = 0; i < n; i++)
+			irqlab_irq_abort(dev->entries[idx[i]].irq);
+		return err;
+	}
 	for (i = 0; i < n; i++) {
 		struct irqlab_irq *irq = dev->entries[idx[i]].irq;
 
@@ -578,9 +706,11 @@ int irqlab_platform_request(struct irqlab_kernel *k, struct irqlab_device *dev, 
 			irq->started = false;
 			while (++i < n)
 				irqlab_irq_abort(dev->entries[idx[i]].irq);
+			irqlab_passthrough_finish(dev);
 			return err;
 		}
 	}
+	irqlab_passthrough_finish(dev);
 	flush_resends(irqlab_kernel_machine(k), dev);
 	return 0;
 }
@@ -720,6 +850,37 @@ int irqlab_platform_affinity(struct irqlab_kernel *k, struct irqlab_device *dev,
 	return err;
 }
 
+int irqlab_platform_irq_retarget(struct irqlab_kernel *k, struct irqlab_irq *irq,
+				 const struct irqlab_cpumask *mask)
+{
+	const struct irqlab_cpumask *held;
+	bool deferred;
+	int err = 0;
+
+	if (!irqlab_cpumask_intersects(mask, &k->online))
+		return irqlab_kernel_fail(k, -EINVAL, "irq %u: no online CPU in the mask",
+					  irq->virq);
+	held = irqlab_mask_hold(&k->masks, mask);
+	if (!held)
+		return irqlab_kernel_fail(k, -ENOMEM, "irq %u: out of memory", irq->virq);
+	deferred = irqlab_irq_activated(irq) &&
+		   (!irqlab_irq_moves_in_process_context(irq) || irq->move_pending);
+	if (!deferred) {
+		err = irqlab_irq_prepare(irq, held);
+		if (err == -EBUSY && irqlab_irq_activated(irq)) {
+			deferred = true;
+			err = 0;
+		}
+	}
+	if (!err)
+		irqlab_platform_affinity_commit(k, irq, held, deferred);
+	else
+		irqlab_kernel_fail(k, err, "irq %u: no free vector on CPU %u", irq->virq,
+				   irqlab_cpumask_first(mask));
+	irqlab_mask_put(&k->masks, held);
+	return err;
+}
+
 int irqlab_platform_mask(struct irqlab_kernel *k, struct irqlab_device *dev, const unsigned *idx,
 			 unsigned n, bool mask)
 {
@@ -736,12 +897,18 @@ int irqlab_platform_mask(struct irqlab_kernel *k, struct irqlab_device *dev, con
 		return err;
 	if (dev->kind == IRQLAB_DEV_INTX)
 		return irqlab_intx_mask(k, dev, mask);
+	if (!mask) {
+		err = prepare_backings(k, op, dev, idx, n);
+		if (err)
+			return err;
+	}
 	for (unsigned i = 0; i < n; i++) {
 		if (mask)
 			irqlab_device_mask(dev, idx[i]);
 		else if (irqlab_device_unmask(dev, idx[i]))
 			irqlab_device_set_resend(dev, idx[i], true);
 	}
+	irqlab_passthrough_finish(dev);
 	flush_resends(irqlab_kernel_machine(k), dev);
 	return 0;
 }
@@ -762,6 +929,9 @@ int irqlab_platform_raise(struct irqlab_kernel *k, struct irqlab_device *dev, co
 		return err;
 	if (dev->kind == IRQLAB_DEV_INTX)
 		return irqlab_intx_raise(k, dev, count);
+	/* An assigned device's own entries send, whatever the guest's view of them says. */
+	if (dev->phys)
+		dev = dev->phys;
 	for (unsigned i = 0; i < n; i++) {
 		struct irqlab_msi_msg msg;
 
@@ -814,6 +984,8 @@ int irqlab_platform_store(struct irqlab_kernel *k, struct irqlab_device *dev, un
 	if (dev->kind == IRQLAB_DEV_MSI && data > 0xffff)
 		return irqlab_kernel_fail(k, -ERANGE, "store %s: the MSI data register has 16 bits",
 					  dev->name);
+	if (index < dev->nr && dev->entries[index].owner != k)
+		return entry_not_mine(k, "store", dev, index);
 	err = irqlab_device_write_msg(dev, index, &msg);
 	if (err == -ERANGE)
 		return irqlab_kernel_fail(k, err,
@@ -856,6 +1028,8 @@ int irqlab_platform_cpu(struct irqlab_kernel *k, unsigned cpu, bool online)
 	 */
 	if (!online)
 		irqlab_kernel_drop_hopeless_moves(k, trace_dropped_move, p);
+	if (!online && k == p->host)
+		irqlab_passthrough_host_cpu_offline(p, cpu);
 	/*
 	 * A restart unmasks and may leave messages to send; a device with none is skipped, and
 	 * the walk stops when the kernel has none left (at once, after most CPU changes).
@@ -928,6 +1102,9 @@ int irqlab_platform_check(struct irqlab_machine *p, char *why, size_t len)
 		err = irqlab_ir_unit_check(p->ir, &sb);
 	for (unsigned i = 0; !err && i < p->nr_devices; i++)
 		err = check_device_counts(p->devices[i], &sb);
+	for (unsigned i = 0; !err && i < p->nr_devices; i++)
+		if (p->devices[i]->phys)
+			err = irqlab_passthrough_check(p->devices[i], &sb);
 	for (unsigned i = 0; !err && i < p->nr_kernels; i++)
 		err = check_resend_devices(p, p->kernels[i], &sb);
 	if (err)

@@ -119,6 +119,26 @@ struct irqlab_race {
 
 typedef void (*irqlab_trace_fn)(void *ctx, const char *line);
 
+/*
+ * One isolation breach, however many messages took it: a device entry (or a guest's view of
+ * it) whose message reached the handler of an interrupt another kernel owns, by one path.
+ */
+struct irqlab_breach_rec {
+	struct irqlab_device *dev; /* the entry that sent: physical, or a guest's view */
+	unsigned index;
+	struct irqlab_kernel *sender; /* the entry's owner */
+	bool remapped;		      /* through the IR unit, by IRTE irte */
+	unsigned irte;
+	uint16_t sid;
+	struct irqlab_kernel *at; /* whose local APIC took it, at cpu and vector */
+	unsigned cpu, vector;
+	unsigned virq; /* the interrupt whose handler ran (irqs are numbered per kernel) */
+	struct irqlab_device *handler_dev;
+	unsigned handler_index;
+	struct irqlab_kernel *handler_owner;
+	unsigned long count;
+};
+
 struct irqlab_ioapic;
 #define IRQLAB_IOAPIC_PINS 24u
 #define IRQLAB_MAX_IOAPICS 43u /* GSIs 0..1031 */
@@ -149,6 +169,11 @@ struct irqlab_machine {
 	unsigned nr_ioapic_slots;
 	unsigned long by_class[IRQLAB_MSG_NR_CLASSES];
 	unsigned long *delivered_by_cpu; /* per physical CPU */
+	/* Isolation breaches by entry and path, in order of first sight (isolation.c). */
+	struct irqlab_breach_rec *breaches;
+	unsigned nr_breaches, breach_slots;
+	unsigned last_breach;	  /* where the last one was found: storms repeat one path */
+	unsigned long unrecorded; /* breaches counted with no room to say which */
 	irqlab_trace_fn trace;
 	void *trace_ctx;
 };
@@ -226,6 +251,10 @@ void irqlab_platform_deliver(struct irqlab_machine *p, struct irqlab_device *dev
 			     const struct irqlab_msi_msg *msg, struct irqlab_delivery *out);
 
 const char *irqlab_msg_class_name(enum irqlab_msg_class cls);
+
+/* A message from entry @index of @dev was misdelivered along @dl: note the breach. */
+void irqlab_isolation_record(struct irqlab_machine *p, struct irqlab_device *dev, unsigned index,
+			     const struct irqlab_delivery *dl);
 
 /* The whole platform's invariants: every kernel, every device, the IR unit. */
 int irqlab_platform_check(struct irqlab_machine *p, char *why, size_t len);

@@ -1,0 +1,520 @@
+// SPDX-License-Identifier: MIT
+/*
+ * Device assignment and the host's trap-and-emulate backing (see passthrough.h). The facts it
+ * follows: QEMU's MSI-X emulation (masking and pending bits kept in the emulated table and
+ * PBA, the pending message replayed on unmask, address/data writes to an unmasked entry taking
+ * effect at once), VFIO's dynamic MSI-X allocation (a host vector per entry the guest unmasks)
+ * and KVM's MSI routing (the guest's message, decoded as the guest wrote it, picks the vCPU).
+ */
+#include <errno.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "irqlab/errname.h"
+#include "bus/msi_domain.h"
+#include "platform/passthrough.h"
+#include "platform/fabric.h"
+#include "platform/platform.h"
+#include "x86/vector_domain.h"
+
+/* A backing taken ahead by a statement, activated when the guest unmasks its entry. */
+struct prepared {
+	unsigned index;
+	struct irqlab_irq *irq;
+};
+
+struct irqlab_passthrough {
+	struct irqlab_device *view, *phys;
+	struct irqlab_kernel *guest, *host;
+	struct irqlab_store_observer trap; /* on the view's store, when it is trapped */
+	struct prepared *prep;
+	unsigned nr_prep;
+	bool made_domain; /* the host's bus domain of the device was created by a prepare */
+};
+
+static struct irqlab_machine *machine_of(const struct irqlab_passthrough *pt)
+{
+	return irqlab_kernel_machine(pt->host);
+}
+
+static void trace(struct irqlab_passthrough *pt, const char *fmt, ...)
+	__attribute__((format(printf, 2, 3)));
+
+static void trace(struct irqlab_passthrough *pt, const char *fmt, ...)
+{
+	struct irqlab_machine *p = machine_of(pt);
+	char line[256];
+	va_list ap;
+
+	if (!p->trace)
+		return;
+	va_start(ap, fmt);
+	vsnprintf(line, sizeof(line), fmt, ap);
+	va_end(ap);
+	p->trace(p->trace_ctx, line);
+}
+
+struct irqlab_device *irqlab_passthrough_view(const struct irqlab_device *dev,
+					      const struct irqlab_kernel *k)
+{
+	for (struct irqlab_device *v = dev->views; v; v = v->next_view)
+		if (v->kernel == k)
+			return v;
+	return NULL;
+}
+
+struct irqlab_irq *irqlab_passthrough_backing(const struct irqlab_device *view, unsigned index)
+{
+	if (!view->phys || view->entries[index].owner != view->kernel)
+		return NULL;
+	return view->phys->entries[index].irq;
+}
+
+/* The vCPU a guest message targets, or -1 when it targets none (KVM's MSI decode). */
+static int guest_target(const struct irqlab_passthrough *pt, const struct irqlab_msi_msg *msg)
+{
+	struct irqlab_msi_compat f;
+
+	if (!irqlab_msi_addr_is_interrupt(msg) || irqlab_msi_is_remappable(msg) ||
+	    irqlab_msi_compat_decode(msg, false, &f) || f.dest >= pt->guest->ncpus)
+		return -1;
+	return (int)f.dest;
+}
+
+/* The host CPU a backing for vCPU @vcpu goes to; a message that targets none: vCPU 0's. */
+static unsigned host_cpu_for(const struct irqlab_passthrough *pt, int vcpu)
+{
+	return irqlab_kernel_host_cpu(pt->guest, vcpu < 0 ? 0 : (unsigned)vcpu);
+}
+
+static struct prepared *find_prepared(struct irqlab_passthrough *pt, unsigned index)
+{
+	for (unsigned i = 0; i < pt->nr_prep; i++)
+		if (pt->prep[i].irq && pt->prep[i].index == index)
+			return &pt->prep[i];
+	return NULL;
+}
+
+/* Whether entry @index has a live backing (one taken ahead is not, until it is used). */
+static bool backed(struct irqlab_passthrough *pt, unsigned index)
+{
+	return pt->phys->entries[index].irq && !find_prepared(pt, index);
+}
+
+/*
+ * Takes one backing ahead: the host's bus domain of the device (created on first use, under
+ * the host's IR unit when it has one), an interrupt at entry @index with affinity the host CPU,
+ * and the vector its activation will use. Nothing is left on failure.
+ */
+static int take_backing(struct irqlab_passthrough *pt, unsigned index, unsigned cpu,
+			struct irqlab_irq **out)
+{
+	struct irqlab_kernel_env *henv = irqlab_kernel_env(pt->host);
+	struct irqlab_device *phys = pt->phys;
+	struct irqlab_cpumask mask;
+	bool made = !phys->domain;
+	int err;
+
+	err = irqlab_msi_domain_create(phys, henv->msi_parent);
+	if (err)
+		return irqlab_error_prefix(pt->host->error, "the host");
+	irqlab_cpumask_zero(&mask);
+	irqlab_cpumask_set(&mask, cpu);
+	err = irqlab_msi_domain_alloc_entry(phys, index, &mask, out);
+	if (!err) {
+		err = irqlab_irq_prepare(*out, NULL);
+		if (err) {
+			irqlab_msi_domain_free_entry(phys, index);
+			irqlab_kernel_fail(pt->host, err, "the host has no free vector on CPU %u",
+					   cpu);
+		}
+	} else {
+		irqlab_error_prefix(pt->host->error, "the host");
+		if (!pt->host->error->code)
+			irqlab_kernel_fail(pt->host, err, "the host: out of memory");
+	}
+	if (err && made) {
+		irqlab_domain_destroy(phys->domain);
+		phys->domain = NULL;
+	}
+	if (!err && made)
+		pt->made_domain = true;
+	return err;
+}
+
+/* Gives a backing taken ahead back. */
+static void drop_backing(struct irqlab_passthrough *pt, struct prepared *pr)
+{
+	irqlab_irq_abort(pr->irq);
+	irqlab_msi_domain_free_entry(pt->phys, pr->index);
+	pr->irq = NULL;
+}
+
+/*
+ * The backing goes live: activated on the vector taken for it (the host's bus domain writes
+ * the real store and unmasks the entry), the function enabled. A message the device latched
+ * while the entry had no backing goes out at the next flush.
+ */
+static void commit_backing(struct irqlab_passthrough *pt, unsigned index, struct irqlab_irq *irq)
+{
+	struct irqlab_device *phys = pt->phys;
+
+	irq->started = true;
+	if (irqlab_irq_activate(irq, false))
+		return; /* cannot happen: everything was taken ahead */
+	if (!irqlab_store_enabled(phys->store))
+		irqlab_store_enable(phys->store, 1);
+	trace(pt, "  %s[%u] in %s: the host backs it with irq %u on CPU %u", pt->view->name, index,
+	      pt->guest->name, irq->virq, irq->affinity ? irqlab_cpumask_first(irq->affinity) : 0);
+}
+
+/* The guest is done with entry @index: the host frees its backing. */
+static void unback(struct irqlab_passthrough *pt, unsigned index)
+{
+	struct irqlab_irq *irq = pt->phys->entries[index].irq;
+
+	if (!irq)
+		return;
+	if (irqlab_irq_activated(irq))
+		irqlab_irq_deactivate(irq);
+	irqlab_msi_domain_free_entry(pt->phys, index);
+	trace(pt, "  %s[%u] in %s: the host frees its backing", pt->view->name, index,
+	      pt->guest->name);
+}
+
+/*
+ * The guest made entry @index live where no statement took its backing ahead: back it now,
+ * or say why not and leave both sides as they were (the statement that got here succeeds: a
+ * trapped write cannot fail).
+ */
+static void back_now(struct irqlab_passthrough *pt, unsigned index)
+{
+	struct irqlab_machine *p = machine_of(pt);
+	struct irqlab_error saved = p->error;
+	struct prepared *pr = find_prepared(pt, index);
+	struct irqlab_msi_msg msg;
+	struct irqlab_irq *irq;
+	int vcpu = -1;
+
+	if (pr) {
+		irq = pr->irq;
+		pr->irq = NULL;
+		commit_backing(pt, index, irq);
+		return;
+	}
+	if (!irqlab_store_read(pt->view->store, index, &msg))
+		vcpu = guest_target(pt, &msg);
+	irqlab_error_clear(&p->error);
+	if (take_backing(pt, index, host_cpu_for(pt, vcpu), &irq) == 0)
+		commit_backing(pt, index, irq);
+	else
+		trace(pt, "  %s[%u] in %s: the host cannot back it (%s: %s); it stays unbacked",
+		      pt->view->name, index, pt->guest->name, irqlab_errno_name(p->error.code),
+		      p->error.msg);
+	p->error = saved;
+}
+
+/*
+ * The guest rewrote a live entry: the backing follows the vCPU its message now targets, by
+ * the host's rules (a move now under IR, at its next interrupt without). Best effort: a host
+ * that cannot move it keeps it where it is, and KVM still injects into the right vCPU.
+ */
+static void retarget(struct irqlab_passthrough *pt, unsigned index)
+{
+	struct irqlab_machine *p = machine_of(pt);
+	struct irqlab_irq *irq = pt->phys->entries[index].irq;
+	struct irqlab_error saved = p->error;
+	struct irqlab_cpumask mask;
+	struct irqlab_msi_msg msg;
+	struct irqlab_irq_cfg cfg;
+	unsigned cpu;
+	int vcpu;
+
+	if (irqlab_store_read(pt->view->store, index, &msg))
+		return;
+	vcpu = guest_target(pt, &msg);
+	if (vcpu < 0)
+		return;
+	cpu = host_cpu_for(pt, vcpu);
+	if (irqlab_vector_irq_cfg(irq->top, &cfg) == 0 && cfg.cpu == cpu && !irq->move_pending)
+		return;
+	if (irqlab_cpumask_test(irq->affinity, cpu) && irqlab_cpumask_weight(irq->affinity) == 1)
+		return;
+	irqlab_cpumask_zero(&mask);
+	irqlab_cpumask_set(&mask, cpu);
+	irqlab_error_clear(&p->error);
+	if (irqlab_platform_irq_retarget(pt->host, irq, &mask))
+		trace(pt, "  %s[%u] in %s: the host keeps irq %u where it is (%s: %s)",
+		      pt->view->name, index, pt->guest->name, irq->virq,
+		      irqlab_errno_name(p->error.code), p->error.msg);
+	else
+		trace(pt, "  %s[%u] in %s: the host moves irq %u to CPU %u, where vCPU %d runs",
+		      pt->view->name, index, pt->guest->name, irq->virq, cpu, vcpu);
+	p->error = saved;
+}
+
+/* Whether the guest's entry @index sends now: its function enabled, the entry unmasked. */
+static bool guest_live(const struct irqlab_passthrough *pt, unsigned index)
+{
+	const struct irqlab_store *s = pt->view->store;
+
+	return pt->view->entries[index].owner == pt->guest && pt->view->entries[index].irq &&
+	       irqlab_store_enabled(s) && !irqlab_store_masked(s, index);
+}
+
+/* Every write the guest makes to the emulated store lands here. */
+static void trapped(struct irqlab_store_observer *obs, struct irqlab_store *s, unsigned index,
+		    enum irqlab_store_reg reg)
+{
+	struct irqlab_passthrough *pt = obs->ctx;
+
+	(void)s;
+	switch (reg) {
+	case IRQLAB_STORE_ADDR_LO:
+	case IRQLAB_STORE_ADDR_HI:
+		break; /* the data register completes the message */
+	case IRQLAB_STORE_DATA:
+		if (pt->view->entries[index].owner != pt->guest)
+			break;
+		if (backed(pt, index))
+			retarget(pt, index);
+		else if (guest_live(pt, index))
+			back_now(pt, index);
+		break;
+	case IRQLAB_STORE_VECTOR_CTRL:
+		/* A masked entry's messages wait in the emulated pending bit: nothing to do. */
+		if (guest_live(pt, index) && !backed(pt, index))
+			back_now(pt, index);
+		break;
+	case IRQLAB_STORE_FUNCTION_CTRL:
+		/* The guest enabling the function enables the device's, every entry masked. */
+		if (irqlab_store_enabled(s) && !irqlab_store_enabled(pt->phys->store))
+			irqlab_store_enable(pt->phys->store, 1);
+		for (unsigned i = 0; i < pt->view->nr; i++) {
+			if (pt->view->entries[i].owner != pt->guest)
+				continue;
+			/* Freed by the guest, or the function disabled: the backing goes. */
+			if (backed(pt, i) &&
+			    (!pt->view->entries[i].irq || !irqlab_store_enabled(s)))
+				unback(pt, i);
+			else if (!backed(pt, i) && guest_live(pt, i))
+				back_now(pt, i);
+		}
+		if (!irqlab_store_enabled(s) && !pt->phys->nr_allocated)
+			irqlab_store_disable(pt->phys->store);
+		break;
+	}
+}
+
+int irqlab_passthrough_prepare(struct irqlab_device *view, const unsigned *idx,
+			       const unsigned *cpus, unsigned n)
+{
+	struct irqlab_passthrough *pt = view->pt;
+	int err = 0;
+
+	if (!pt || !view->emulated || !n)
+		return 0;
+	pt->prep = irqlab_fault_zalloc(pt->host->fault, n * sizeof(*pt->prep));
+	if (!pt->prep)
+		return irqlab_kernel_fail(pt->host, -ENOMEM, "the host: out of memory");
+	pt->made_domain = false;
+	for (unsigned i = 0; i < n && !err; i++) {
+		unsigned index = idx[i];
+		struct prepared *pr = &pt->prep[pt->nr_prep];
+
+		if (view->entries[index].owner != pt->guest || pt->phys->entries[index].irq)
+			continue;
+		err = take_backing(pt, index, host_cpu_for(pt, (int)cpus[i]), &pr->irq);
+		if (!err) {
+			pr->index = index;
+			pt->nr_prep++;
+		}
+	}
+	if (err)
+		irqlab_passthrough_finish(view);
+	return err;
+}
+
+void irqlab_passthrough_finish(struct irqlab_device *view)
+{
+	struct irqlab_passthrough *pt = view->pt;
+
+	if (!pt || !pt->prep)
+		return;
+	for (unsigned i = pt->nr_prep; i-- > 0;)
+		if (pt->prep[i].irq)
+			drop_backing(pt, &pt->prep[i]);
+	/* A domain made for backings none of which stayed goes too: nothing changed. */
+	if (pt->made_domain && !pt->phys->nr_allocated) {
+		irqlab_domain_destroy(pt->phys->domain);
+		pt->phys->domain = NULL;
+	}
+	free(pt->prep);
+	pt->prep = NULL;
+	pt->nr_prep = 0;
+	pt->made_domain = false;
+}
+
+void irqlab_passthrough_inject(struct irqlab_machine *p, struct irqlab_irq *backing)
+{
+	struct irqlab_device *phys = backing->dev;
+	struct irqlab_device *view =
+		irqlab_passthrough_view(phys, phys->entries[backing->index].owner);
+
+	/* The emulated entry: masked, it latches its pending bit; else the VMM delivers it. */
+	if (view)
+		irqlab_fabric_emit(p, view, backing->index);
+}
+
+void irqlab_passthrough_host_cpu_offline(struct irqlab_machine *p, unsigned cpu)
+{
+	unsigned fallback = irqlab_cpumask_first(&p->host->online);
+
+	for (unsigned i = 1; i < p->nr_kernels; i++) {
+		struct irqlab_kernel_env *env = irqlab_kernel_env(p->kernels[i]);
+
+		for (unsigned v = 0; v < p->kernels[i]->ncpus; v++) {
+			if (env->vcpu_host[v] != cpu)
+				continue;
+			env->vcpu_host[v] = fallback;
+			if (p->trace) {
+				char line[128];
+
+				snprintf(line, sizeof(line),
+					 "  %s vCPU %u: its host CPU %u is offline; it runs on CPU "
+					 "%u now",
+					 p->kernels[i]->name, v, cpu, fallback);
+				p->trace(p->trace_ctx, line);
+			}
+		}
+	}
+}
+
+int irqlab_passthrough_assign(struct irqlab_kernel *guest, struct irqlab_device *dev,
+			      const unsigned *slots, unsigned n, struct irqlab_device **out)
+{
+	struct irqlab_machine *p = irqlab_kernel_machine(guest);
+	struct irqlab_device *view = irqlab_passthrough_view(dev, guest);
+	struct irqlab_passthrough *pt = NULL;
+	bool trap = dev->store && irqlab_store_trappable(dev->store);
+	unsigned total = n ? n : dev->nr;
+	int err;
+
+	irqlab_error_clear(&p->error);
+	if (guest == p->host)
+		return irqlab_kernel_fail(guest, -EINVAL, "assign %s: the host is not a VM",
+					  dev->name);
+	if (dev->phys || dev->kernel != p->host)
+		return irqlab_kernel_fail(guest, -EINVAL,
+					  "assign %s: it is %s's own device, not the host's",
+					  dev->name, dev->kernel->name);
+	if (dev->kind == IRQLAB_DEV_INTX)
+		return irqlab_kernel_fail(
+			guest, -EOPNOTSUPP,
+			"assign %s: passing a wired INTx pin to a VM is not modelled; assign a "
+			"message-signalled device",
+			dev->name);
+	if (n && dev->kind != IRQLAB_DEV_IMS)
+		return irqlab_kernel_fail(
+			guest, -EINVAL,
+			"assign %s: slots= hands out IMS slots; a %s device is assigned whole",
+			dev->name, irqlab_device_kind_name(dev->kind));
+	for (unsigned i = 0; i < total; i++) {
+		unsigned index = n ? slots[i] : i;
+
+		if (index >= dev->nr)
+			return irqlab_kernel_fail(guest, -ERANGE,
+						  "assign %s: slot %u is beyond its %u slots",
+						  dev->name, index, dev->nr);
+		if (dev->entries[index].owner != p->host)
+			return irqlab_kernel_fail(guest, -EBUSY, "assign %s: %s %u is already %s's",
+						  dev->name,
+						  dev->kind == IRQLAB_DEV_IMS ? "slot" : "entry",
+						  index, dev->entries[index].owner->name);
+		if (dev->entries[index].irq)
+			return irqlab_kernel_fail(
+				guest, -EBUSY,
+				"assign %s: the host has %s %u allocated; free it first", dev->name,
+				dev->kind == IRQLAB_DEV_IMS ? "slot" : "entry", index);
+	}
+	if (!view) {
+		err = irqlab_platform_devices_reserve(p);
+		if (!err)
+			err = irqlab_device_new_view(guest, dev, !trap, &view);
+		if (!err) {
+			pt = irqlab_fault_zalloc(p->fault, sizeof(*pt));
+			if (!pt) {
+				irqlab_device_free(view);
+				err = -ENOMEM;
+			}
+		}
+		if (err)
+			return irqlab_kernel_fail(guest, -ENOMEM, "assign %s: out of memory",
+						  dev->name);
+		*pt = (struct irqlab_passthrough){
+			.view = view,
+			.phys = dev,
+			.guest = guest,
+			.host = p->host,
+			.trap = {.written = trapped, .ctx = pt},
+		};
+		view->pt = pt;
+		if (trap)
+			irqlab_store_observe_add(view->store, &pt->trap);
+		view->next_view = dev->views;
+		dev->views = view;
+		irqlab_platform_devices_add(p, view);
+	}
+	for (unsigned i = 0; i < total; i++) {
+		unsigned index = n ? slots[i] : i;
+
+		dev->entries[index].owner = guest;
+		view->entries[index].owner = guest;
+	}
+	dev->nr_assigned += total;
+	*out = view;
+	return 0;
+}
+
+void irqlab_passthrough_release(struct irqlab_device *view)
+{
+	struct irqlab_passthrough *pt = view->pt;
+
+	if (!pt)
+		return;
+	irqlab_passthrough_finish(view);
+	if (view->emulated)
+		irqlab_store_observe_remove(view->store, &pt->trap);
+	free(pt);
+	view->pt = NULL;
+}
+
+int irqlab_passthrough_check(const struct irqlab_device *view, struct irqlab_strbuf *why)
+{
+	const struct irqlab_passthrough *pt = view->pt;
+
+	if (!pt)
+		return irqlab_check_fail(why, "%s in %s: a view without its VMM", view->name,
+					 view->kernel->name);
+	if (pt->prep)
+		return irqlab_check_fail(why, "%s in %s: backings taken ahead and never given back",
+					 view->name, view->kernel->name);
+	for (unsigned i = 0; i < view->nr; i++) {
+		const struct irqlab_irq *backing = view->phys->entries[i].irq;
+		bool mine = view->phys->entries[i].owner == view->kernel;
+
+		if (mine != (view->entries[i].owner == view->kernel))
+			return irqlab_check_fail(why,
+						 "%s index %u: the device and %s's view disagree "
+						 "about its owner",
+						 view->name, i, view->kernel->name);
+		if (mine && backing && (!view->emulated || !view->entries[i].irq))
+			return irqlab_check_fail(why,
+						 "%s index %u: the host backs an entry %s has not "
+						 "allocated",
+						 view->name, i, view->kernel->name);
+	}
+	return 0;
+}
