@@ -221,6 +221,41 @@ IRQLAB_EXPORT int irqlab_device_kind_of(const struct irqlab_device *dev);
 /* Whether its entries can be masked one by one (MSI-X, IMS, MSI with per-vector masking). */
 IRQLAB_EXPORT bool irqlab_device_maskable(const struct irqlab_device *dev);
 /* The machine's devices in the order they were added; NULL beyond the last. */
+/*
+ * Device assignment (SCENARIO.md "Virtual machines"): hands host device @dev to the guest
+ * kernel @vm, whole (@n = 0) or only the IMS slots @slots. From then on the guest drives those
+ * entries through its view of the device (*@view, or NULL when not wanted): the same name,
+ * kind, requester id and indexes. MSI, MSI-X and IMS in device memory are trap-and-emulate
+ * (the host backs each entry the guest unmasks); IMS in queue memory is not trapped. Every
+ * entry given must be the host's and unallocated: -EBUSY otherwise, -EINVAL for slots of a
+ * device that is not IMS or a kernel that is not a VM, -EOPNOTSUPP for an INTx device.
+ */
+IRQLAB_EXPORT int irqlab_assign(struct irqlab_kernel *vm, struct irqlab_device *dev,
+				const unsigned *slots, unsigned n, struct irqlab_device **view);
+/*
+ * @dev as kernel @k drives it: the device itself for the host (an emulated device for its VM),
+ * a guest's view for the guest it was assigned to, NULL for a kernel that has no part of it.
+ * The lifecycle calls map a device handle this way themselves.
+ */
+IRQLAB_EXPORT struct irqlab_device *irqlab_device_in(const struct irqlab_device *dev,
+						     const struct irqlab_kernel *k);
+/*
+ * The one kernel that drives every entry of @dev (the host, its VM, the guest it was assigned
+ * to whole), or NULL when its IMS slots are split among kernels.
+ */
+IRQLAB_EXPORT struct irqlab_kernel *irqlab_device_owner(const struct irqlab_device *dev);
+/* Whether @dev is a guest's view whose store the VMM emulates, so every guest write traps. */
+IRQLAB_EXPORT bool irqlab_device_trapped(const struct irqlab_device *dev);
+/* The device itself behind a guest's view; @dev for any other. */
+IRQLAB_EXPORT struct irqlab_device *irqlab_device_physical(const struct irqlab_device *dev);
+/*
+ * The kernel whose driver serves entry @index: the host, the VM it was assigned to; in a
+ * guest's view, NULL for an entry not assigned to it.
+ */
+IRQLAB_EXPORT struct irqlab_kernel *irqlab_entry_owner(const struct irqlab_device *dev,
+						       unsigned index);
+
+/* Every device of the machine, guests' views of assigned devices included, in creation order. */
 IRQLAB_EXPORT unsigned irqlab_machine_nr_devices(const struct irqlab_machine *m);
 IRQLAB_EXPORT struct irqlab_device *irqlab_machine_device(const struct irqlab_machine *m,
 							  unsigned i);
@@ -477,6 +512,41 @@ IRQLAB_EXPORT int irqlab_ir_read_fault(struct irqlab_machine *m, unsigned i,
  * before the update, after each 32-bit write of the store and after it. The probes change
  * nothing; the move is real. *@out holds what they saw until irqlab_race_free().
  */
+/*
+ * One isolation breach: messages a device entry sent (entry @index of @dev, owned by @sender)
+ * that reached the handler of an interrupt another kernel owns, all by one path: through the
+ * IR unit by IRTE @irte (when @remapped, the requester id @sid validated), then kernel @at's
+ * local APIC at @cpu and @vector, to irq @virq, which serves entry @handler_index of
+ * @handler_dev (NULL for an interrupt of no device) for @handler_owner. @count messages.
+ */
+struct irqlab_breach {
+	const struct irqlab_device *dev;
+	unsigned index;
+	const struct irqlab_kernel *sender;
+	bool remapped;
+	unsigned irte;
+	uint16_t sid;
+	const struct irqlab_kernel *at;
+	unsigned cpu, vector;
+	unsigned virq;
+	const struct irqlab_device *handler_dev;
+	unsigned handler_index;
+	const struct irqlab_kernel *handler_owner;
+	uint64_t count;
+};
+
+/* The breaches so far, in order of first sight; a breach with no room to say which adds to
+ * the misdelivered count only. */
+IRQLAB_EXPORT unsigned irqlab_machine_nr_breaches(const struct irqlab_machine *m);
+IRQLAB_EXPORT int irqlab_machine_read_breach(const struct irqlab_machine *m, unsigned i,
+					     struct irqlab_breach *out, size_t size);
+
+static inline int irqlab_machine_breach(const struct irqlab_machine *m, unsigned i,
+					struct irqlab_breach *out)
+{
+	return irqlab_machine_read_breach(m, i, out, sizeof(*out));
+}
+
 enum irqlab_race_style {
 	IRQLAB_RACE_AUTO = 0,	  /* Linux's: direct when safe, else two steps via the old CPU */
 	IRQLAB_RACE_NAIVE = 1,	  /* what-if: the final message written directly */

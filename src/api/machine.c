@@ -17,6 +17,7 @@
 
 #include "api/api.h"
 #include "platform/detect.h"
+#include "platform/passthrough.h"
 #include "x86/vector_domain.h"
 
 /* The public enumerators are the internal ones, value for value. */
@@ -442,9 +443,10 @@ struct irqlab_device *irqlab_machine_device(const struct irqlab_machine *m, unsi
  * What every lifecycle call checks before the platform sees it: a kernel, a device of the
  * same machine, and a list where entries are named. The platform checks the rest.
  */
-static int op_check(struct irqlab_kernel *k, const char *op, const struct irqlab_device *dev,
+static int op_check(struct irqlab_kernel *k, const char *op, struct irqlab_device **devp,
 		    const unsigned *idx, unsigned n)
 {
+	struct irqlab_device *dev = *devp;
 	struct irqlab_machine *p;
 
 	if (!k)
@@ -458,14 +460,83 @@ static int op_check(struct irqlab_kernel *k, const char *op, const struct irqlab
 	if (n && !idx)
 		return irqlab_api_fail(p, -EINVAL, "%s %s: %u entries and no list of them", op,
 				       dev->name, n);
+	/* An assigned device, named by its host handle, as the guest it runs in sees it. */
+	*devp = irqlab_device_in(dev, k) ? irqlab_device_in(dev, k) : dev;
 	return 0;
+}
+
+int irqlab_assign(struct irqlab_kernel *vm, struct irqlab_device *dev, const unsigned *slots,
+		  unsigned n, struct irqlab_device **view)
+{
+	struct irqlab_device *scratch;
+	struct irqlab_machine *p;
+
+	if (!vm)
+		return -EINVAL;
+	p = irqlab_kernel_machine(vm);
+	if (!dev)
+		return irqlab_api_fail(p, -EINVAL, "assign: no device");
+	if (irqlab_api_machine_of(dev) != p)
+		return irqlab_api_fail(
+			p, -EINVAL, "assign %s: the device belongs to another machine", dev->name);
+	if (n && !slots)
+		return irqlab_api_fail(p, -EINVAL, "assign %s: %u slots and no list of them",
+				       dev->name, n);
+	return irqlab_api_finish(p,
+				 irqlab_passthrough_assign(vm, dev->phys ? dev->phys : dev, slots,
+							   n, view ? view : &scratch),
+				 "assign", dev->name);
+}
+
+struct irqlab_device *irqlab_device_in(const struct irqlab_device *dev,
+				       const struct irqlab_kernel *k)
+{
+	const struct irqlab_device *phys;
+
+	if (!dev || !k)
+		return NULL;
+	phys = dev->phys ? dev->phys : dev;
+	if (phys->kernel == k)
+		return (struct irqlab_device *)phys;
+	return irqlab_passthrough_view(phys, k);
+}
+
+struct irqlab_kernel *irqlab_device_owner(const struct irqlab_device *dev)
+{
+	const struct irqlab_device *phys = irqlab_device_physical(dev);
+
+	if (!phys)
+		return NULL;
+	if (!phys->nr_assigned)
+		return phys->kernel;
+	/* Given away whole, to one guest: its view is the only one. */
+	if (phys->nr_assigned == phys->nr && !phys->views->next_view)
+		return phys->views->kernel;
+	return NULL;
+}
+
+bool irqlab_device_trapped(const struct irqlab_device *dev)
+{
+	return dev && dev->phys && dev->emulated;
+}
+
+struct irqlab_device *irqlab_device_physical(const struct irqlab_device *dev)
+{
+	if (!dev)
+		return NULL;
+	return (struct irqlab_device *)(dev->phys ? dev->phys : dev);
+}
+
+struct irqlab_kernel *irqlab_entry_owner(const struct irqlab_device *dev, unsigned index)
+{
+	return dev && index < dev->nr ? dev->entries[index].owner : NULL;
 }
 
 int irqlab_alloc_irqs(struct irqlab_kernel *k, struct irqlab_device *dev, unsigned min,
 		      unsigned max, bool managed, unsigned *granted)
 {
 	unsigned scratch;
-	int err = op_check(k, "alloc", dev, NULL, 0);
+	int err = op_check(k, "alloc", &dev, NULL, 0);
 
 	if (err)
 		return err;
@@ -475,7 +546,7 @@ int irqlab_alloc_irqs(struct irqlab_kernel *k, struct irqlab_device *dev, unsign
 
 int irqlab_free_irqs(struct irqlab_kernel *k, struct irqlab_device *dev)
 {
-	int err = op_check(k, "free", dev, NULL, 0);
+	int err = op_check(k, "free", &dev, NULL, 0);
 
 	if (err)
 		return err;
@@ -486,7 +557,7 @@ int irqlab_free_irqs(struct irqlab_kernel *k, struct irqlab_device *dev)
 int irqlab_request(struct irqlab_kernel *k, struct irqlab_device *dev, const unsigned *idx,
 		   unsigned n)
 {
-	int err = op_check(k, "request", dev, idx, n);
+	int err = op_check(k, "request", &dev, idx, n);
 
 	if (err)
 		return err;
@@ -497,7 +568,7 @@ int irqlab_request(struct irqlab_kernel *k, struct irqlab_device *dev, const uns
 int irqlab_release(struct irqlab_kernel *k, struct irqlab_device *dev, const unsigned *idx,
 		   unsigned n)
 {
-	int err = op_check(k, "release", dev, idx, n);
+	int err = op_check(k, "release", &dev, idx, n);
 
 	if (err)
 		return err;
@@ -508,7 +579,7 @@ int irqlab_release(struct irqlab_kernel *k, struct irqlab_device *dev, const uns
 int irqlab_set_affinity(struct irqlab_kernel *k, struct irqlab_device *dev, const unsigned *idx,
 			unsigned n, const struct irqlab_cpumask *mask)
 {
-	int err = op_check(k, "affinity", dev, idx, n);
+	int err = op_check(k, "affinity", &dev, idx, n);
 
 	if (err)
 		return err;
@@ -522,7 +593,7 @@ int irqlab_set_affinity(struct irqlab_kernel *k, struct irqlab_device *dev, cons
 
 int irqlab_mask(struct irqlab_kernel *k, struct irqlab_device *dev, const unsigned *idx, unsigned n)
 {
-	int err = op_check(k, "mask", dev, idx, n);
+	int err = op_check(k, "mask", &dev, idx, n);
 
 	if (err)
 		return err;
@@ -533,7 +604,7 @@ int irqlab_mask(struct irqlab_kernel *k, struct irqlab_device *dev, const unsign
 int irqlab_unmask(struct irqlab_kernel *k, struct irqlab_device *dev, const unsigned *idx,
 		  unsigned n)
 {
-	int err = op_check(k, "unmask", dev, idx, n);
+	int err = op_check(k, "unmask", &dev, idx, n);
 
 	if (err)
 		return err;
@@ -544,7 +615,7 @@ int irqlab_unmask(struct irqlab_kernel *k, struct irqlab_device *dev, const unsi
 int irqlab_raise(struct irqlab_kernel *k, struct irqlab_device *dev, const unsigned *idx,
 		 unsigned n, unsigned count)
 {
-	int err = op_check(k, "raise", dev, idx, n);
+	int err = op_check(k, "raise", &dev, idx, n);
 
 	if (err)
 		return err;
@@ -555,7 +626,7 @@ int irqlab_raise(struct irqlab_kernel *k, struct irqlab_device *dev, const unsig
 int irqlab_store(struct irqlab_kernel *k, struct irqlab_device *dev, unsigned index, uint64_t addr,
 		 uint32_t data)
 {
-	int err = op_check(k, "store", dev, NULL, 0);
+	int err = op_check(k, "store", &dev, NULL, 0);
 
 	if (err)
 		return err;
@@ -566,7 +637,7 @@ int irqlab_store(struct irqlab_kernel *k, struct irqlab_device *dev, unsigned in
 
 int irqlab_eoi(struct irqlab_kernel *k, struct irqlab_device *dev)
 {
-	int err = op_check(k, "eoi", dev, NULL, 0);
+	int err = op_check(k, "eoi", &dev, NULL, 0);
 
 	if (err)
 		return err;

@@ -292,3 +292,38 @@ int irqlab_ir_read_fault(struct irqlab_machine *m, unsigned i, struct irqlab_ir_
 	*out = (struct irqlab_ir_fault){.reason = f->reason, .sid = f->sid, .index = f->index};
 	return 0;
 }
+
+unsigned irqlab_machine_nr_breaches(const struct irqlab_machine *m)
+{
+	return m ? m->nr_breaches : 0;
+}
+
+int irqlab_machine_read_breach(const struct irqlab_machine *m, unsigned i,
+			       struct irqlab_breach *out, size_t size)
+{
+	const struct irqlab_breach_rec *r;
+	struct irqlab_breach b;
+
+	if (!m || !out)
+		return -EINVAL;
+	if (i >= m->nr_breaches)
+		return -ERANGE;
+	r = &m->breaches[i];
+	b = (struct irqlab_breach){
+		.dev = r->dev,
+		.index = r->index,
+		.sender = r->sender,
+		.remapped = r->remapped,
+		.irte = r->irte,
+		.sid = r->sid,
+		.at = r->at,
+		.cpu = r->cpu,
+		.vector = r->vector,
+		.virq = r->virq,
+		.handler_dev = r->handler_dev,
+		.handler_index = r->handler_index,
+		.handler_owner = r->handler_owner,
+		.count = r->count,
+	};
+	return irqlab_api_copy_out(out, size, &b, sizeof(b)) ? -EINVAL : 0;
+}
