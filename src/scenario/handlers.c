@@ -7,6 +7,7 @@
  */
 #include <errno.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include "irqlab/errname.h"
@@ -195,9 +196,45 @@ static int run_device(struct runner *r, const struct scn_ctx *c)
 	return 0;
 }
 
+/*
+ * assign DEV vm=V [slots=LIST]: a semantic error for a VM that does not exist; the model's
+ * refusals (a device or slot already given, an INTx pin, ...) stop the run as the device
+ * statement's do, pointing at the word they are about.
+ */
 static int run_assign(struct runner *r, const struct scn_ctx *c)
 {
-	return not_supported(r, c, "device assignment arrives with the virtualization issue");
+	const struct irqlab_scn_arg *vm = irqlab_scn_arg(c->st, "vm");
+	const struct irqlab_scn_arg *slots = irqlab_scn_arg(c->st, "slots");
+	struct irqlab_device *dev = irqlab_device_physical(c->dev);
+	struct irqlab_kernel *k = irqlab_machine_find_kernel(c->p, vm->v.str);
+	unsigned *idx = NULL, n = 0;
+	int err;
+
+	if (!k || !irqlab_kernel_is_guest(k))
+		return scn_stop(r, vm->line, vm->vcol, "assign: vm=%s: no VM named %s", vm->v.str,
+				vm->v.str);
+	if (slots && !slots->implicit) {
+		uint64_t total = 0;
+
+		for (size_t i = 0; i < slots->v.list.n; i++)
+			total += slots->v.list.ranges[i].hi - slots->v.list.ranges[i].lo + 1;
+		idx = malloc((size_t)total * sizeof(*idx));
+		if (!idx)
+			return scn_stop(r, slots->line, slots->vcol, "assign: out of memory");
+		for (size_t i = 0; i < slots->v.list.n; i++)
+			for (uint64_t x = slots->v.list.ranges[i].lo;
+			     x <= slots->v.list.ranges[i].hi; x++)
+				idx[n++] = (unsigned)x;
+	}
+	err = irqlab_assign(k, dev, idx, n, NULL);
+	free(idx);
+	if (err)
+		return scn_stop(
+			r,
+			slots && !slots->implicit && err != -EOPNOTSUPP ? slots->line : c->st->line,
+			slots && !slots->implicit && err != -EOPNOTSUPP ? slots->vcol : c->st->col,
+			"%s", irqlab_machine_error(c->p));
+	return 0;
 }
 
 /* Lifecycle: each returns the statement's outcome. */
@@ -592,7 +629,7 @@ const struct scn_run scn_runs[IRQLAB_SCN_NR_KINDS] = {
 	RUN(IRQLAB_SCN_HOST, run_host),
 	RUN(IRQLAB_SCN_VM, run_vm),
 	RUN(IRQLAB_SCN_DEVICE, run_device),
-	RUN(IRQLAB_SCN_ASSIGN, run_assign),
+	RUN(IRQLAB_SCN_ASSIGN, run_assign, .needs = SCN_NEED_DEVICE_ITSELF),
 
 	/* Lifecycle */
 	RUN(IRQLAB_SCN_ALLOC, run_alloc, .needs = DEV, OUTCOME),
@@ -635,4 +672,5 @@ const struct scn_run scn_runs[IRQLAB_SCN_NR_KINDS] = {
 	RUN(IRQLAB_SCN_SHOW_FAULTS, run_show),
 	RUN(IRQLAB_SCN_SHOW_STATS, run_show),
 	RUN(IRQLAB_SCN_SHOW_INTERRUPTS, run_show, .needs = CPUS),
+	RUN(IRQLAB_SCN_SHOW_ISOLATION, run_show),
 };

@@ -57,25 +57,59 @@ static int resolve_kernel(struct scn_ctx *c, struct irqlab_scn_error *err)
 	return 0;
 }
 
+/* The owner of the first index the statement names, for a device split among kernels. */
+static struct irqlab_kernel *first_index_owner(const struct scn_ctx *c)
+{
+	const struct irqlab_scn_arg *a = irqlab_scn_arg(c->st, "index");
+	uint64_t i;
+
+	if (!a || a->implicit)
+		return NULL;
+	i = a->v.type == IRQLAB_SCN_T_LIST ? a->v.list.ranges[0].lo : a->v.num;
+	return i < irqlab_device_nr_entries(c->dev) ? irqlab_entry_owner(c->dev, (unsigned)i)
+						    : NULL;
+}
+
 /*
- * DEV, driven by the kernel that owns it: a lifecycle statement runs there (SCENARIO.md). An
- * in= that names another kernel is an error: the device is not there.
+ * DEV, as the kernel that drives it sees it: a lifecycle statement runs there (SCENARIO.md).
+ * An assigned device runs in its guest; one whose IMS slots are split runs where in= says, or
+ * else where the first index named belongs. An in= that names a kernel with no part of the
+ * device is an error: the device is not there.
  */
-static int resolve_device(struct scn_ctx *c, struct irqlab_scn_error *err)
+static int resolve_device(struct scn_ctx *c, bool itself, struct irqlab_scn_error *err)
 {
 	const struct irqlab_scn_arg *a = irqlab_scn_pos(c->st, 0);
 	const struct irqlab_scn_arg *in = irqlab_scn_arg(c->st, "in");
+	struct irqlab_device *seen;
 	struct irqlab_kernel *owner;
 
 	c->dev = irqlab_device_find(c->p, a->v.str);
 	if (!c->dev)
 		return resolve_error(err, a->line, a->col, "%s: no device named %s", stmt_name(c),
 				     a->v.str);
-	owner = irqlab_device_kernel(c->dev);
-	if (c->explicit_kernel && owner != c->k)
-		return resolve_error(err, in->line, in->vcol, "%s: in=%s: %s is driven by %s",
-				     stmt_name(c), in->v.str, a->v.str, irqlab_kernel_name(owner));
+	if (itself)
+		return 0;
+	owner = irqlab_device_owner(c->dev);
+	if (c->explicit_kernel) {
+		seen = irqlab_device_in(c->dev, c->k);
+		if (!seen)
+			return resolve_error(err, in->line, in->vcol,
+					     "%s: in=%s: %s is driven by %s", stmt_name(c),
+					     in->v.str, a->v.str,
+					     owner ? irqlab_kernel_name(owner)
+						   : "other kernels (its slots are split)");
+		c->dev = seen;
+		return 0;
+	}
+	if (!owner)
+		owner = first_index_owner(c);
+	if (!owner)
+		return resolve_error(err, a->line, a->col,
+				     "%s: %s's slots are split among kernels: say which with "
+				     "in=host or in=VM",
+				     stmt_name(c), a->v.str);
 	c->k = owner;
+	c->dev = irqlab_device_in(c->dev, owner);
 	return 0;
 }
 
@@ -184,8 +218,8 @@ int scn_resolve(struct irqlab_machine *p, const struct irqlab_scn_stmt *st, unsi
 
 	*c = (struct scn_ctx){.st = st, .p = p, .cpu = IRQLAB_MAX_CPUS};
 	ret = resolve_kernel(c, err);
-	if (!ret && (needs & SCN_NEED_DEV))
-		ret = resolve_device(c, err);
+	if (!ret && (needs & (SCN_NEED_DEV | SCN_NEED_DEVICE_ITSELF)))
+		ret = resolve_device(c, needs & SCN_NEED_DEVICE_ITSELF, err);
 	if (!ret && (needs & SCN_NEED_INDEX))
 		ret = resolve_index(c, err);
 	if (!ret && (needs & SCN_NEED_CPU))

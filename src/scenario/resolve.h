@@ -21,6 +21,7 @@ enum {
 	SCN_NEED_INDEX = 1u << 1, /* index=I or index=LIST, within DEV's entries */
 	SCN_NEED_CPU = 1u << 2,	  /* cpu=C or the CPU word, when written, within the kernel */
 	SCN_NEED_CPUS = 1u << 3,  /* cpus=LIST, within the kernel */
+	SCN_NEED_DEVICE_ITSELF = 1u << 4, /* pos[0] names a device, taken as itself (assign) */
 };
 
 /* One statement's objects, resolved. */

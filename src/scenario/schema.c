@@ -106,7 +106,6 @@ static const char *const style_words[] = {
 #define INDEX_LIST     LIST("index", 0, MAX_INDEX, .flags = SCN_REQ)
 #define CPU_KEY(...)   INT("cpu", 0, MAX_CPUS - 1, __VA_ARGS__)
 #define COUNTER	       INT("count", 0, MAX_COUNT, .flags = SCN_REQ)
-#define DEV_ONLY(k, n) [k] = { .name = (n), .verb = (n), .pos = { DEV } }
 /* clang-format on */
 
 /*
@@ -215,17 +214,18 @@ const struct scn_spec scn_specs[IRQLAB_SCN_NR_KINDS] = {
 			{ .name = "count", .type = IRQLAB_SCN_T_COUNT, .flags = SCN_REQ,
 			  .min = 1, .max = MAX_ENTRIES },
 			BOOL("managed", .def = "off"),
+			IN,
 		},
 	},
 	[IRQLAB_SCN_REQUEST] = { .name = "request", .verb = "request",
-				 .pos = { DEV }, .keys = { INDEX_LIST } },
+				 .pos = { DEV }, .keys = { INDEX_LIST, IN } },
 	[IRQLAB_SCN_RELEASE] = { .name = "release", .verb = "release",
-				 .pos = { DEV }, .keys = { INDEX_LIST } },
-	DEV_ONLY(IRQLAB_SCN_FREE, "free"),
+				 .pos = { DEV }, .keys = { INDEX_LIST, IN } },
+	[IRQLAB_SCN_FREE] = { .name = "free", .verb = "free", .pos = { DEV }, .keys = { IN } },
 	[IRQLAB_SCN_AFFINITY] = {
 		.name = "affinity", .verb = "affinity",
 		.pos = { DEV },
-		.keys = { INDEX_LIST, LIST("cpus", 0, MAX_CPUS - 1, .flags = SCN_REQ) },
+		.keys = { INDEX_LIST, LIST("cpus", 0, MAX_CPUS - 1, .flags = SCN_REQ), IN },
 	},
 	[IRQLAB_SCN_CPU_OFFLINE] = {
 		.name = "cpu offline", .verb = "cpu", .sub = "offline",
@@ -238,13 +238,13 @@ const struct scn_spec scn_specs[IRQLAB_SCN_NR_KINDS] = {
 		.keys = { IN },
 	},
 	[IRQLAB_SCN_MASK] = { .name = "mask", .verb = "mask",
-			      .pos = { DEV }, .keys = { INDEX_LIST } },
+			      .pos = { DEV }, .keys = { INDEX_LIST, IN } },
 	[IRQLAB_SCN_UNMASK] = { .name = "unmask", .verb = "unmask",
-				.pos = { DEV }, .keys = { INDEX_LIST } },
+				.pos = { DEV }, .keys = { INDEX_LIST, IN } },
 	[IRQLAB_SCN_RAISE] = {
 		.name = "raise", .verb = "raise",
 		.pos = { DEV },
-		.keys = { INDEX_LIST, INT("count", 1, MAX_RAISE, .def = "1") },
+		.keys = { INDEX_LIST, INT("count", 1, MAX_RAISE, .def = "1"), IN },
 	},
 	[IRQLAB_SCN_STORE] = {
 		.name = "store", .verb = "store",
@@ -253,11 +253,12 @@ const struct scn_spec scn_specs[IRQLAB_SCN_NR_KINDS] = {
 			INDEX,
 			INT("addr", 0, UINT64_MAX, .flags = SCN_REQ),
 			INT("data", 0, UINT32_MAX, .flags = SCN_REQ),
+			IN,
 		},
 	},
 	/* IO-APIC EOI of DEV's pin (or of the listed entries). */
 	[IRQLAB_SCN_EOI] = { .name = "eoi", .verb = "eoi", .pos = { DEV },
-			     .keys = { LIST("index", 0, MAX_INDEX) } },
+			     .keys = { LIST("index", 0, MAX_INDEX), IN } },
 	/*
 	 * The race explorer: one affinity change of DEV's entry, with the device emitting at
 	 * every point between the separate writes of its message store.
@@ -269,6 +270,7 @@ const struct scn_spec scn_specs[IRQLAB_SCN_NR_KINDS] = {
 			INDEX,
 			LIST("cpus", 0, MAX_CPUS - 1, .flags = SCN_REQ),
 			ENUM("style", style_words, .def = "auto"),
+			IN,
 		},
 	},
 
@@ -305,6 +307,7 @@ const struct scn_spec scn_specs[IRQLAB_SCN_NR_KINDS] = {
 			INDEX,
 			INT("addr", 0, UINT64_MAX, .flags = SCN_REQ),
 			INT("data", 0, UINT32_MAX, .flags = SCN_REQ),
+			IN,
 		},
 	},
 	[IRQLAB_SCN_EXPECT_VECTOR] = {
@@ -314,6 +317,7 @@ const struct scn_spec scn_specs[IRQLAB_SCN_NR_KINDS] = {
 			INDEX,
 			CPU_KEY(.flags = SCN_REQ),
 			INT("vector", 0, MAX_VECTOR, .flags = SCN_REQ),
+			IN,
 		},
 	},
 	[IRQLAB_SCN_EXPECT_IRTES] = {
@@ -365,6 +369,9 @@ const struct scn_spec scn_specs[IRQLAB_SCN_NR_KINDS] = {
 	[IRQLAB_SCN_SHOW_INTERRUPTS] = { .name = "show interrupts", .verb = "show",
 					 .sub = "interrupts",
 					 .keys = { LIST("cpus", 0, MAX_CPUS - 1), IN } },
+	/* Every isolation breach, and the requester ids kernels share. */
+	[IRQLAB_SCN_SHOW_ISOLATION] = { .name = "show isolation", .verb = "show",
+					.sub = "isolation", .keys = { IN } },
 };
 
 const char *irqlab_scn_kind_name(enum irqlab_scn_kind kind)

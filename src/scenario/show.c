@@ -5,6 +5,7 @@
 
 #include "irqlab/irqlab.h"
 #include "irqlab/irte.h"
+#include "irqlab/pci_rid.h"
 #include "irqlab/scenario.h"
 #include "output/output.h"
 #include "scenario/resolve.h"
@@ -171,6 +172,41 @@ static void show_vectors(struct irqlab_out *o, const struct scn_ctx *ctx)
 	irqlab_out_close_array(o);
 }
 
+/*
+ * An assigned entry has two sides: the guest's interrupt and the host's backing of it. Each
+ * view shows the other beside it: the guest's view its host backing, the host's its guest.
+ */
+static void show_irq_other_side(struct irqlab_out *o, const struct irqlab_device *dev,
+				unsigned index)
+{
+	const struct irqlab_device *phys = irqlab_device_physical(dev);
+	const struct irqlab_kernel *owner = irqlab_entry_owner(dev, index);
+	struct irqlab_entry_state st;
+
+	if (phys != dev) {
+		irqlab_out_open_object(o, "backing");
+		if (irqlab_entry_state(phys, index, &st) == 0 && st.allocated) {
+			irqlab_out_uint(o, "irq", "  host backing: irq %llu", st.virq);
+			irqlab_out_uint(o, "cpu", " on CPU %llu", st.cpu);
+			irqlab_out_hex(o, "vector", " vector 0x%02llx", st.vector);
+			if (st.irte >= 0)
+				irqlab_out_uint(o, "irte", " IRTE %llu", (unsigned)st.irte);
+			irqlab_out_text(o, "\n");
+		} else {
+			irqlab_out_text(
+				o, "  host backing: none%s\n",
+				irqlab_device_trapped(dev)
+					? " (allocated when the guest unmasks the entry)"
+					: " (nothing traps this store: the device sends what "
+					  "the guest wrote)");
+		}
+		irqlab_out_close_object(o);
+	} else if (owner && owner != irqlab_device_kernel(dev)) {
+		irqlab_out_str(o, "backs", "  backs %s's entry: see show irq ... in=VM\n",
+			       irqlab_kernel_name(owner));
+	}
+}
+
 static void show_irq(struct irqlab_out *o, const struct scn_ctx *ctx)
 {
 	struct irqlab_device *dev = ctx->dev;
@@ -224,6 +260,7 @@ static void show_irq(struct irqlab_out *o, const struct scn_ctx *ctx)
 	irqlab_out_close_array(o);
 	if (st.irte >= 0)
 		irqlab_out_uint(o, "irte", "  IRTE %llu\n", (unsigned)st.irte);
+	show_irq_other_side(o, dev, index);
 }
 
 static void show_irtes(struct irqlab_out *o, const struct scn_ctx *ctx)
@@ -480,6 +517,140 @@ static void show_interrupts(struct irqlab_out *o, const struct scn_ctx *ctx)
 	free(rows);
 }
 
+/* Whether breach @b concerns kernel @k: its entry's owner, or whose handler it reached. */
+static bool breach_involves(const struct irqlab_breach *b, const struct irqlab_kernel *k)
+{
+	return b->sender == k || b->handler_owner == k || b->at == k;
+}
+
+static void show_breaches(struct irqlab_out *o, const struct scn_ctx *ctx)
+{
+	struct irqlab_machine *m = ctx->p;
+	unsigned n = irqlab_machine_nr_breaches(m);
+	char bdf[8];
+
+	irqlab_out_open_array(o, "breaches");
+	for (unsigned i = 0; i < n; i++) {
+		struct irqlab_breach b;
+
+		if (irqlab_machine_breach(m, i, &b) ||
+		    (ctx->explicit_kernel && !breach_involves(&b, ctx->k)))
+			continue;
+		irqlab_out_open_object(o, NULL);
+		irqlab_out_str(o, "device", "  %s", irqlab_device_name(b.dev));
+		irqlab_out_uint(o, "index", " index %llu", b.index);
+		irqlab_out_str(o, "owner", " (%s's)", b.sender ? irqlab_kernel_name(b.sender) : "");
+		irqlab_out_bool(o, "remapped", NULL, b.remapped);
+		if (b.remapped) {
+			irqlab_pci_rid_format(b.sid, bdf, sizeof(bdf));
+			irqlab_out_uint(o, "irte", " -> IRTE %llu", b.irte);
+			irqlab_out_str(o, "sid", " (SID %s passes)", bdf);
+		} else {
+			irqlab_out_text(o, " -> no IR unit");
+		}
+		irqlab_out_str(o, "kernel", " -> %s", irqlab_kernel_name(b.at));
+		irqlab_out_uint(o, "cpu", " CPU %llu", b.cpu);
+		irqlab_out_hex(o, "vector", " vector 0x%02llx", b.vector);
+		irqlab_out_uint(o, "irq", " -> irq %llu", b.virq);
+		if (b.handler_dev) {
+			irqlab_out_str(o, "handler_device", " (%s",
+				       irqlab_device_name(b.handler_dev));
+			irqlab_out_uint(o, "handler_index", " index %llu)", b.handler_index);
+		}
+		irqlab_out_str(o, "handler_owner", ", %s's handler",
+			       irqlab_kernel_name(b.handler_owner));
+		irqlab_out_uint(o, "count", ": %llu", b.count);
+		irqlab_out_text(o, " message%s\n", b.count == 1 ? "" : "s");
+		irqlab_out_close_object(o);
+	}
+	irqlab_out_close_array(o);
+}
+
+/* The entries of @dev that kernel @k owns, as a list ("0-3,8"). */
+static void owned_list(const struct irqlab_device *dev, const struct irqlab_kernel *k, char *buf,
+		       size_t size)
+{
+	unsigned nr = irqlab_device_nr_entries(dev);
+	size_t o = 0;
+
+	buf[0] = '\0';
+	for (unsigned i = 0; i < nr && o < size; i++) {
+		unsigned end = i;
+
+		if (irqlab_entry_owner(dev, i) != k)
+			continue;
+		while (end + 1 < nr && irqlab_entry_owner(dev, end + 1) == k)
+			end++;
+		if (end == i)
+			o += (size_t)snprintf(buf + o, size - o, "%s%u", o ? "," : "", i);
+		else
+			o += (size_t)snprintf(buf + o, size - o, "%s%u-%u", o ? "," : "", i, end);
+		i = end;
+	}
+}
+
+/*
+ * Requester ids more than one kernel sends with: sub-devices of one function given to
+ * different owners. The IR unit validates a message by its requester id alone, so it cannot
+ * tell their messages apart: each may reach the others' IRTEs.
+ */
+static void show_shared_rids(struct irqlab_out *o, const struct scn_ctx *ctx)
+{
+	struct irqlab_machine *m = ctx->p;
+	char bdf[8], list[160];
+	bool first;
+
+	irqlab_out_open_array(o, "shared_requester_ids");
+	for (unsigned d = 0; d < irqlab_machine_nr_devices(m); d++) {
+		const struct irqlab_device *dev = irqlab_machine_device(m, d);
+		bool involved = !ctx->explicit_kernel;
+
+		if (irqlab_device_physical(dev) != dev || irqlab_device_owner(dev))
+			continue;
+		for (unsigned k = 0; k < irqlab_machine_nr_kernels(m); k++) {
+			owned_list(dev, irqlab_machine_kernel(m, k), list, sizeof(list));
+			involved |= list[0] && irqlab_machine_kernel(m, k) == ctx->k;
+		}
+		if (!involved)
+			continue;
+		irqlab_pci_rid_format((uint16_t)irqlab_device_rid(dev), bdf, sizeof(bdf));
+		irqlab_out_open_object(o, NULL);
+		irqlab_out_str(o, "sid", "  requester id %s", bdf);
+		irqlab_out_str(o, "device", " (%s) is shared:", irqlab_device_name(dev));
+		irqlab_out_open_array(o, "owners");
+		first = true;
+		for (unsigned k = 0; k < irqlab_machine_nr_kernels(m); k++) {
+			const struct irqlab_kernel *kern = irqlab_machine_kernel(m, k);
+
+			owned_list(dev, kern, list, sizeof(list));
+			if (!list[0])
+				continue;
+			irqlab_out_open_object(o, NULL);
+			irqlab_out_str(o, "kernel", first ? " %s" : ", %s",
+				       irqlab_kernel_name(kern));
+			first = false;
+			irqlab_out_str(o, "slots", " slots %s", list);
+			irqlab_out_close_object(o);
+		}
+		irqlab_out_close_array(o);
+		irqlab_out_text(o, "\n    the IR unit checks the requester id only: it cannot "
+				   "tell these owners' messages apart\n");
+		irqlab_out_close_object(o);
+	}
+	irqlab_out_close_array(o);
+}
+
+static void show_isolation(struct irqlab_out *o, const struct scn_ctx *ctx)
+{
+	uint64_t n = 0;
+
+	irqlab_machine_count(ctx->p, IRQLAB_CLASS_MISDELIVERED, &n);
+	irqlab_out_uint(o, "misdelivered", "isolation: %llu misdelivered", n);
+	irqlab_out_text(o, "%s\n", ctx->explicit_kernel ? "" : " (every kernel)");
+	show_breaches(o, ctx);
+	show_shared_rids(o, ctx);
+}
+
 const struct irqlab_show_topic irqlab_show_topics[] = {
 	{"domains", "", "the interrupt-domain hierarchy and how many interrupts each holds",
 	 IRQLAB_SCN_SHOW_DOMAINS, show_domains},
@@ -495,6 +666,10 @@ const struct irqlab_show_topic irqlab_show_topics[] = {
 	 IRQLAB_SCN_SHOW_STATS, show_stats},
 	{"interrupts", "[cpus=LIST]", "/proc/interrupts: every interrupt's count on each CPU",
 	 IRQLAB_SCN_SHOW_INTERRUPTS, show_interrupts},
+	{"isolation", "",
+	 "every isolation breach (which entry, whose, by which path, whose handler) and the "
+	 "requester ids kernels share",
+	 IRQLAB_SCN_SHOW_ISOLATION, show_isolation},
 };
 const size_t irqlab_show_nr_topics = sizeof(irqlab_show_topics) / sizeof(irqlab_show_topics[0]);
 

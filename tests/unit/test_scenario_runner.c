@@ -83,7 +83,7 @@ static void test_topic_names(void **state)
 	char buf[128];
 
 	assert_string_equal(irqlab_show_topic_names(buf, sizeof(buf)),
-			    "domains, vectors, irq, irtes, faults, stats, interrupts");
+			    "domains, vectors, irq, irtes, faults, stats, interrupts, isolation");
 	assert_non_null(irqlab_show_topic_find("irq", 3));
 	assert_null(irqlab_show_topic_find("irq", 2));
 	assert_null(irqlab_show_topic_find("bogus", 5));
@@ -95,9 +95,10 @@ static void test_topic_names(void **state)
 	assert_string_equal(irqlab_show_topic_args(0), "");
 	assert_string_equal(irqlab_show_topic_help(5), irqlab_show_topic_find("stats", 5)->help);
 	assert_string_equal(irqlab_show_topic_args(6), "[cpus=LIST]");
-	assert_null(irqlab_show_topic_name(7));
-	assert_null(irqlab_show_topic_args(7));
-	assert_null(irqlab_show_topic_help(7));
+	assert_string_equal(irqlab_show_topic_name(7), "isolation");
+	assert_null(irqlab_show_topic_name(8));
+	assert_null(irqlab_show_topic_args(8));
+	assert_null(irqlab_show_topic_help(8));
 }
 
 /* The runner's options cross the ABI with their size: one nobody set is refused. */
