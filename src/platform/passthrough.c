@@ -119,7 +119,7 @@ static int take_backing(struct irqlab_passthrough *pt, unsigned index, unsigned 
 
 	err = irqlab_msi_domain_create(phys, henv->msi_parent);
 	if (err)
-		return irqlab_error_prefix(pt->host->error, "the host");
+		return err;
 	irqlab_cpumask_zero(&mask);
 	irqlab_cpumask_set(&mask, cpu);
 	err = irqlab_msi_domain_alloc_entry(phys, index, &mask, out);
@@ -127,13 +127,10 @@ static int take_backing(struct irqlab_passthrough *pt, unsigned index, unsigned 
 		err = irqlab_irq_prepare(*out, NULL);
 		if (err) {
 			irqlab_msi_domain_free_entry(phys, index);
-			irqlab_kernel_fail(pt->host, err, "the host has no free vector on CPU %u",
-					   cpu);
+			irqlab_kernel_fail(pt->host, err, "no free vector on host CPU %u", cpu);
 		}
-	} else {
-		irqlab_error_prefix(pt->host->error, "the host");
-		if (!pt->host->error->code)
-			irqlab_kernel_fail(pt->host, err, "the host: out of memory");
+	} else if (!pt->host->error->code) {
+		irqlab_kernel_fail(pt->host, err, "out of memory");
 	}
 	if (err && made) {
 		irqlab_domain_destroy(phys->domain);
@@ -330,6 +327,8 @@ int irqlab_passthrough_prepare(struct irqlab_device *view, const unsigned *idx,
 		if (!err) {
 			pr->index = index;
 			pt->nr_prep++;
+		} else {
+			irqlab_error_prefix(pt->host->error, "the host cannot back index %u", index);
 		}
 	}
 	if (err)

@@ -650,7 +650,7 @@ static int prepare_backings(struct irqlab_kernel *k, const char *op, struct irql
 	err = irqlab_passthrough_prepare(dev, live, cpus, nr);
 	free(live);
 	if (err)
-		irqlab_error_prefix(k->error, "%s %s: the host cannot back it", op, dev->name);
+		irqlab_error_prefix(k->error, "%s %s", op, dev->name);
 	return err;
 }
 
