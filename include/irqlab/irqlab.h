@@ -87,7 +87,7 @@ enum irqlab_vm_detect {
 enum irqlab_vm_parent {
 	IRQLAB_VM_PARENT_NONE = 0,  /* the vector domain itself (trap-and-emulate) */
 	IRQLAB_VM_PARENT_VIR = 1,   /* an emulated IR unit: not modelled yet */
-	IRQLAB_VM_PARENT_HCALL = 2, /* the hypercall domain: not modelled yet */
+	IRQLAB_VM_PARENT_HCALL = 2, /* the hypercall domain (needs ims_cap) */
 };
 
 struct irqlab_vm_config {
@@ -101,6 +101,8 @@ struct irqlab_vm_config {
 	enum irqlab_vm_detect detect; /* default IRQLAB_VM_DETECT_PROBABLE */
 	enum irqlab_machine_ims ims;  /* the guest kernel's IMS policy (default _IR) */
 	uint32_t reserved;	      /* 0 */
+	/* The VMM offers the IMS hypercall (default false): what parent=hcall calls. */
+	bool ims_cap;
 };
 
 IRQLAB_EXPORT void irqlab_vm_config_defaults(struct irqlab_vm_config *cfg, size_t size);
@@ -126,6 +128,28 @@ IRQLAB_EXPORT struct irqlab_kernel *irqlab_machine_find_kernel(const struct irql
 IRQLAB_EXPORT bool irqlab_kernel_is_guest(const struct irqlab_kernel *k);
 /* What @k concluded about where it runs: true for bare metal (the host always does). */
 IRQLAB_EXPORT bool irqlab_kernel_believes_bare_metal(const struct irqlab_kernel *k);
+/* What stands between the kernel's vector domain and its bus domains, as a VM's parent=. */
+IRQLAB_EXPORT enum irqlab_vm_parent irqlab_kernel_parent(const struct irqlab_kernel *k);
+
+/*
+ * What a guest cost its host so far: its writes to emulated stores that trapped, its
+ * hypercalls (failed ones too), and the host interrupts allocated to back its entries (either
+ * way). All zero for the host.
+ */
+struct irqlab_guest_stats {
+	uint64_t traps;
+	uint64_t hypercalls;
+	uint64_t host_allocations;
+};
+
+IRQLAB_EXPORT int irqlab_kernel_read_guest_stats(const struct irqlab_kernel *k,
+						 struct irqlab_guest_stats *out, size_t size);
+
+static inline int irqlab_kernel_guest_stats(const struct irqlab_kernel *k,
+					    struct irqlab_guest_stats *out)
+{
+	return irqlab_kernel_read_guest_stats(k, out, sizeof(*out));
+}
 
 /* Why the last operation failed ("" after a success), and its negative errno (or 0). */
 IRQLAB_EXPORT const char *irqlab_machine_error(const struct irqlab_machine *m);
@@ -363,6 +387,20 @@ struct irqlab_entry_state {
 	struct irqlab_cpumask pending_affinity; /* its CPUs, when move_pending */
 	bool level; /* level-triggered (an INTx pin wired so): Linux's fasteoi flow, else edge */
 };
+
+/*
+ * The host's backing of entry @index of a guest's view (by a trap or by a hypercall): its
+ * state as irqlab_entry_state() gives it, with the device's own mask and pending bits;
+ * allocated is false when the host backs nothing (yet, or ever: queue memory).
+ */
+IRQLAB_EXPORT int irqlab_entry_read_backing(const struct irqlab_device *dev, unsigned index,
+					    struct irqlab_entry_state *out, size_t size);
+
+static inline int irqlab_entry_backing(const struct irqlab_device *dev, unsigned index,
+				       struct irqlab_entry_state *out)
+{
+	return irqlab_entry_read_backing(dev, index, out, sizeof(*out));
+}
 
 IRQLAB_EXPORT int irqlab_entry_read_state(const struct irqlab_device *dev, unsigned index,
 					  struct irqlab_entry_state *out, size_t size);

@@ -17,6 +17,7 @@
 
 #include "api/api.h"
 #include "platform/detect.h"
+#include "platform/hcall.h"
 #include "platform/passthrough.h"
 #include "x86/vector_domain.h"
 
@@ -203,10 +204,20 @@ int irqlab_machine_add_vm(struct irqlab_machine *m, const struct irqlab_vm_confi
 	if ((unsigned)c.ims >= sizeof(policies) / sizeof(policies[0]))
 		return irqlab_api_fail(m, -EINVAL, "vm %s: no IMS policy %d", c.name ? c.name : "",
 				       (int)c.ims);
-	if (c.parent != IRQLAB_VM_PARENT_NONE)
+	if (c.parent == IRQLAB_VM_PARENT_VIR)
 		return irqlab_api_fail(
-			m, -EOPNOTSUPP, "vm %s: parent=%s is not modelled yet (only parent=none)",
-			c.name ? c.name : "", c.parent == IRQLAB_VM_PARENT_VIR ? "vir" : "hcall");
+			m, -EOPNOTSUPP,
+			"vm %s: parent=vir is not modelled yet (parent=none or hcall)",
+			c.name ? c.name : "");
+	if ((unsigned)c.parent > IRQLAB_VM_PARENT_HCALL)
+		return irqlab_api_fail(m, -EINVAL, "vm %s: no parent %d", c.name ? c.name : "",
+				       (int)c.parent);
+	if (c.parent == IRQLAB_VM_PARENT_HCALL && !c.ims_cap)
+		return irqlab_api_fail(
+			m, -EINVAL,
+			"vm %s: parent=hcall calls a hypercall the VMM does not offer "
+			"(ims-cap=off)",
+			c.name ? c.name : "");
 	if (c.name && strcmp(c.name, "host") == 0)
 		return irqlab_api_fail(m, -EINVAL, "vm: the name 'host' is reserved");
 	pv = (struct irqlab_platform_vm){
@@ -216,6 +227,7 @@ int irqlab_machine_add_vm(struct irqlab_machine *m, const struct irqlab_vm_confi
 		.ims = policies[c.ims],
 		.believes_bare_metal =
 			irqlab_detect_bare_metal(rules[c.detect], c.cpuid_hv, c.dmi_vendor),
+		.hcall = c.parent == IRQLAB_VM_PARENT_HCALL,
 	};
 	err = irqlab_platform_add_vm(m, &pv, &k);
 	if (err)
@@ -513,6 +525,13 @@ struct irqlab_kernel *irqlab_device_owner(const struct irqlab_device *dev)
 	if (phys->nr_assigned == phys->nr && !phys->views->next_view)
 		return phys->views->kernel;
 	return NULL;
+}
+
+enum irqlab_vm_parent irqlab_kernel_parent(const struct irqlab_kernel *k)
+{
+	if (k && irqlab_hcall_domain_is(irqlab_kernel_env(k)->msi_parent))
+		return IRQLAB_VM_PARENT_HCALL;
+	return IRQLAB_VM_PARENT_NONE;
 }
 
 bool irqlab_device_trapped(const struct irqlab_device *dev)

@@ -9,6 +9,7 @@
 #include <string.h>
 
 #include "api/api.h"
+#include "platform/passthrough.h"
 #include "iommu/remap_domain.h"
 #include "x86/vector_domain.h"
 
@@ -54,20 +55,17 @@ static int irte_of(struct irqlab_irq *irq)
 	return rl ? irqlab_remap_irq_index(rl) : -1;
 }
 
-int irqlab_entry_read_state(const struct irqlab_device *dev, unsigned index,
-			    struct irqlab_entry_state *out, size_t size)
+/* What interrupt @irq (of entry @index of @dev, or its host backing) is and where it goes. */
+static int irq_state(const struct irqlab_device *dev, unsigned index, struct irqlab_irq *irq,
+		     struct irqlab_entry_state *out, size_t size)
 {
 	struct irqlab_entry_state st = {.irte = -1};
 	struct irqlab_irq_cfg cfg;
-	struct irqlab_irq *irq;
-	int err = irqlab_api_entry_check(dev, index, out);
+	int err;
 
-	if (err)
-		return err;
 	st.masked = irqlab_device_masked(dev, index);
 	st.level = dev->kind == IRQLAB_DEV_INTX && dev->intx.level;
 	st.pending = irqlab_device_pending(dev, index);
-	irq = dev->entries[index].irq;
 	if (irq) {
 		err = irqlab_vector_irq_cfg(irq->top, &cfg);
 		if (err)
@@ -92,6 +90,26 @@ int irqlab_entry_read_state(const struct irqlab_device *dev, unsigned index,
 				       "device %s index %u: an answer of %zu bytes", dev->name,
 				       index, size);
 	return 0;
+}
+
+int irqlab_entry_read_state(const struct irqlab_device *dev, unsigned index,
+			    struct irqlab_entry_state *out, size_t size)
+{
+	int err = irqlab_api_entry_check(dev, index, out);
+
+	return err ? err : irq_state(dev, index, dev->entries[index].irq, out, size);
+}
+
+int irqlab_entry_read_backing(const struct irqlab_device *dev, unsigned index,
+			      struct irqlab_entry_state *out, size_t size)
+{
+	int err = irqlab_api_entry_check(dev, index, out);
+
+	if (err)
+		return err;
+	/* The device's own mask and pending bits: what the host's side sees of the entry. */
+	return irq_state(irqlab_device_physical(dev), index, irqlab_passthrough_backing(dev, index),
+			 out, size);
 }
 
 int irqlab_entry_read_level(const struct irqlab_device *dev, unsigned index, unsigned level,
@@ -326,4 +344,21 @@ int irqlab_machine_read_breach(const struct irqlab_machine *m, unsigned i,
 		.count = r->count,
 	};
 	return irqlab_api_copy_out(out, size, &b, sizeof(b)) ? -EINVAL : 0;
+}
+
+int irqlab_kernel_read_guest_stats(const struct irqlab_kernel *k, struct irqlab_guest_stats *out,
+				   size_t size)
+{
+	const struct irqlab_kernel_env *env;
+	struct irqlab_guest_stats gs;
+
+	if (!k || !out)
+		return -EINVAL;
+	env = irqlab_kernel_env(k);
+	gs = (struct irqlab_guest_stats){
+		.traps = env->traps,
+		.hypercalls = env->hypercalls,
+		.host_allocations = env->host_allocs,
+	};
+	return irqlab_api_copy_out(out, size, &gs, sizeof(gs)) ? -EINVAL : 0;
 }

@@ -573,6 +573,41 @@ void irqlab_irq_abort(struct irqlab_irq *irq)
 	abort_level(irq->top);
 }
 
+void irqlab_irq_abort_above_level(struct irqlab_irq_data *data)
+{
+	for (; data && data->parent; data = data->parent)
+		if (data->domain->ops->abort)
+			data->domain->ops->abort(data);
+}
+
+/* The levels from @data down to the root's child, root first: the root is the caller's. */
+static int prepare_above(struct irqlab_irq_data *data, const struct irqlab_cpumask *mask)
+{
+	int err = 0;
+
+	if (!data->parent)
+		return 0;
+	err = prepare_above(data->parent, mask);
+	if (!err && data->domain->ops->prepare) {
+		err = data->domain->ops->prepare(data, mask);
+		if (err)
+			irqlab_irq_abort_above_level(data->parent);
+	}
+	return err;
+}
+
+int irqlab_irq_prepare_above(struct irqlab_irq *irq, const struct irqlab_cpumask *mask)
+{
+	irqlab_irq_touch(irq);
+	return prepare_above(irq->top, mask);
+}
+
+void irqlab_irq_abort_above(struct irqlab_irq *irq)
+{
+	irqlab_irq_touch(irq);
+	irqlab_irq_abort_above_level(irq->top);
+}
+
 int irqlab_irq_activate(struct irqlab_irq *irq, bool reserve)
 {
 	irqlab_irq_touch(irq);

@@ -284,6 +284,13 @@ void irqlab_irq_mark_inactive(struct irqlab_irq *irq);
 int irqlab_irq_prepare(struct irqlab_irq *irq, const struct irqlab_cpumask *mask);
 /* Gives back, top first, what a prepare took and nothing used. */
 void irqlab_irq_abort(struct irqlab_irq *irq);
+/*
+ * The same for every level but the root, for a root that took its own part ahead (the vector
+ * domain moving interrupts off a dying CPU): a hypercall level above it must be asked too.
+ */
+int irqlab_irq_prepare_above(struct irqlab_irq *irq, const struct irqlab_cpumask *mask);
+void irqlab_irq_abort_above(struct irqlab_irq *irq);
+void irqlab_irq_abort_above_level(struct irqlab_irq_data *data);
 /* Top first. Does nothing when not activated. */
 void irqlab_irq_deactivate(struct irqlab_irq *irq);
 bool irqlab_irq_activated(const struct irqlab_irq *irq);

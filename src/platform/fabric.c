@@ -373,6 +373,41 @@ void irqlab_fabric_emit(struct irqlab_machine *p, struct irqlab_device *dev, uns
 		irqlab_platform_deliver(p, dev, index, &msg, NULL);
 }
 
+void irqlab_fabric_inject(struct irqlab_machine *p, struct irqlab_device *dev, unsigned index,
+			  unsigned cpu, unsigned vector)
+{
+	struct irqlab_delivery dl = {
+		.cls = IRQLAB_MSG_LOST,
+		.decoded = true,
+		.cpu = cpu,
+		.vector = vector,
+	};
+
+	lapic_take(dev->kernel, dev, index, &dl, IRQLAB_COMMIT);
+	count_delivery(p, dev, index, &dl);
+	if (p->trace) {
+		char line[256];
+
+		if (dl.irq)
+			snprintf(line, sizeof(line),
+				 "  %s[%u] in %s: the host injects vector 0x%02x into vCPU %u (CPU "
+				 "%u) -> %s irq %u: %s",
+				 dev->name, index, dev->kernel->name, vector, cpu,
+				 irqlab_kernel_host_cpu(dev->kernel, cpu), dl.irq->kernel->name,
+				 dl.irq->virq, irqlab_msg_class_name(dl.cls));
+		else
+			snprintf(
+				line, sizeof(line),
+				"  %s[%u] in %s: the host injects vector 0x%02x into vCPU %u -> %s "
+				"(%s)",
+				dev->name, index, dev->kernel->name, vector, cpu,
+				irqlab_msg_class_name(dl.cls), dl.why);
+		p->trace(p->trace_ctx, line);
+	}
+	if (dl.irq && (dl.cls == IRQLAB_MSG_DELIVERED || dl.cls == IRQLAB_MSG_MISDELIVERED))
+		irqlab_fabric_ack(p, dl.irq, dl.cpu);
+}
+
 /* Sends again what a two-step move latched (Linux: irq_retrigger, an IPI to the new target). */
 void irqlab_fabric_flush_retriggers(struct irqlab_kernel *k)
 {

@@ -20,6 +20,12 @@ void irqlab_fabric_route(struct irqlab_machine *p, struct irqlab_device *dev, un
  */
 void irqlab_fabric_emit(struct irqlab_machine *p, struct irqlab_device *dev, unsigned index);
 /*
+ * The host injects @vector into kernel @k's CPU @cpu for entry @index of @dev (a guest's view
+ * whose backing a hypercall made): the guest's LAPIC classifies it, and it is counted there.
+ */
+void irqlab_fabric_inject(struct irqlab_machine *p, struct irqlab_device *dev, unsigned index,
+			  unsigned cpu, unsigned vector);
+/*
  * Sends again what two-step moves in kernel @k latched (Linux: irq_retrigger, an IPI to the
  * new target).
  */

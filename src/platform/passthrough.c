@@ -16,6 +16,7 @@
 #include "bus/msi_domain.h"
 #include "platform/passthrough.h"
 #include "platform/fabric.h"
+#include "platform/hcall.h"
 #include "platform/platform.h"
 #include "x86/vector_domain.h"
 
@@ -69,6 +70,10 @@ struct irqlab_irq *irqlab_passthrough_backing(const struct irqlab_device *view, 
 {
 	if (!view->phys || view->entries[index].owner != view->kernel)
 		return NULL;
+	/* A hypercall's backing hangs off the guest's interrupt; a trap's off the entry. */
+	if (!view->emulated)
+		return view->entries[index].irq ? irqlab_hcall_backing(view->entries[index].irq)
+						: NULL;
 	return view->phys->entries[index].irq;
 }
 
@@ -161,6 +166,7 @@ static void commit_backing(struct irqlab_passthrough *pt, unsigned index, struct
 	irq->started = true;
 	if (irqlab_irq_activate(irq, false))
 		return; /* cannot happen: everything was taken ahead */
+	irqlab_kernel_env(pt->guest)->host_allocs++;
 	if (!irqlab_store_enabled(phys->store))
 		irqlab_store_enable(phys->store, 1);
 	trace(pt, "  %s[%u] in %s: the host backs it with irq %u on CPU %u", pt->view->name, index,
@@ -267,7 +273,7 @@ static void trapped(struct irqlab_store_observer *obs, struct irqlab_store *s, u
 {
 	struct irqlab_passthrough *pt = obs->ctx;
 
-	(void)s;
+	irqlab_kernel_env(pt->guest)->traps++;
 	switch (reg) {
 	case IRQLAB_STORE_ADDR_LO:
 	case IRQLAB_STORE_ADDR_HI:
@@ -328,7 +334,8 @@ int irqlab_passthrough_prepare(struct irqlab_device *view, const unsigned *idx,
 			pr->index = index;
 			pt->nr_prep++;
 		} else {
-			irqlab_error_prefix(pt->host->error, "the host cannot back index %u", index);
+			irqlab_error_prefix(pt->host->error, "the host cannot back index %u",
+					    index);
 		}
 	}
 	if (err)
@@ -362,9 +369,19 @@ void irqlab_passthrough_inject(struct irqlab_machine *p, struct irqlab_irq *back
 	struct irqlab_device *view =
 		irqlab_passthrough_view(phys, phys->entries[backing->index].owner);
 
+	if (!view)
+		return;
+	/* A hypercall's backing: the guest's vector level says where its interrupt is now. */
+	if (!view->emulated) {
+		struct irqlab_irq *irq = view->entries[backing->index].irq;
+		struct irqlab_irq_cfg cfg;
+
+		if (irq && irqlab_vector_irq_cfg(irq->top, &cfg) == 0)
+			irqlab_fabric_inject(p, view, backing->index, cfg.cpu, cfg.vector);
+		return;
+	}
 	/* The emulated entry: masked, it latches its pending bit; else the VMM delivers it. */
-	if (view)
-		irqlab_fabric_emit(p, view, backing->index);
+	irqlab_fabric_emit(p, view, backing->index);
 }
 
 void irqlab_passthrough_host_cpu_offline(struct irqlab_machine *p, unsigned cpu)
@@ -397,7 +414,9 @@ int irqlab_passthrough_assign(struct irqlab_kernel *guest, struct irqlab_device 
 	struct irqlab_machine *p = irqlab_kernel_machine(guest);
 	struct irqlab_device *view = irqlab_passthrough_view(dev, guest);
 	struct irqlab_passthrough *pt = NULL;
-	bool trap = dev->store && irqlab_store_trappable(dev->store);
+	/* Under a hypercall parent the guest stores what the host returns: nothing traps. */
+	bool trap = dev->store && irqlab_store_trappable(dev->store) &&
+		    !irqlab_hcall_domain_is(irqlab_kernel_env(guest)->msi_parent);
 	unsigned total = n ? n : dev->nr;
 	int err;
 

@@ -53,7 +53,7 @@ static inline bool irqlab_passthrough_is_backing(const struct irqlab_irq *irq)
 	return dev && dev->views && dev->entries[irq->index].owner != irq->kernel;
 }
 
-/* The host backing of entry @index of @view, or NULL. */
+/* The host backing of entry @index of @view (by a trap or by a hypercall), or NULL. */
 struct irqlab_irq *irqlab_passthrough_backing(const struct irqlab_device *view, unsigned index);
 
 /*

@@ -17,6 +17,7 @@
 #include "iommu/irte_alloc.h"
 #include "iommu/remap_domain.h"
 #include "platform/fabric.h"
+#include "platform/hcall.h"
 #include "platform/intx.h"
 #include "platform/platform.h"
 #include "x86/vector_domain.h"
@@ -38,7 +39,8 @@ bool irqlab_kernel_remapped(const struct irqlab_kernel *k)
 {
 	const struct irqlab_kernel_env *env = irqlab_kernel_env(k);
 
-	return env->msi_parent != env->vector;
+	/* A hypercall parent stands where an IR unit would, but it is none. */
+	return env->msi_parent != env->vector && !irqlab_hcall_domain_is(env->msi_parent);
 }
 
 const struct irqlab_apic_slot *irqlab_platform_apic(const struct irqlab_machine *p,
@@ -186,6 +188,8 @@ void irqlab_platform_free(struct irqlab_machine *p)
 {
 	if (!p)
 		return;
+	/* Tearing down is not something the machine does: it says nothing about it. */
+	p->trace = NULL;
 	/* The VMMs go first: tearing the guests' interrupts down traps nothing. */
 	for (unsigned i = 0; i < p->nr_devices; i++)
 		irqlab_passthrough_release(p->devices[i]);
@@ -277,6 +281,16 @@ int irqlab_platform_add_vm(struct irqlab_machine *p, const struct irqlab_platfor
 	}
 	irqlab_kernel_env(k)->vcpu_host = vcpu_host;
 	irqlab_kernel_env(k)->believes_bare_metal = cfg->believes_bare_metal;
+	if (cfg->hcall) {
+		struct irqlab_kernel_env *env = irqlab_kernel_env(k);
+
+		err = irqlab_hcall_domain_create(k, env->vector, &env->msi_parent);
+		if (err) {
+			p->nr_kernels--;
+			kernel_release(k);
+			return irqlab_error_set(&p->error, err, "vm %s: out of memory", cfg->name);
+		}
+	}
 	*out = k;
 	return 0;
 }
@@ -674,6 +688,10 @@ int irqlab_platform_request(struct irqlab_kernel *k, struct irqlab_device *dev, 
 		return irqlab_intx_request(k, dev);
 	/* Everything ahead: then activation cannot fail, and a failure changed nothing. */
 	err = prepare_all(dev, idx, n, NULL, &failed);
+	/* A level above the vectors (a hypercall) said why: put the statement in front. */
+	if (err && k->error->code)
+		return irqlab_error_prefix(k->error, "request %s: index %u", dev->name,
+					   idx[failed]);
 	if (err)
 		return irqlab_kernel_fail(
 			k, err, "request %s: index %u: %s", dev->name, idx[failed],

@@ -54,6 +54,11 @@ struct irqlab_kernel_env {
 	/* A guest's: the host CPU each of its vCPUs runs on; NULL for the host. */
 	unsigned *vcpu_host;
 	bool believes_bare_metal; /* its detection's verdict (the host: true) */
+	/*
+	 * A guest's dealings with its host, for show stats: trapped writes to emulated stores,
+	 * hypercalls (failed ones too), and host interrupts allocated to back its entries.
+	 */
+	unsigned long traps, hypercalls, host_allocs;
 };
 
 /* A VM: a guest kernel over vCPUs of its own (SCENARIO.md, "Virtual machines"). */
@@ -65,6 +70,7 @@ struct irqlab_platform_vm {
 	enum irqlab_ims_policy ims;
 	/* What the guest kernel concluded about where it runs (its detection). */
 	bool believes_bare_metal;
+	bool hcall; /* the hypercall parent between its vector domain and its bus domains */
 };
 
 /* Who answers at a physical APIC id: a kernel, and which of its CPUs that is. */
@@ -187,7 +193,7 @@ const char *irqlab_platform_error(const struct irqlab_machine *p);
 /* The machine's part of a kernel: where its hierarchy starts and what it allows. */
 struct irqlab_kernel_env *irqlab_kernel_env(const struct irqlab_kernel *k);
 struct irqlab_machine *irqlab_kernel_machine(const struct irqlab_kernel *k);
-/* Whether kernel @k's bus domains sit under an interrupt-remapping parent. */
+/* Whether kernel @k's bus domains sit under an interrupt-remapping parent (its own IR unit). */
 bool irqlab_kernel_remapped(const struct irqlab_kernel *k);
 /* The kernel and CPU at physical APIC id @apic_id, or NULL beyond the machine's CPUs. */
 const struct irqlab_apic_slot *irqlab_platform_apic(const struct irqlab_machine *p,

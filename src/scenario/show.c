@@ -185,7 +185,7 @@ static void show_irq_other_side(struct irqlab_out *o, const struct irqlab_device
 
 	if (phys != dev) {
 		irqlab_out_open_object(o, "backing");
-		if (irqlab_entry_state(phys, index, &st) == 0 && st.allocated) {
+		if (irqlab_entry_backing(dev, index, &st) == 0 && st.allocated) {
 			irqlab_out_uint(o, "irq", "  host backing: irq %llu", st.virq);
 			irqlab_out_uint(o, "cpu", " on CPU %llu", st.cpu);
 			irqlab_out_hex(o, "vector", " vector 0x%02llx", st.vector);
@@ -197,6 +197,9 @@ static void show_irq_other_side(struct irqlab_out *o, const struct irqlab_device
 				o, "  host backing: none%s\n",
 				irqlab_device_trapped(dev)
 					? " (allocated when the guest unmasks the entry)"
+				: irqlab_kernel_parent(irqlab_device_kernel(dev)) ==
+						IRQLAB_VM_PARENT_HCALL
+					? " (allocated by the hypercall of its request)"
 					: " (nothing traps this store: the device sends what "
 					  "the guest wrote)");
 		}
@@ -335,6 +338,10 @@ static void entry_stats(struct irqlab_out *o, const struct irqlab_device *dev, u
 	irqlab_out_open_object(o, NULL);
 	irqlab_out_str(o, "device", "%s", irqlab_device_name(dev));
 	irqlab_out_uint(o, "index", "[%llu]", index);
+	/* A guest's view of an assigned device: the same name, the guest's side of it. */
+	if (irqlab_device_physical(dev) != dev)
+		irqlab_out_str(o, "kernel", " in %s",
+			       irqlab_kernel_name(irqlab_device_kernel(dev)));
 	irqlab_out_uint(o, "handled", " handled=%llu", handled);
 	irqlab_out_open_object(o, "sent");
 	irqlab_out_text(o, " sent:");
@@ -345,6 +352,29 @@ static void entry_stats(struct irqlab_out *o, const struct irqlab_device *dev, u
 	irqlab_out_close_object(o);
 	irqlab_out_text(o, "\n");
 	irqlab_out_close_object(o);
+}
+
+/* What each guest cost its host: the two backing designs side by side (no guests: nothing). */
+static void guest_stats(struct irqlab_out *o, struct irqlab_machine *m)
+{
+	if (irqlab_machine_nr_kernels(m) < 2)
+		return;
+	irqlab_out_open_array(o, "guests");
+	for (unsigned i = 1; i < irqlab_machine_nr_kernels(m); i++) {
+		const struct irqlab_kernel *k = irqlab_machine_kernel(m, i);
+		struct irqlab_guest_stats gs;
+
+		if (irqlab_kernel_guest_stats(k, &gs))
+			continue;
+		irqlab_out_open_object(o, NULL);
+		irqlab_out_str(o, "kernel", "vm %s:", irqlab_kernel_name(k));
+		irqlab_out_uint(o, "traps", " traps=%llu", gs.traps);
+		irqlab_out_uint(o, "hypercalls", " hypercalls=%llu", gs.hypercalls);
+		irqlab_out_uint(o, "host_allocations", " host-allocations=%llu\n",
+				gs.host_allocations);
+		irqlab_out_close_object(o);
+	}
+	irqlab_out_close_array(o);
 }
 
 static void show_stats(struct irqlab_out *o, const struct scn_ctx *ctx)
@@ -362,6 +392,7 @@ static void show_stats(struct irqlab_out *o, const struct scn_ctx *ctx)
 	}
 	irqlab_out_text(o, "\n");
 	irqlab_out_close_object(o);
+	guest_stats(o, m);
 	irqlab_out_open_array(o, "cpus");
 	for (unsigned cpu = 0; cpu < irqlab_machine_ncpus(m); cpu++) {
 		uint64_t n = 0;

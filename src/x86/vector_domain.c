@@ -981,6 +981,7 @@ struct mover {
 	bool shutdown; /* managed, and no CPU of its mask stays online */
 	/* A pending move completed first (irq_force_complete_move), undone if offline fails. */
 	bool completed;
+	bool above; /* the levels above took their part of the move ahead too */
 	unsigned prev_cpu, prev_vector;
 	/* Where it goes: a mask the kernel holds (its affinity, its pending mask, or online). */
 	const struct irqlab_cpumask *mask;
@@ -1113,6 +1114,13 @@ int irqlab_vector_cpu_offline(struct irqlab_domain *d, unsigned cpu)
 			complete_move(d, apd);
 		}
 		err = prepare_mover(d, m, online_held);
+		/* A level above may have its own say (a hypercall): ask it now, not in phase 2. */
+		if (!err && m->irq && !m->shutdown) {
+			err = irqlab_irq_prepare_above(m->irq, m->mask);
+			m->above = !err;
+			if (err)
+				release_prepared(d, irqlab_irq_data_of(m->irq, d)->chip_data);
+		}
 		if (err)
 			break;
 	}
@@ -1132,7 +1140,9 @@ int irqlab_vector_cpu_offline(struct irqlab_domain *d, unsigned cpu)
 				continue;
 			}
 			apd = irqlab_irq_data_of(m->irq, d)->chip_data;
-			if (!m->shutdown)
+			if (m->above)
+				irqlab_irq_abort_above(m->irq);
+			if (!m->shutdown && m->above)
 				release_prepared(d, apd);
 			if (m->completed) {
 				/* Only non-managed interrupts move by request: a plain vector. */

@@ -1110,8 +1110,14 @@ static void test_vms(void **state)
 	assert_failed(m, irqlab_machine_add_vm(m, &cfg, &out), -EINVAL,
 		      "vCPU 1 pinned to CPU 4; the host has CPUs 0-3");
 	cfg.pin = NULL;
+	/* The hypercall is the VMM's to offer: a guest cannot call what it was not told of. */
 	cfg.parent = IRQLAB_VM_PARENT_HCALL;
-	assert_failed(m, irqlab_machine_add_vm(m, &cfg, &out), -EOPNOTSUPP, "parent=hcall");
+	assert_failed(m, irqlab_machine_add_vm(m, &cfg, &out), -EINVAL,
+		      "parent=hcall calls a hypercall the VMM does not offer (ims-cap=off)");
+	cfg.parent = IRQLAB_VM_PARENT_VIR;
+	assert_failed(m, irqlab_machine_add_vm(m, &cfg, &out), -EOPNOTSUPP, "parent=vir");
+	cfg.parent = (enum irqlab_vm_parent)9;
+	assert_failed(m, irqlab_machine_add_vm(m, &cfg, &out), -EINVAL, "no parent 9");
 	cfg.parent = IRQLAB_VM_PARENT_NONE;
 	cfg.detect = (enum irqlab_vm_detect)7;
 	assert_failed(m, irqlab_machine_add_vm(m, &cfg, &out), -EINVAL, "no detection rule 7");
