@@ -86,7 +86,7 @@ enum irqlab_vm_detect {
 /* What stands between a guest's vector domain and its bus domains. */
 enum irqlab_vm_parent {
 	IRQLAB_VM_PARENT_NONE = 0,  /* the vector domain itself (trap-and-emulate) */
-	IRQLAB_VM_PARENT_VIR = 1,   /* an emulated IR unit: not modelled yet */
+	IRQLAB_VM_PARENT_VIR = 1,   /* an emulated IR unit (caching mode), its writes trapped */
 	IRQLAB_VM_PARENT_HCALL = 2, /* the hypercall domain (needs ims_cap) */
 };
 
@@ -530,7 +530,10 @@ IRQLAB_EXPORT int irqlab_ir_read_irte(struct irqlab_machine *m, unsigned index,
 
 #define IRQLAB_IR_FAULT_ANY (-1)
 
-/* Faults reported with VT-d fault reason @reason (0x20..0x26), or all; 0 without IR. */
+/*
+ * Faults reported with VT-d fault reason @reason (0x20..0x26), or all, by every IR unit of the
+ * machine: the host's and the guests' emulated ones (parent=vir). 0 without any.
+ */
 IRQLAB_EXPORT int irqlab_ir_fault_count(struct irqlab_machine *m, int reason, uint64_t *out);
 
 /* One record of the fault log, as the VT-d fault recording registers hold it. */

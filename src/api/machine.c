@@ -204,11 +204,6 @@ int irqlab_machine_add_vm(struct irqlab_machine *m, const struct irqlab_vm_confi
 	if ((unsigned)c.ims >= sizeof(policies) / sizeof(policies[0]))
 		return irqlab_api_fail(m, -EINVAL, "vm %s: no IMS policy %d", c.name ? c.name : "",
 				       (int)c.ims);
-	if (c.parent == IRQLAB_VM_PARENT_VIR)
-		return irqlab_api_fail(
-			m, -EOPNOTSUPP,
-			"vm %s: parent=vir is not modelled yet (parent=none or hcall)",
-			c.name ? c.name : "");
 	if ((unsigned)c.parent > IRQLAB_VM_PARENT_HCALL)
 		return irqlab_api_fail(m, -EINVAL, "vm %s: no parent %d", c.name ? c.name : "",
 				       (int)c.parent);
@@ -228,6 +223,7 @@ int irqlab_machine_add_vm(struct irqlab_machine *m, const struct irqlab_vm_confi
 		.believes_bare_metal =
 			irqlab_detect_bare_metal(rules[c.detect], c.cpuid_hv, c.dmi_vendor),
 		.hcall = c.parent == IRQLAB_VM_PARENT_HCALL,
+		.vir = c.parent == IRQLAB_VM_PARENT_VIR,
 	};
 	err = irqlab_platform_add_vm(m, &pv, &k);
 	if (err)
@@ -531,6 +527,8 @@ enum irqlab_vm_parent irqlab_kernel_parent(const struct irqlab_kernel *k)
 {
 	if (k && irqlab_hcall_domain_is(irqlab_kernel_env(k)->msi_parent))
 		return IRQLAB_VM_PARENT_HCALL;
+	if (k && irqlab_kernel_env(k)->vir)
+		return IRQLAB_VM_PARENT_VIR;
 	return IRQLAB_VM_PARENT_NONE;
 }
 

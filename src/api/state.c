@@ -291,6 +291,13 @@ int irqlab_ir_fault_count(struct irqlab_machine *m, int reason, uint64_t *out)
 	if (reason < IRQLAB_IR_FAULT_ANY || reason > 0xff)
 		return irqlab_api_fail(m, -EINVAL, "faults: no fault reason %d; 0 to 0xff", reason);
 	*out = m->ir ? irqlab_ir_unit_fault_count(m->ir, reason) : 0;
+	/* The guests' emulated units record theirs too (parent=vir). */
+	for (unsigned i = 1; i < m->nr_kernels; i++) {
+		const struct irqlab_ir_unit *vir = irqlab_kernel_env(m->kernels[i])->vir;
+
+		if (vir)
+			*out += irqlab_ir_unit_fault_count(vir, reason);
+	}
 	return 0;
 }
 

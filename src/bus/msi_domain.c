@@ -452,6 +452,38 @@ void irqlab_msi_domain_free_irqs(struct irqlab_device *dev)
 		irqlab_store_disable(dev->store);
 }
 
+int irqlab_msi_domain_alloc_block(struct irqlab_device *dev, unsigned index, unsigned n,
+				  const struct irqlab_cpumask *mask, struct irqlab_irq **out)
+{
+	const struct irqlab_x86_alloc x86 = {
+		.type = IRQLAB_ALLOC_PCI_MSI,
+		.requester_id = dev->rid,
+	};
+	struct irqlab_cpumask *masks = irqlab_fault_zalloc(dev->kernel->fault, n * sizeof(*masks));
+	struct irqlab_alloc_info info = {
+		.flags = IRQLAB_ALLOC_F_CONTIGUOUS |
+			 (irqlab_store_can_mask(dev->store) ? IRQLAB_ALLOC_F_CAN_RESERVE : 0),
+		.masks = masks,
+		.hwirq = index,
+		.dev = dev,
+		.arch = &x86,
+	};
+	int err;
+
+	if (!masks)
+		return irqlab_kernel_fail(dev->kernel, -ENOMEM, "out of memory");
+	for (unsigned i = 0; i < n; i++)
+		masks[i] = *mask;
+	err = irqlab_irqs_alloc(dev->domain, n, &info, out);
+	free(masks);
+	if (err)
+		return err;
+	for (unsigned i = 0; i < n; i++)
+		dev->entries[index + i].irq = out[i];
+	dev->nr_allocated += n;
+	return 0;
+}
+
 int irqlab_msi_domain_alloc_entry(struct irqlab_device *dev, unsigned index,
 				  const struct irqlab_cpumask *mask, struct irqlab_irq **out)
 {

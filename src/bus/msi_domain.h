@@ -39,5 +39,8 @@ void irqlab_msi_domain_free_irqs(struct irqlab_device *dev);
 int irqlab_msi_domain_alloc_entry(struct irqlab_device *dev, unsigned index,
 				  const struct irqlab_cpumask *mask, struct irqlab_irq **out);
 void irqlab_msi_domain_free_entry(struct irqlab_device *dev, unsigned index);
+/* The same for @n vectors of a multi-MSI function from @index: one contiguous block. */
+int irqlab_msi_domain_alloc_block(struct irqlab_device *dev, unsigned index, unsigned n,
+				  const struct irqlab_cpumask *mask, struct irqlab_irq **out);
 
 #endif

@@ -56,7 +56,9 @@ struct irqlab_ir_unit {
 	char name[32];
 	unsigned seq_id;
 	unsigned nr_entries;
-	bool cfi, eime;
+	bool cfi, eime, caching_mode;
+	irqlab_irte_write_fn on_write;
+	void *on_write_ctx;
 	/*
 	 * Groups of 64 entries written since the last check: the checker verifies only those
 	 * (a table of 65,536 entries is too large to decode after every statement).
@@ -106,6 +108,7 @@ struct irqlab_ir_unit *irqlab_ir_unit_create(const struct irqlab_ir_unit_config 
 	u->nr_entries = cfg->nr_entries;
 	u->cfi = cfg->cfi;
 	u->eime = cfg->eime;
+	u->caching_mode = cfg->caching_mode;
 	u->fault = fault;
 	u->table = irqlab_fault_zalloc(fault, (size_t)cfg->nr_entries * sizeof(*u->table));
 	if (!u->table)
@@ -266,6 +269,19 @@ void irqlab_ir_unit_write_irte(struct irqlab_ir_unit *u, unsigned index,
 	u->table[index] = *e;
 	decode_entry(u, e, &u->cache[index]);
 	mark_dirty(u, index);
+	if (u->on_write)
+		u->on_write(u->on_write_ctx, index);
+}
+
+bool irqlab_ir_unit_caching_mode(const struct irqlab_ir_unit *u)
+{
+	return u->caching_mode;
+}
+
+void irqlab_ir_unit_watch_writes(struct irqlab_ir_unit *u, irqlab_irte_write_fn fn, void *ctx)
+{
+	u->on_write = fn;
+	u->on_write_ctx = ctx;
 }
 
 const struct irqlab_irte *irqlab_ir_unit_irte(const struct irqlab_ir_unit *u, unsigned index)

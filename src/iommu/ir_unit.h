@@ -47,7 +47,15 @@ struct irqlab_ir_unit_config {
 	unsigned nr_entries; /* a power of two, 1..65536 */
 	bool cfi;	     /* GSTS.CFIS: compatibility-format interrupts pass through */
 	bool eime;	     /* x2APIC mode: 32-bit destinations (and CFI is ignored: blocked) */
+	/*
+	 * CAP.CM, caching mode: the unit is a hypervisor's emulation, which must see every
+	 * update of the table (every VMM that assigns devices to a guest sets it).
+	 */
+	bool caching_mode;
 };
+
+/* Who is told of each IRTE write (a hypervisor trapping its guest's unit), or none. */
+typedef void (*irqlab_irte_write_fn)(void *ctx, unsigned index);
 
 /* The fate of one message at the unit. */
 struct irqlab_ir_result {
@@ -102,6 +110,9 @@ void irqlab_ir_unit_write_irte(struct irqlab_ir_unit *u, unsigned index,
 			       const struct irqlab_irte *e);
 /* The entry as the hardware reads it, or NULL beyond the table. */
 const struct irqlab_irte *irqlab_ir_unit_irte(const struct irqlab_ir_unit *u, unsigned index);
+bool irqlab_ir_unit_caching_mode(const struct irqlab_ir_unit *u);
+/* @fn runs after every IRTE write, with @ctx and the index written; NULL stops it. */
+void irqlab_ir_unit_watch_writes(struct irqlab_ir_unit *u, irqlab_irte_write_fn fn, void *ctx);
 unsigned irqlab_ir_unit_used(const struct irqlab_ir_unit *u);
 
 /*

@@ -20,6 +20,7 @@
 struct remap_domain {
 	struct irqlab_ir_unit *unit; /* owned by the caller; outlives the domain */
 	bool virtual_unit;
+	bool ims_anyway; /* a kernel that never asks whether its unit is virtual */
 };
 
 /*
@@ -279,7 +280,7 @@ static int remap_accept_child(struct irqlab_domain *d, unsigned required, struct
 	 * queue memory: the host never sees the guest's message, so the guest's handle would
 	 * reach the real IOMMU with no host IRTE behind it. Linux refuses IMS there too.
 	 */
-	if (rd_of(d)->virtual_unit && (required & IRQLAB_REQ_IMS)) {
+	if (rd_of(d)->virtual_unit && !rd_of(d)->ims_anyway && (required & IRQLAB_REQ_IMS)) {
 		irqlab_strbuf_printf(why,
 				     "%s is not offered by the virtual IR unit %s: the hypervisor "
 				     "cannot trap a device-specific message store, so no host IRTE "
@@ -439,6 +440,11 @@ int irqlab_remap_domain_create(struct irqlab_kernel *k, struct irqlab_domain *pa
 	snprintf(d->child_prefix, sizeof(d->child_prefix), "%s", virtual_unit ? "vIR-" : "IR-");
 	*out = d;
 	return 0;
+}
+
+void irqlab_remap_domain_offer_ims(struct irqlab_domain *d)
+{
+	rd_of(d)->ims_anyway = true;
 }
 
 struct irqlab_ir_unit *irqlab_remap_domain_unit(struct irqlab_domain *d)

@@ -28,6 +28,12 @@
  * number (sent in the data word without SHV, so its IRTE is the block's first). hwirq is
  * (block base << 16) + subhandle. The block is released when its last interrupt is freed.
  */
+/*
+ * A virtual unit offers IMS after all: its kernel allows IMS wherever it concluded it runs on
+ * bare metal (the 2020 policy, ims=baremetal), and never looks at the caching-mode bit.
+ */
+void irqlab_remap_domain_offer_ims(struct irqlab_domain *d);
+
 int irqlab_remap_domain_create(struct irqlab_kernel *k, struct irqlab_domain *parent,
 			       struct irqlab_ir_unit *unit, bool virtual_unit,
 			       struct irqlab_domain **out);

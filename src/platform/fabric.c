@@ -111,7 +111,13 @@ static void trace_delivery(struct irqlab_machine *p, struct irqlab_device *dev, 
 			     dev->name, index,
 			     (unsigned long long)dl->msg.address_hi << 32 | dl->msg.address_lo,
 			     dl->msg.data);
-	if (dl->remapped && !dl->ir.blocked)
+	if (dl->remapped && !dl->ir.blocked && dev->emulated)
+		/* A VM's own (emulated) unit translated it. */
+		n += snprintf(line + n, sizeof(line) - (size_t)n, " -> %s's %s IRTE %u",
+			      dev->kernel->name,
+			      irqlab_ir_unit_name(irqlab_kernel_env(dev->kernel)->vir),
+			      dl->ir.index);
+	else if (dl->remapped && !dl->ir.blocked)
 		n += snprintf(line + n, sizeof(line) - (size_t)n, " -> %s IRTE %u",
 			      irqlab_ir_unit_name(p->ir), dl->ir.index);
 	if (dl->cls == IRQLAB_MSG_BLOCKED)
@@ -159,11 +165,23 @@ static void route_in_vm(struct irqlab_device *dev, unsigned index, const struct 
 {
 	struct irqlab_msi_compat f;
 
-	if (!irqlab_msi_addr_is_interrupt(msg)) {
+	struct irqlab_ir_unit *vir = irqlab_kernel_env(dev->kernel)->vir;
+
+	if (vir) {
+		/* The VM's own (emulated) IR unit translates what its devices send. */
+		dl->remapped = true;
+		irqlab_ir_unit_remap(vir, msg, dev->rid, mode, &dl->ir);
+		if (dl->ir.blocked) {
+			dl->cls = IRQLAB_MSG_BLOCKED;
+			dl->why = "blocked by the VM's IR unit";
+			return;
+		}
+		f.dest = dl->ir.dest;
+		f.vector = dl->ir.vector;
+	} else if (!irqlab_msi_addr_is_interrupt(msg)) {
 		dl->why = "not an interrupt address: a memory write in the VM";
 		return;
-	}
-	if (irqlab_msi_is_remappable(msg) || irqlab_msi_compat_decode(msg, false, &f)) {
+	} else if (irqlab_msi_is_remappable(msg) || irqlab_msi_compat_decode(msg, false, &f)) {
 		dl->why = "remappable format, and the VM has no IR unit";
 		return;
 	}

@@ -77,15 +77,35 @@ struct irqlab_irq *irqlab_passthrough_backing(const struct irqlab_device *view, 
 	return view->phys->entries[index].irq;
 }
 
-/* The vCPU a guest message targets, or -1 when it targets none (KVM's MSI decode). */
+/*
+ * The vCPU a guest message targets, or -1 when it targets none (KVM's MSI decode); a
+ * remappable one through the guest's emulated IR unit, looked at, not used.
+ */
 static int guest_target(const struct irqlab_passthrough *pt, const struct irqlab_msi_msg *msg)
 {
+	struct irqlab_ir_unit *vir = irqlab_kernel_env(pt->guest)->vir;
 	struct irqlab_msi_compat f;
+	struct irqlab_ir_result res;
 
+	if (vir && irqlab_msi_is_remappable(msg)) {
+		irqlab_ir_unit_remap(vir, msg, pt->view->rid, IRQLAB_PROBE, &res);
+		return res.blocked || res.dest >= pt->guest->ncpus ? -1 : (int)res.dest;
+	}
 	if (!irqlab_msi_addr_is_interrupt(msg) || irqlab_msi_is_remappable(msg) ||
 	    irqlab_msi_compat_decode(msg, false, &f) || f.dest >= pt->guest->ncpus)
 		return -1;
 	return (int)f.dest;
+}
+
+/* The guest IRTE entry @index's message names, or -1 for a message that names none. */
+static long guest_irte(const struct irqlab_passthrough *pt, unsigned index)
+{
+	struct irqlab_msi_remap f;
+	struct irqlab_msi_msg msg;
+
+	if (irqlab_store_read(pt->view->store, index, &msg) || irqlab_msi_remap_decode(&msg, &f))
+		return -1;
+	return (long)f.handle + (f.shv ? f.subhandle : 0);
 }
 
 /* The host CPU a backing for vCPU @vcpu goes to; a message that targets none: vCPU 0's. */
@@ -258,6 +278,63 @@ static void retarget(struct irqlab_passthrough *pt, unsigned index)
 	p->error = saved;
 }
 
+/*
+ * The guest enabled MSI: the host backs every vector it enabled at once, as VFIO enables MSI
+ * (MSI has no per-vector dynamic allocation), a multi-MSI group as one contiguous block of the
+ * host's; the guest's per-vector masks stay emulated. Best effort: platform_alloc undoes the
+ * guest's allocation when a vector is left unbacked.
+ */
+static void back_msi_function(struct irqlab_passthrough *pt)
+{
+	struct irqlab_machine *p = machine_of(pt);
+	struct irqlab_error saved = p->error;
+	struct irqlab_device *phys = pt->phys;
+	struct irqlab_irq *irqs[32];
+	struct irqlab_cpumask mask;
+	struct irqlab_msi_msg msg;
+	unsigned n = 0, i = 0;
+	bool made = !phys->domain, allocated = false;
+	int vcpu = -1, err;
+
+	while (n < pt->view->nr && n < 32 && pt->view->entries[n].irq && !backed(pt, n))
+		n++;
+	if (n < 2) {
+		if (n == 1)
+			back_now(pt, 0);
+		return;
+	}
+	if (!irqlab_store_read(pt->view->store, 0, &msg))
+		vcpu = guest_target(pt, &msg);
+	irqlab_cpumask_zero(&mask);
+	irqlab_cpumask_set(&mask, host_cpu_for(pt, vcpu));
+	irqlab_error_clear(&p->error);
+	err = irqlab_msi_domain_create(phys, irqlab_kernel_env(pt->host)->msi_parent);
+	if (!err)
+		err = irqlab_msi_domain_alloc_block(phys, 0, n, &mask, irqs);
+	allocated = !err;
+	for (; !err && i < n; i++) {
+		err = irqlab_irq_prepare(irqs[i], NULL);
+		if (err)
+			break;
+	}
+	if (err) {
+		trace(pt, "  %s in %s: the host cannot back its %u MSI vectors (%s: %s)",
+		      pt->view->name, pt->guest->name, n, irqlab_errno_name(err), p->error.msg);
+		while (allocated && i-- > 0)
+			irqlab_irq_abort(irqs[i]);
+		for (unsigned j = n; allocated && j-- > 0;)
+			irqlab_msi_domain_free_entry(phys, j);
+		if (made && phys->domain) {
+			irqlab_domain_destroy(phys->domain);
+			phys->domain = NULL;
+		}
+	} else {
+		for (i = 0; i < n; i++)
+			commit_backing(pt, i, irqs[i]);
+	}
+	p->error = saved;
+}
+
 /* Whether the guest's entry @index sends now: its function enabled, the entry unmasked. */
 static bool guest_live(const struct irqlab_passthrough *pt, unsigned index)
 {
@@ -294,7 +371,12 @@ static void trapped(struct irqlab_store_observer *obs, struct irqlab_store *s, u
 	case IRQLAB_STORE_FUNCTION_CTRL:
 		/* The guest enabling the function enables the device's, every entry masked. */
 		if (irqlab_store_enabled(s) && !irqlab_store_enabled(pt->phys->store))
-			irqlab_store_enable(pt->phys->store, 1);
+			irqlab_store_enable(pt->phys->store, pt->view->kind == IRQLAB_DEV_MSI &&
+									     pt->view->nr_allocated
+								     ? pt->view->nr_allocated
+								     : 1);
+		if (irqlab_store_enabled(s) && pt->view->kind == IRQLAB_DEV_MSI)
+			back_msi_function(pt);
 		for (unsigned i = 0; i < pt->view->nr; i++) {
 			if (pt->view->entries[i].owner != pt->guest)
 				continue;
@@ -382,6 +464,34 @@ void irqlab_passthrough_inject(struct irqlab_machine *p, struct irqlab_irq *back
 	}
 	/* The emulated entry: masked, it latches its pending bit; else the VMM delivers it. */
 	irqlab_fabric_emit(p, view, backing->index);
+}
+
+/*
+ * The guest rewrote IRTE @irte of its emulated IR unit (a move under vIR leaves the device's
+ * store alone): every backing whose guest message names that entry follows its new vCPU.
+ */
+static void vir_written(void *ctx, unsigned irte)
+{
+	struct irqlab_kernel *guest = ctx;
+	struct irqlab_machine *p = irqlab_kernel_machine(guest);
+
+	irqlab_kernel_env(guest)->traps++;
+	for (unsigned d = 0; d < p->nr_devices; d++) {
+		struct irqlab_device *view = p->devices[d];
+		struct irqlab_passthrough *pt = view->pt;
+
+		if (!pt || view->kernel != guest || !view->emulated)
+			continue;
+		for (unsigned i = 0; i < view->nr; i++)
+			if (view->entries[i].owner == guest && backed(pt, i) &&
+			    guest_irte(pt, i) == (long)irte)
+				retarget(pt, i);
+	}
+}
+
+void irqlab_passthrough_watch_vir(struct irqlab_kernel *guest)
+{
+	irqlab_ir_unit_watch_writes(irqlab_kernel_env(guest)->vir, vir_written, guest);
 }
 
 void irqlab_passthrough_host_cpu_offline(struct irqlab_machine *p, unsigned cpu)

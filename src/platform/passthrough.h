@@ -76,6 +76,9 @@ void irqlab_passthrough_inject(struct irqlab_machine *p, struct irqlab_irq *back
  */
 void irqlab_passthrough_host_cpu_offline(struct irqlab_machine *p, unsigned cpu);
 
+/* The VMM traps the IRTE writes of guest @guest's emulated IR unit (parent=vir). */
+void irqlab_passthrough_watch_vir(struct irqlab_kernel *guest);
+
 /* Detaches the VMM from @view (its traps stop) and frees its state: the machine is going. */
 void irqlab_passthrough_release(struct irqlab_device *view);
 

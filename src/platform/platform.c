@@ -54,6 +54,8 @@ static void kernel_release(struct irqlab_kernel *k)
 	struct irqlab_kernel_env *env = k->priv;
 
 	irqlab_kernel_free(k);
+	if (env->vir)
+		irqlab_ir_unit_destroy(env->vir);
 	free(env->vcpu_host);
 	free(env);
 }
@@ -239,6 +241,33 @@ unsigned irqlab_kernel_host_cpu(const struct irqlab_kernel *k, unsigned cpu)
 	return env->vcpu_host ? env->vcpu_host[cpu] : cpu;
 }
 
+/*
+ * A guest's emulated IR unit and its remap domain: caching mode set, its table as large as a
+ * real one, its IRTE writes watched by the VMM (passthrough.c). A guest that allows IMS on
+ * bare metal and believes it is there never asks whether the unit is virtual.
+ */
+static int add_vir(struct irqlab_kernel *k, const struct irqlab_platform_vm *cfg)
+{
+	struct irqlab_kernel_env *env = irqlab_kernel_env(k);
+	struct irqlab_ir_unit_config ucfg = {
+		.name = "dmar0",
+		.nr_entries = IRQLAB_IRTE_MAX_ENTRIES,
+		.caching_mode = true,
+	};
+	int err;
+
+	env->vir = irqlab_ir_unit_create(&ucfg, k->fault);
+	if (!env->vir)
+		return -ENOMEM;
+	err = irqlab_remap_domain_create(k, env->vector, env->vir, true, &env->msi_parent);
+	if (err)
+		return err;
+	if (cfg->ims == IRQLAB_IMS_BAREMETAL && cfg->believes_bare_metal)
+		irqlab_remap_domain_offer_ims(env->msi_parent);
+	irqlab_passthrough_watch_vir(k);
+	return 0;
+}
+
 int irqlab_platform_add_vm(struct irqlab_machine *p, const struct irqlab_platform_vm *cfg,
 			   struct irqlab_kernel **out)
 {
@@ -281,10 +310,11 @@ int irqlab_platform_add_vm(struct irqlab_machine *p, const struct irqlab_platfor
 	}
 	irqlab_kernel_env(k)->vcpu_host = vcpu_host;
 	irqlab_kernel_env(k)->believes_bare_metal = cfg->believes_bare_metal;
-	if (cfg->hcall) {
+	if (cfg->hcall || cfg->vir) {
 		struct irqlab_kernel_env *env = irqlab_kernel_env(k);
 
-		err = irqlab_hcall_domain_create(k, env->vector, &env->msi_parent);
+		err = cfg->hcall ? irqlab_hcall_domain_create(k, env->vector, &env->msi_parent)
+				 : add_vir(k, cfg);
 		if (err) {
 			p->nr_kernels--;
 			kernel_release(k);
@@ -517,7 +547,7 @@ int irqlab_platform_alloc(struct irqlab_kernel *k, struct irqlab_device *dev, un
 	 * A vector that cannot be masked is live from its allocation: a trapped one the host
 	 * backed when the guest enabled the function, or the allocation is undone.
 	 */
-	if (!err && dev->emulated && dev->phys && !irqlab_store_can_mask(dev->store)) {
+	if (!err && dev->emulated && dev->phys && dev->kind == IRQLAB_DEV_MSI) {
 		for (unsigned i = 0; i < dev->nr && !err; i++)
 			if (dev->entries[i].irq && !irqlab_passthrough_backing(dev, i))
 				err = irqlab_kernel_fail(k, -ENOSPC,

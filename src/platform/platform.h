@@ -53,6 +53,8 @@ struct irqlab_kernel_env {
 	enum irqlab_ims_policy ims;
 	/* A guest's: the host CPU each of its vCPUs runs on; NULL for the host. */
 	unsigned *vcpu_host;
+	/* A guest's emulated IR unit (parent=vir), or NULL. */
+	struct irqlab_ir_unit *vir;
 	bool believes_bare_metal; /* its detection's verdict (the host: true) */
 	/*
 	 * A guest's dealings with its host, for show stats: trapped writes to emulated stores,
@@ -71,6 +73,7 @@ struct irqlab_platform_vm {
 	/* What the guest kernel concluded about where it runs (its detection). */
 	bool believes_bare_metal;
 	bool hcall; /* the hypercall parent between its vector domain and its bus domains */
+	bool vir;   /* an emulated IR unit there instead (caching mode), its writes trapped */
 };
 
 /* Who answers at a physical APIC id: a kernel, and which of its CPUs that is. */

@@ -16,12 +16,6 @@
 #include "scenario/run_internal.h"
 #include "scenario/show.h"
 
-static int not_supported(struct runner *r, const struct scn_ctx *c, const char *what)
-{
-	return scn_stop(r, c->st->line, c->st->col, "%s: not supported yet (%s)",
-			irqlab_scn_kind_name(c->st->kind), what);
-}
-
 /* Platform */
 
 static void trace_line(void *ctx, const char *line)
@@ -102,8 +96,6 @@ static int run_vm(struct runner *r, const struct scn_ctx *c)
 		cfg.pin = pins;
 	}
 	cfg.ims_cap = scn_value(st, "ims-cap")->flag;
-	if (cfg.parent == IRQLAB_VM_PARENT_VIR)
-		return not_supported(r, c, "the virtual IR unit: parent=none or hcall");
 	if (irqlab_machine_add_vm(c->p, &cfg, &k)) {
 		const struct irqlab_scn_arg *a = pin && !pin->implicit ? pin : NULL;
 

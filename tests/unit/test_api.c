@@ -1114,8 +1114,6 @@ static void test_vms(void **state)
 	cfg.parent = IRQLAB_VM_PARENT_HCALL;
 	assert_failed(m, irqlab_machine_add_vm(m, &cfg, &out), -EINVAL,
 		      "parent=hcall calls a hypercall the VMM does not offer (ims-cap=off)");
-	cfg.parent = IRQLAB_VM_PARENT_VIR;
-	assert_failed(m, irqlab_machine_add_vm(m, &cfg, &out), -EOPNOTSUPP, "parent=vir");
 	cfg.parent = (enum irqlab_vm_parent)9;
 	assert_failed(m, irqlab_machine_add_vm(m, &cfg, &out), -EINVAL, "no parent 9");
 	cfg.parent = IRQLAB_VM_PARENT_NONE;
@@ -1123,6 +1121,23 @@ static void test_vms(void **state)
 	assert_failed(m, irqlab_machine_add_vm(m, &cfg, &out), -EINVAL, "no detection rule 7");
 	assert_null(out);
 	assert_int_equal(irqlab_machine_nr_kernels(m), 2);
+	/* Each parent stands between the guest's vector domain and its bus domains. */
+	cfg.detect = IRQLAB_VM_DETECT_PROBABLE;
+	cfg.name = "gv";
+	cfg.parent = IRQLAB_VM_PARENT_VIR;
+	assert_int_equal(irqlab_machine_add_vm(m, &cfg, &out), 0);
+	assert_int_equal(irqlab_kernel_parent(out), IRQLAB_VM_PARENT_VIR);
+	assert_string_equal(irqlab_domain_name(irqlab_domain_next(irqlab_kernel_first_domain(out))),
+			    "INTEL-IR-0");
+	cfg.name = "gh";
+	cfg.parent = IRQLAB_VM_PARENT_HCALL;
+	cfg.ims_cap = true;
+	assert_int_equal(irqlab_machine_add_vm(m, &cfg, &out), 0);
+	assert_int_equal(irqlab_kernel_parent(out), IRQLAB_VM_PARENT_HCALL);
+	assert_string_equal(irqlab_domain_name(irqlab_domain_next(irqlab_kernel_first_domain(out))),
+			    "HCALL");
+	assert_int_equal(irqlab_kernel_parent(irqlab_machine_host(m)), IRQLAB_VM_PARENT_NONE);
+	assert_int_equal(irqlab_machine_nr_kernels(m), 4);
 	assert_int_equal(irqlab_machine_add_vm(NULL, &cfg, &out), -EINVAL);
 	assert_failed(m, irqlab_machine_add_vm(m, NULL, &out), -EINVAL, "no configuration");
 	assert_false(irqlab_kernel_is_guest(NULL));
