@@ -18,6 +18,7 @@
 struct hcall_irq {
 	struct irqlab_irq *backing;  /* live: the host injects through it */
 	struct irqlab_irq *prepared; /* taken ahead for an activation */
+	bool move_asked;	     /* this move's hypercall is made (its answer below) */
 	bool move_prepared;	     /* the backing's move to a new host CPU is taken ahead */
 	struct irqlab_msi_msg msg;   /* what the host returned (zero before the first call) */
 };
@@ -251,6 +252,7 @@ static int hcall_prepare(struct irqlab_irq_data *data, const struct irqlab_cpuma
 	if (!hi->backing)
 		return 0;
 	guest_env(data)->hypercalls++;
+	hi->move_asked = true;
 	/* Without IR the host cannot move a backing without changing the stored message. */
 	if (!irqlab_kernel_remapped(host_of(data)))
 		return 0;
@@ -259,6 +261,8 @@ static int hcall_prepare(struct irqlab_irq_data *data, const struct irqlab_cpuma
 							      irqlab_vector_next_cpu(data)));
 	err = irqlab_irq_prepare(hi->backing, &host_mask);
 	if (err) {
+		/* Failed, the call is over: the statement fails and nothing moves. */
+		hi->move_asked = false;
 		irqlab_kernel_fail(host_of(data), err, "no free vector on host CPU %u",
 				   irqlab_cpumask_first(&host_mask));
 		return hypercall_fail(data, err, "retarget it");
@@ -284,10 +288,10 @@ static void hcall_abort(struct irqlab_irq_data *data)
 			phys->hcall_domain = NULL;
 		}
 	}
-	if (hi->move_prepared) {
+	if (hi->move_prepared)
 		irqlab_irq_abort(hi->backing);
-		hi->move_prepared = false;
-	}
+	hi->move_prepared = false;
+	hi->move_asked = false;
 }
 
 static int hcall_activate(struct irqlab_domain *d, struct irqlab_irq_data *data, bool reserve)
@@ -344,8 +348,8 @@ static int hcall_set_affinity(struct irqlab_irq_data *data, const struct irqlab_
 	if (hi->backing) {
 		struct irqlab_cpumask host_mask;
 
-		/* A move no statement prepared (CPU offline) makes its hypercall now. */
-		if (!hi->move_prepared && hcall_prepare(data, mask))
+		/* A move no statement prepared makes its hypercall now. */
+		if (!hi->move_asked && hcall_prepare(data, mask))
 			trace(data, "the host cannot retarget it: it stays where it was");
 		irqlab_cpumask_zero(&host_mask);
 		irqlab_cpumask_set(
@@ -354,6 +358,7 @@ static int hcall_set_affinity(struct irqlab_irq_data *data, const struct irqlab_
 		if (hi->move_prepared)
 			irqlab_irq_set_affinity(hi->backing, &host_mask, false);
 		hi->move_prepared = false;
+		hi->move_asked = false;
 	}
 	/* The host's handler injects whatever vector the guest holds now: none is in flight. */
 	irqlab_vector_cleanup_now(data);
