@@ -143,11 +143,15 @@ static int host_allocate(struct irqlab_irq_data *data, unsigned vcpu, struct irq
 	if (err)
 		return err;
 	phys->hcall_domain = d;
+	*out = NULL;
 	err = irqlab_irqs_alloc(d, 1, &info, out);
+	if (err)
+		*out = NULL;
 	if (!err) {
 		err = irqlab_irq_prepare(*out, NULL);
 		if (err) {
 			irqlab_irqs_free(out, 1);
+			*out = NULL;
 			irqlab_kernel_fail(host, err, "no free vector on host CPU %u",
 					   irqlab_cpumask_first(&mask));
 		}
