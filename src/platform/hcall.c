@@ -14,8 +14,20 @@
 #include "x86/irq_alloc.h"
 #include "x86/vector_domain.h"
 
+/*
+ * A multi-MSI group: one message for all its vectors, so the host backs it with one block of
+ * contiguous IRTEs, allocated by the first vector's hypercall and freed with the last live.
+ */
+struct hcall_group {
+	unsigned n, users;
+	unsigned live, prepared; /* vectors activated, and taken ahead, on the block */
+	struct irqlab_irq *block[32];
+};
+
 /* Per guest interrupt: its host backing, live or taken ahead, and the message it returned. */
 struct hcall_irq {
+	struct hcall_group *group;   /* multi-MSI, or NULL */
+	unsigned offset;	     /* its vector in the group */
 	struct irqlab_irq *backing;  /* live: the host injects through it */
 	struct irqlab_irq *prepared; /* taken ahead for an activation */
 	bool move_asked;	     /* this move's hypercall is made (its answer below) */
@@ -113,67 +125,123 @@ static int backing_domain(struct irqlab_kernel *host, struct irqlab_device *phys
 	return irqlab_domain_create(host, parent, &backing_ops, name, IRQLAB_REQ_MSIX, phys, out);
 }
 
+/* The host's backing domain of the device goes when its last backing does. */
+static void backing_domain_put(struct irqlab_device *phys)
+{
+	if (phys->hcall_domain && !phys->hcall_domain->nr_irqs) {
+		irqlab_domain_destroy(phys->hcall_domain);
+		phys->hcall_domain = NULL;
+	}
+}
+
 /*
- * The host's half of an activation: a backing for the entry on the host CPU that runs @vcpu,
- * its vector taken ahead. Nothing is left on failure (a domain made for it goes too).
+ * The host allocates @n backings from entry @index on, all on the host CPU that runs @vcpu
+ * (a multi-MSI group as one contiguous IRTE block): allocated, not yet activated. Nothing is
+ * left on failure (a domain made for them goes too).
  */
-static int host_allocate(struct irqlab_irq_data *data, unsigned vcpu, struct irqlab_irq **out)
+static int host_allocate(struct irqlab_irq_data *data, unsigned vcpu, unsigned index, unsigned n,
+			 struct irqlab_irq **out)
 {
 	struct irqlab_kernel *host = host_of(data);
 	struct irqlab_device *phys = view_of(data)->phys;
 	const struct irqlab_x86_alloc x86 = {
-		.type = IRQLAB_ALLOC_PCI_MSIX,
+		.type = n > 1 ? IRQLAB_ALLOC_PCI_MSI : IRQLAB_ALLOC_PCI_MSIX,
 		.requester_id = phys->rid,
 	};
-	struct irqlab_cpumask mask;
+	struct irqlab_cpumask masks[32];
 	struct irqlab_alloc_info info = {
-		.flags = IRQLAB_ALLOC_F_CAN_RESERVE,
-		.masks = &mask,
-		.hwirq = data->irq->index,
+		.flags = IRQLAB_ALLOC_F_CAN_RESERVE | (n > 1 ? IRQLAB_ALLOC_F_CONTIGUOUS : 0),
+		.masks = masks,
+		.hwirq = index,
 		.dev = phys,
 		.arch = &x86,
 	};
 	struct irqlab_domain *d;
-	bool made = !phys->hcall_domain;
 	int err;
 
-	irqlab_cpumask_zero(&mask);
-	irqlab_cpumask_set(&mask, irqlab_kernel_host_cpu(data->domain->kernel, vcpu));
+	for (unsigned i = 0; i < n; i++) {
+		irqlab_cpumask_zero(&masks[i]);
+		irqlab_cpumask_set(&masks[i], irqlab_kernel_host_cpu(data->domain->kernel, vcpu));
+	}
 	err = backing_domain(host, phys, &d);
 	if (err)
 		return err;
 	phys->hcall_domain = d;
-	*out = NULL;
-	err = irqlab_irqs_alloc(d, 1, &info, out);
-	if (err)
-		*out = NULL;
-	if (!err) {
-		err = irqlab_irq_prepare(*out, NULL);
-		if (err) {
-			irqlab_irqs_free(out, 1);
-			*out = NULL;
-			irqlab_kernel_fail(host, err, "no free vector on host CPU %u",
-					   irqlab_cpumask_first(&mask));
-		}
+	err = irqlab_irqs_alloc(d, n, &info, out);
+	if (err) {
+		for (unsigned i = 0; i < n; i++)
+			out[i] = NULL;
+		backing_domain_put(phys);
+		return err;
 	}
-	if (err && made) {
-		irqlab_domain_destroy(d);
-		phys->hcall_domain = NULL;
-	}
-	if (!err)
-		guest_env(data)->host_allocs++;
-	return err;
+	guest_env(data)->host_allocs += n;
+	return 0;
 }
 
-static void host_free(struct irqlab_irq *backing)
+/* The host gives @n backings back, deactivating the live ones. */
+static void host_release(struct irqlab_irq_data *data, struct irqlab_irq **irqs, unsigned n)
 {
-	struct irqlab_device *phys = backing->dev;
+	struct irqlab_device *phys = view_of(data)->phys;
 
-	backing->started = false;
-	if (irqlab_irq_activated(backing))
-		irqlab_irq_deactivate(backing);
-	irqlab_irqs_free(&backing, 1);
-	(void)phys;
+	for (unsigned i = 0; i < n; i++) {
+		irqs[i]->started = false;
+		if (irqlab_irq_activated(irqs[i]))
+			irqlab_irq_deactivate(irqs[i]);
+	}
+	irqlab_irqs_free(irqs, n);
+	for (unsigned i = 0; i < n; i++)
+		irqs[i] = NULL;
+	backing_domain_put(phys);
+}
+
+/*
+ * The host's half of an activation: the entry's backing (the group's block for a multi-MSI
+ * vector, allocated by the first), its vector taken ahead. Nothing is left on failure.
+ */
+static int host_back(struct irqlab_irq_data *data, struct hcall_irq *hi)
+{
+	struct hcall_group *g = hi->group;
+	unsigned vcpu = irqlab_vector_next_cpu(data);
+	struct irqlab_irq **irq = g ? &g->block[hi->offset] : &hi->prepared;
+	bool fresh = !g || !g->block[0];
+	int err = 0;
+
+	if (fresh)
+		err = host_allocate(data, vcpu, data->irq->index - hi->offset, g ? g->n : 1,
+				    g ? g->block : &hi->prepared);
+	if (err)
+		return err;
+	err = irqlab_irq_prepare(*irq, NULL);
+	if (err) {
+		irqlab_kernel_fail(host_of(data), err, "no free vector on host CPU %u",
+				   irqlab_kernel_host_cpu(data->domain->kernel, vcpu));
+		if (fresh) {
+			guest_env(data)->host_allocs -= g ? g->n : 1;
+			host_release(data, g ? g->block : &hi->prepared, g ? g->n : 1);
+		}
+		return err;
+	}
+	hi->prepared = *irq;
+	if (g)
+		g->prepared++;
+	return 0;
+}
+
+/* The guest is done with the entry's backing: the host frees it (a group's block with the
+ * last live vector). */
+static void host_unback(struct irqlab_irq_data *data, struct hcall_irq *hi)
+{
+	struct hcall_group *g = hi->group;
+
+	if (!g) {
+		host_release(data, &hi->backing, 1);
+		return;
+	}
+	hi->backing->started = false;
+	irqlab_irq_deactivate(hi->backing);
+	hi->backing = NULL;
+	if (--g->live == 0 && !g->prepared)
+		host_release(data, g->block, g->n);
 }
 
 /* One hypercall: counted whether or not the host manages. */
@@ -191,30 +259,48 @@ static int hcall_alloc(struct irqlab_domain *d, struct irqlab_irq **irqs, unsign
 		       const struct irqlab_alloc_info *info)
 {
 	struct irqlab_alloc_info parent_info = *info;
+	struct hcall_group *g = NULL;
 	unsigned i;
 	int err;
 
-	/* A host IRTE block would make a group contiguous: the guest's vectors need not be. */
+	if (n > 32)
+		return irqlab_kernel_fail(d->kernel, -EINVAL, "%s: %u interrupts in one group",
+					  d->name, n);
+	/* The host's IRTE block will make a group contiguous: the guest's vectors need not be. */
 	parent_info.flags &= ~IRQLAB_ALLOC_F_CONTIGUOUS;
 	err = irqlab_domain_alloc_parent(d, irqs, n, &parent_info);
 	if (err)
 		return err;
+	if (n > 1) {
+		g = irqlab_fault_zalloc(d->kernel->fault, sizeof(*g));
+		if (!g)
+			goto out_nomem;
+		g->n = n;
+	}
 	for (i = 0; i < n; i++) {
 		struct irqlab_irq_data *data = irqlab_irq_data_of(irqs[i], d);
+		struct hcall_irq *hi = irqlab_fault_zalloc(d->kernel->fault, sizeof(*hi));
 
-		data->chip_data = irqlab_fault_zalloc(d->kernel->fault, sizeof(struct hcall_irq));
-		if (!data->chip_data)
+		if (!hi)
 			break;
+		hi->group = g;
+		hi->offset = i;
+		data->chip_data = hi;
 		data->hwirq = info->hwirq + i;
 	}
-	if (i == n)
+	if (i == n) {
+		if (g)
+			g->users = n;
 		return 0;
+	}
 	while (i-- > 0) {
 		struct irqlab_irq_data *data = irqlab_irq_data_of(irqs[i], d);
 
 		free(data->chip_data);
 		data->chip_data = NULL;
 	}
+	free(g);
+out_nomem:
 	irqlab_domain_free_parent(d, irqs, n);
 	return irqlab_kernel_fail(d->kernel, -ENOMEM, "%s: out of memory", d->name);
 }
@@ -229,7 +315,9 @@ static void hcall_free(struct irqlab_domain *d, struct irqlab_irq **irqs, unsign
 			continue;
 		/* Released first as a rule; a machine torn down frees what is left. */
 		if (hi->backing)
-			host_free(hi->backing);
+			host_unback(data, hi);
+		if (hi->group && --hi->group->users == 0)
+			free(hi->group);
 		free(hi);
 		data->chip_data = NULL;
 	}
@@ -250,7 +338,7 @@ static int hcall_prepare(struct irqlab_irq_data *data, const struct irqlab_cpuma
 		if (hi->backing || hi->prepared)
 			return 0;
 		guest_env(data)->hypercalls++;
-		err = host_allocate(data, irqlab_vector_next_cpu(data), &hi->prepared);
+		err = host_back(data, hi);
 		return err ? hypercall_fail(data, err, "back it") : 0;
 	}
 	if (!hi->backing)
@@ -280,16 +368,18 @@ static void hcall_abort(struct irqlab_irq_data *data)
 	struct hcall_irq *hi = data->chip_data;
 
 	if (hi->prepared) {
-		struct irqlab_device *phys = view_of(data)->phys;
+		struct hcall_group *g = hi->group;
+		struct irqlab_irq *irq = hi->prepared;
 
-		irqlab_irq_abort(hi->prepared);
-		irqlab_irqs_free(&hi->prepared, 1);
+		irqlab_irq_abort(irq);
 		hi->prepared = NULL;
-		guest_env(data)->host_allocs--;
-		/* A domain made for this one backing goes with it: nothing changed. */
-		if (phys->hcall_domain && !phys->hcall_domain->nr_irqs) {
-			irqlab_domain_destroy(phys->hcall_domain);
-			phys->hcall_domain = NULL;
+		/* What this statement allocated goes back: nothing changed (its domain too). */
+		if (!g) {
+			guest_env(data)->host_allocs--;
+			host_release(data, &irq, 1);
+		} else if (--g->prepared == 0 && !g->live) {
+			guest_env(data)->host_allocs -= g->n;
+			host_release(data, g->block, g->n);
 		}
 	}
 	if (hi->move_prepared)
@@ -315,14 +405,21 @@ static int hcall_activate(struct irqlab_domain *d, struct irqlab_irq_data *data,
 	}
 	hi->prepared->started = true;
 	err = irqlab_irq_activate(hi->prepared, false);
+	/* A group shares one message: the block's first IRTE, each vector its subhandle. */
 	if (!err)
-		err = irqlab_irq_compose_msg(hi->prepared->top->parent, &msg);
+		err = irqlab_irq_compose_msg(
+			(hi->group ? hi->group->block[0] : hi->prepared)->top->parent, &msg);
 	if (err) {
+		hi->prepared->started = false;
 		hcall_abort(data);
 		return err;
 	}
 	hi->backing = hi->prepared;
 	hi->prepared = NULL;
+	if (hi->group) {
+		hi->group->prepared--;
+		hi->group->live++;
+	}
 	hi->msg = msg;
 	trace(data, "the host backs it; the guest stores the host's message");
 	return 0;
@@ -335,8 +432,7 @@ static void hcall_deactivate(struct irqlab_domain *d, struct irqlab_irq_data *da
 	if (!hi->backing)
 		return;
 	guest_env(data)->hypercalls++;
-	host_free(hi->backing);
-	hi->backing = NULL;
+	host_unback(data, hi);
 	hi->msg = (struct irqlab_msi_msg){0};
 	trace(data, "the host frees its backing");
 }
@@ -380,8 +476,8 @@ static int hcall_compose_msg(struct irqlab_irq_data *data, struct irqlab_msi_msg
 /* The hypercall stands where an IR unit would: it offers what IR offers its children. */
 static int hcall_accept_child(struct irqlab_domain *d, unsigned required, struct irqlab_strbuf *why)
 {
-	const unsigned offered =
-		IRQLAB_REQ_MSI | IRQLAB_REQ_MSIX | IRQLAB_REQ_IMS | IRQLAB_REQ_QUEUE_STORE;
+	const unsigned offered = IRQLAB_REQ_MSI | IRQLAB_REQ_MSIX | IRQLAB_REQ_MULTI_MSI |
+				 IRQLAB_REQ_IMS | IRQLAB_REQ_QUEUE_STORE;
 	unsigned bad = required & ~offered;
 
 	if (!bad)
