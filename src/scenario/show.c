@@ -666,9 +666,7 @@ const struct irqlab_show_topic irqlab_show_topics[] = {
 	 IRQLAB_SCN_SHOW_STATS, show_stats},
 	{"interrupts", "[cpus=LIST]", "/proc/interrupts: every interrupt's count on each CPU",
 	 IRQLAB_SCN_SHOW_INTERRUPTS, show_interrupts},
-	{"isolation", "",
-	 "every isolation breach (which entry, whose, by which path, whose handler) and the "
-	 "requester ids kernels share",
+	{"isolation", "", "each isolation breach and its path; the requester ids kernels share",
 	 IRQLAB_SCN_SHOW_ISOLATION, show_isolation},
 };
 const size_t irqlab_show_nr_topics = sizeof(irqlab_show_topics) / sizeof(irqlab_show_topics[0]);
