@@ -335,6 +335,10 @@ static void entry_stats(struct irqlab_out *o, const struct irqlab_device *dev, u
 	irqlab_out_open_object(o, NULL);
 	irqlab_out_str(o, "device", "%s", irqlab_device_name(dev));
 	irqlab_out_uint(o, "index", "[%llu]", index);
+	/* An assigned device has a row per side, the host's and the guest's: say whose. */
+	irqlab_out_str(o, "kernel",
+		       irqlab_kernel_is_guest(irqlab_device_kernel(dev)) ? " in %s" : NULL,
+		       irqlab_kernel_name(irqlab_device_kernel(dev)));
 	irqlab_out_uint(o, "handled", " handled=%llu", handled);
 	irqlab_out_open_object(o, "sent");
 	irqlab_out_text(o, " sent:");
