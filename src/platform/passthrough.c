@@ -328,7 +328,8 @@ int irqlab_passthrough_prepare(struct irqlab_device *view, const unsigned *idx,
 			pr->index = index;
 			pt->nr_prep++;
 		} else {
-			irqlab_error_prefix(pt->host->error, "the host cannot back index %u", index);
+			irqlab_error_prefix(pt->host->error, "the host cannot back index %u",
+					    index);
 		}
 	}
 	if (err)
