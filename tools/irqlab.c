@@ -10,8 +10,9 @@
 #include "irqlab/scenario.h"
 #include "irqlab/version.h"
 
-/* The column where the commands' descriptions start. */
+/* The column where the commands' descriptions start, and the width no help line passes. */
 #define HELP_COLUMN 42
+#define HELP_WIDTH  91
 
 static const char usage_main_head[] =
 	"usage: irqlab <command> [options]\n"
@@ -59,7 +60,8 @@ static const char usage_show_head[] =
 	"usage: irqlab show [--json] FILE TOPIC [ARGS]\n"
 	"\n"
 	"Runs FILE quietly, then prints one view of the final state. TOPIC and its ARGS are\n"
-	"written as the show statement writes them (irq nic0 index=1; irq nic0 1 says the same):\n";
+	"written as the show statement writes them (irq nic0 index=1; irq nic0 1 says the same),\n"
+	"in=VM included (the view from that VM's kernel; in=host is the default):\n";
 
 static const char usage_show_tail[] =
 	"\n"
@@ -69,13 +71,26 @@ static const char usage_show_tail[] =
 	"  --json      print the view as a JSON document\n"
 	"  -h, --help  this text\n";
 
-/* The topics come from the table the runner shows them with. */
+/*
+ * The topics come from the table the runner shows them with, wrapped so that the list stays
+ * as narrow as the rest of the help however many topics there are.
+ */
 static void usage_main(FILE *f)
 {
+	int col;
+
 	fputs(usage_main_head, f);
-	fprintf(f, "%*s(", HELP_COLUMN, "");
-	for (unsigned i = 0; irqlab_show_topic_name(i); i++)
-		fprintf(f, "%s%s", i ? ", " : "", irqlab_show_topic_name(i));
+	col = fprintf(f, "%*s(", HELP_COLUMN, "");
+	for (unsigned i = 0; irqlab_show_topic_name(i); i++) {
+		const char *name = irqlab_show_topic_name(i);
+
+		/* ", name" and then "," or ")" must fit on the line. */
+		if (i && col + 2 + (int)strlen(name) + 1 > HELP_WIDTH)
+			col = fprintf(f, ",\n%*s", HELP_COLUMN + 1, "") - 2;
+		else if (i)
+			col += fprintf(f, ", ");
+		col += fprintf(f, "%s", name);
+	}
 	fputs(")\n", f);
 	fputs(usage_main_tail, f);
 }

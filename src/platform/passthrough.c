@@ -595,13 +595,16 @@ int irqlab_passthrough_assign(struct irqlab_kernel *guest, struct irqlab_device 
 		dev->views = view;
 		irqlab_platform_devices_add(p, view);
 	}
+	/* Counted as they change hands: a slot the list names twice is given once. */
 	for (unsigned i = 0; i < total; i++) {
 		unsigned index = n ? slots[i] : i;
 
+		if (dev->entries[index].owner == guest)
+			continue;
 		dev->entries[index].owner = guest;
 		view->entries[index].owner = guest;
+		dev->nr_assigned++;
 	}
-	dev->nr_assigned += total;
 	*out = view;
 	return 0;
 }
@@ -622,6 +625,7 @@ void irqlab_passthrough_release(struct irqlab_device *view)
 int irqlab_passthrough_check(const struct irqlab_device *view, struct irqlab_strbuf *why)
 {
 	const struct irqlab_passthrough *pt = view->pt;
+	unsigned given = 0;
 
 	if (!pt)
 		return irqlab_check_fail(why, "%s in %s: a view without its VMM", view->name,
@@ -633,6 +637,7 @@ int irqlab_passthrough_check(const struct irqlab_device *view, struct irqlab_str
 		const struct irqlab_irq *backing = view->phys->entries[i].irq;
 		bool mine = view->phys->entries[i].owner == view->kernel;
 
+		given += view->phys->entries[i].owner != view->phys->kernel;
 		if (mine != (view->entries[i].owner == view->kernel))
 			return irqlab_check_fail(why,
 						 "%s index %u: the device and %s's view disagree "
@@ -644,5 +649,9 @@ int irqlab_passthrough_check(const struct irqlab_device *view, struct irqlab_str
 						 "allocated",
 						 view->name, i, view->kernel->name);
 	}
+	/* irqlab_device_owner() trusts this count to tell a whole device from a split one. */
+	if (given != view->phys->nr_assigned)
+		return irqlab_check_fail(why, "%s: %u entries assigned, and its count says %u",
+					 view->name, given, view->phys->nr_assigned);
 	return 0;
 }

@@ -338,10 +338,10 @@ static void entry_stats(struct irqlab_out *o, const struct irqlab_device *dev, u
 	irqlab_out_open_object(o, NULL);
 	irqlab_out_str(o, "device", "%s", irqlab_device_name(dev));
 	irqlab_out_uint(o, "index", "[%llu]", index);
-	/* A guest's view of an assigned device: the same name, the guest's side of it. */
-	if (irqlab_device_physical(dev) != dev)
-		irqlab_out_str(o, "kernel", " in %s",
-			       irqlab_kernel_name(irqlab_device_kernel(dev)));
+	/* An assigned device has a row per side, the host's and the guest's: say whose. */
+	irqlab_out_str(o, "kernel",
+		       irqlab_kernel_is_guest(irqlab_device_kernel(dev)) ? " in %s" : NULL,
+		       irqlab_kernel_name(irqlab_device_kernel(dev)));
 	irqlab_out_uint(o, "handled", " handled=%llu", handled);
 	irqlab_out_open_object(o, "sent");
 	irqlab_out_text(o, " sent:");
@@ -697,9 +697,7 @@ const struct irqlab_show_topic irqlab_show_topics[] = {
 	 IRQLAB_SCN_SHOW_STATS, show_stats},
 	{"interrupts", "[cpus=LIST]", "/proc/interrupts: every interrupt's count on each CPU",
 	 IRQLAB_SCN_SHOW_INTERRUPTS, show_interrupts},
-	{"isolation", "",
-	 "every isolation breach (which entry, whose, by which path, whose handler) and the "
-	 "requester ids kernels share",
+	{"isolation", "", "each isolation breach and its path; the requester ids kernels share",
 	 IRQLAB_SCN_SHOW_ISOLATION, show_isolation},
 };
 const size_t irqlab_show_nr_topics = sizeof(irqlab_show_topics) / sizeof(irqlab_show_topics[0]);

@@ -1157,6 +1157,29 @@ static void test_vms(void **state)
 }
 
 /*
+ * A slot list that names a slot twice gives it once: the device knows which of its entries
+ * went to guests, and irqlab_device_owner() still sees a split device as split.
+ */
+static void test_assign_slot_twice(void **state)
+{
+	struct irqlab_machine *m = new_machine(2, true);
+	struct irqlab_kernel *g = add_vm(m, "g0", 1, NULL);
+	struct irqlab_device *dsa = add(m, "dsa0", IRQLAB_DEVICE_IMS, 0x6a08, 2);
+	unsigned twice[] = {0, 0}, one = 1;
+
+	assert_int_equal(irqlab_assign(g, dsa, twice, 2, NULL), 0);
+	assert_ptr_equal(irqlab_entry_owner(dsa, 0), g);
+	assert_ptr_equal(irqlab_entry_owner(dsa, 1), irqlab_machine_host(m));
+	assert_null(irqlab_device_owner(dsa));
+	assert_clean(m);
+	/* The other slot too: now the guest has the whole device. */
+	assert_int_equal(irqlab_assign(g, dsa, &one, 1, NULL), 0);
+	assert_ptr_equal(irqlab_device_owner(dsa), g);
+	assert_clean(m);
+	irqlab_machine_free(m);
+}
+
+/*
  * Adding a VM, and allocating in it, fail at each allocation point with nothing left behind:
  * the machine has the kernels and the free vectors it had, and its books balance.
  */
@@ -1252,6 +1275,7 @@ int main(void)
 		cmocka_unit_test(test_trace),
 		cmocka_unit_test(test_fault_walk),
 		cmocka_unit_test(test_vms),
+		cmocka_unit_test(test_assign_slot_twice),
 		cmocka_unit_test(test_fault_walk_vm),
 	};
 
