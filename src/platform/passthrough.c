@@ -497,6 +497,7 @@ void irqlab_passthrough_watch_vir(struct irqlab_kernel *guest)
 void irqlab_passthrough_host_cpu_offline(struct irqlab_machine *p, unsigned cpu)
 {
 	unsigned fallback = irqlab_cpumask_first(&p->host->online);
+	bool moved = false;
 
 	for (unsigned i = 1; i < p->nr_kernels; i++) {
 		struct irqlab_kernel_env *env = irqlab_kernel_env(p->kernels[i]);
@@ -505,6 +506,7 @@ void irqlab_passthrough_host_cpu_offline(struct irqlab_machine *p, unsigned cpu)
 			if (env->vcpu_host[v] != cpu)
 				continue;
 			env->vcpu_host[v] = fallback;
+			moved = true;
 			if (p->trace) {
 				char line[128];
 
@@ -515,6 +517,19 @@ void irqlab_passthrough_host_cpu_offline(struct irqlab_machine *p, unsigned cpu)
 				p->trace(p->trace_ctx, line);
 			}
 		}
+	}
+	/*
+	 * The host moved the backings off the dying CPU by its own rules; a trapped one then
+	 * follows its vCPU, as a guest's rewrite would make it (best effort, as there).
+	 */
+	for (unsigned d = 0; moved && d < p->nr_devices; d++) {
+		struct irqlab_device *view = p->devices[d];
+
+		if (!view->pt || !view->emulated)
+			continue;
+		for (unsigned i = 0; i < view->nr; i++)
+			if (view->entries[i].owner == view->kernel && backed(view->pt, i))
+				retarget(view->pt, i);
 	}
 }
 
