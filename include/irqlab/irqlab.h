@@ -36,6 +36,13 @@ struct irqlab_device;  /* a PCI function or a wired pin, driven by one kernel */
 struct irqlab_domain;  /* one domain of a kernel's hierarchy: vector, remap or bus */
 struct irqlab_race;    /* what the race explorer saw during one affinity change */
 
+/* How a kernel decides whether it runs on bare metal (SCENARIO.md, "Detection"). */
+enum irqlab_vm_detect {
+	IRQLAB_VM_DETECT_PROBABLE = 0, /* the CPUID hypervisor bit, then the DMI vendor list */
+	IRQLAB_VM_DETECT_NONE = 1,     /* assumes bare metal */
+	IRQLAB_VM_DETECT_CPUID = 2,    /* a VM iff the CPUID hypervisor bit is set */
+};
+
 /* Which IMS children the host kernel accepts. */
 enum irqlab_machine_ims {
 	IRQLAB_MACHINE_IMS_IR = 0,	  /* only under interrupt remapping: the final design */
@@ -57,6 +64,13 @@ struct irqlab_machine_config {
 	 * the size a caller passes (a newer field in old padding would pass unseen).
 	 */
 	uint32_t reserved;
+	/*
+	 * What the host kernel reads of the machine to tell whether it runs on bare metal (no
+	 * CPUID hypervisor bit: it is the host): its rule (default _PROBABLE) and the DMI system
+	 * vendor (default NULL: none). Only IMS policy _BAREMETAL asks.
+	 */
+	enum irqlab_vm_detect detect;
+	const char *dmi_vendor;
 };
 
 /* Fills @size bytes of @cfg with the defaults; irqlab_machine_config_init() says how many. */
@@ -75,13 +89,6 @@ IRQLAB_EXPORT int irqlab_machine_new(const struct irqlab_machine_config *cfg,
 				     struct irqlab_machine **out, char *why, size_t len);
 /* Frees the machine, its kernels and its devices. NULL is allowed. */
 IRQLAB_EXPORT void irqlab_machine_free(struct irqlab_machine *m);
-
-/* How a guest kernel decides whether it runs on bare metal (SCENARIO.md, "Detection"). */
-enum irqlab_vm_detect {
-	IRQLAB_VM_DETECT_PROBABLE = 0, /* the CPUID hypervisor bit, then the DMI vendor list */
-	IRQLAB_VM_DETECT_NONE = 1,     /* assumes bare metal */
-	IRQLAB_VM_DETECT_CPUID = 2,    /* a VM iff the CPUID hypervisor bit is set */
-};
 
 /* What stands between a guest's vector domain and its bus domains. */
 enum irqlab_vm_parent {
@@ -103,6 +110,8 @@ struct irqlab_vm_config {
 	uint32_t reserved;	      /* 0 */
 	/* The VMM offers the IMS hypercall (default false): what parent=hcall calls. */
 	bool ims_cap;
+	/* The hypervisor's CPUID signature (leaf 0x40000000, 12 bytes; default "KVMKVMKVM"). */
+	const char *signature;
 };
 
 IRQLAB_EXPORT void irqlab_vm_config_defaults(struct irqlab_vm_config *cfg, size_t size);
@@ -128,6 +137,35 @@ IRQLAB_EXPORT struct irqlab_kernel *irqlab_machine_find_kernel(const struct irql
 IRQLAB_EXPORT bool irqlab_kernel_is_guest(const struct irqlab_kernel *k);
 /* What @k concluded about where it runs: true for bare metal (the host always does). */
 IRQLAB_EXPORT bool irqlab_kernel_believes_bare_metal(const struct irqlab_kernel *k);
+/* What a kernel's detection rested on. */
+enum irqlab_detection_evidence {
+	IRQLAB_DETECTION_ASSUMED = 0,	   /* detect=none: nothing read, bare metal assumed */
+	IRQLAB_DETECTION_CPUID = 1,	   /* the CPUID hypervisor bit is set: a VM */
+	IRQLAB_DETECTION_CPUID_CLEAR = 2,  /* detect=cpuid and the bit clear: bare metal */
+	IRQLAB_DETECTION_DMI_LISTED = 3,   /* the bit clear, the DMI vendor listed: a VM */
+	IRQLAB_DETECTION_DMI_UNLISTED = 4, /* the bit clear, the vendor not listed: bare metal */
+};
+
+/* What a kernel read of its platform and what it concluded (SCENARIO.md, "Detection"). */
+struct irqlab_detection {
+	enum irqlab_vm_detect rule;
+	enum irqlab_detection_evidence evidence;
+	bool bare_metal;    /* its verdict */
+	bool cpuid_hv;	    /* the CPUID hypervisor bit it saw */
+	char signature[13]; /* leaf 0x40000000's 12 bytes when the bit is set, else "" */
+	bool has_dmi_vendor;
+	char dmi_vendor[64];
+};
+
+IRQLAB_EXPORT int irqlab_kernel_read_detection(const struct irqlab_kernel *k,
+					       struct irqlab_detection *out, size_t size);
+
+static inline int irqlab_kernel_detection(const struct irqlab_kernel *k,
+					  struct irqlab_detection *out)
+{
+	return irqlab_kernel_read_detection(k, out, sizeof(*out));
+}
+
 /* What stands between the kernel's vector domain and its bus domains, as a VM's parent=. */
 IRQLAB_EXPORT enum irqlab_vm_parent irqlab_kernel_parent(const struct irqlab_kernel *k);
 

@@ -39,6 +39,13 @@ _Static_assert((int)IRQLAB_DEVICE_INTX == (int)IRQLAB_DEV_INTX, "device kinds");
 #define IMS_MAX_SLOTS	65536u
 #define INTX_MAX_GSI	1023u
 
+/* The API's detection rules, as the platform numbers them. */
+static const enum irqlab_detect_rule detect_rules[] = {
+	[IRQLAB_VM_DETECT_PROBABLE] = IRQLAB_DETECT_PROBABLE,
+	[IRQLAB_VM_DETECT_NONE] = IRQLAB_DETECT_NONE,
+	[IRQLAB_VM_DETECT_CPUID] = IRQLAB_DETECT_CPUID,
+};
+
 void irqlab_machine_config_defaults(struct irqlab_machine_config *cfg, size_t size)
 {
 	struct irqlab_machine_config def = {
@@ -88,6 +95,10 @@ int irqlab_machine_new(const struct irqlab_machine_config *cfg, struct irqlab_ma
 		snprintf(why, len, "machine: the configuration's reserved field is not 0");
 		return -EINVAL;
 	}
+	if ((unsigned)c.detect > IRQLAB_VM_DETECT_CPUID) {
+		snprintf(why, len, "machine: no detection rule %d", (int)c.detect);
+		return -EINVAL;
+	}
 	pc = (struct irqlab_platform_config){
 		.ncpus = c.ncpus,
 		.ir = c.ir,
@@ -96,6 +107,7 @@ int irqlab_machine_new(const struct irqlab_machine_config *cfg, struct irqlab_ma
 		.legacy = c.legacy,
 		.extdest = c.extdest,
 	};
+	irqlab_detect_run(&pc.detection, detect_rules[c.detect], false, NULL, c.dmi_vendor);
 	switch (c.ims) {
 	case IRQLAB_MACHINE_IMS_IR:
 		pc.ims = IRQLAB_IMS_IR;
@@ -156,6 +168,7 @@ void irqlab_vm_config_defaults(struct irqlab_vm_config *cfg, size_t size)
 		.dmi_vendor = "QEMU",
 		.detect = IRQLAB_VM_DETECT_PROBABLE,
 		.ims = IRQLAB_MACHINE_IMS_IR,
+		.signature = "KVMKVMKVM",
 	};
 
 	if (!cfg)
@@ -167,11 +180,6 @@ void irqlab_vm_config_defaults(struct irqlab_vm_config *cfg, size_t size)
 int irqlab_machine_add_vm(struct irqlab_machine *m, const struct irqlab_vm_config *cfg,
 			  struct irqlab_kernel **out)
 {
-	static const enum irqlab_detect_rule rules[] = {
-		[IRQLAB_VM_DETECT_PROBABLE] = IRQLAB_DETECT_PROBABLE,
-		[IRQLAB_VM_DETECT_NONE] = IRQLAB_DETECT_NONE,
-		[IRQLAB_VM_DETECT_CPUID] = IRQLAB_DETECT_CPUID,
-	};
 	static const enum irqlab_ims_policy policies[] = {
 		[IRQLAB_MACHINE_IMS_IR] = IRQLAB_IMS_IR,
 		[IRQLAB_MACHINE_IMS_BAREMETAL] = IRQLAB_IMS_BAREMETAL,
@@ -198,7 +206,7 @@ int irqlab_machine_add_vm(struct irqlab_machine *m, const struct irqlab_vm_confi
 	if (c.reserved)
 		return irqlab_api_fail(m, -EINVAL,
 				       "vm: the configuration's reserved field is not 0");
-	if ((unsigned)c.detect >= sizeof(rules) / sizeof(rules[0]))
+	if ((unsigned)c.detect > IRQLAB_VM_DETECT_CPUID)
 		return irqlab_api_fail(m, -EINVAL, "vm %s: no detection rule %d",
 				       c.name ? c.name : "", (int)c.detect);
 	if ((unsigned)c.ims >= sizeof(policies) / sizeof(policies[0]))
@@ -221,10 +229,12 @@ int irqlab_machine_add_vm(struct irqlab_machine *m, const struct irqlab_vm_confi
 		.pin = c.pin,
 		.ims = policies[c.ims],
 		.believes_bare_metal =
-			irqlab_detect_bare_metal(rules[c.detect], c.cpuid_hv, c.dmi_vendor),
+			irqlab_detect_bare_metal(detect_rules[c.detect], c.cpuid_hv, c.dmi_vendor),
 		.hcall = c.parent == IRQLAB_VM_PARENT_HCALL,
 		.vir = c.parent == IRQLAB_VM_PARENT_VIR,
 	};
+	irqlab_detect_run(&pv.detection, detect_rules[c.detect], c.cpuid_hv, c.signature,
+			  c.dmi_vendor);
 	err = irqlab_platform_add_vm(m, &pv, &k);
 	if (err)
 		return err;

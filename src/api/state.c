@@ -369,3 +369,29 @@ int irqlab_kernel_read_guest_stats(const struct irqlab_kernel *k, struct irqlab_
 	};
 	return irqlab_api_copy_out(out, size, &gs, sizeof(gs)) ? -EINVAL : 0;
 }
+
+int irqlab_kernel_read_detection(const struct irqlab_kernel *k, struct irqlab_detection *out,
+				 size_t size)
+{
+	static const enum irqlab_vm_detect rules[] = {
+		[IRQLAB_DETECT_NONE] = IRQLAB_VM_DETECT_NONE,
+		[IRQLAB_DETECT_CPUID] = IRQLAB_VM_DETECT_CPUID,
+		[IRQLAB_DETECT_PROBABLE] = IRQLAB_VM_DETECT_PROBABLE,
+	};
+	const struct irqlab_detect_record *r;
+	struct irqlab_detection d;
+
+	if (!k || !out)
+		return -EINVAL;
+	r = &irqlab_kernel_env(k)->detection;
+	d = (struct irqlab_detection){
+		.rule = rules[r->rule],
+		.evidence = (enum irqlab_detection_evidence)r->evidence,
+		.bare_metal = irqlab_kernel_env(k)->believes_bare_metal,
+		.cpuid_hv = r->cpuid_hv,
+		.has_dmi_vendor = r->has_vendor,
+	};
+	memcpy(d.signature, r->signature, sizeof(d.signature));
+	memcpy(d.dmi_vendor, r->dmi_vendor, sizeof(d.dmi_vendor));
+	return irqlab_api_copy_out(out, size, &d, sizeof(d)) ? -EINVAL : 0;
+}

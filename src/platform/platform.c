@@ -110,10 +110,13 @@ out_free_env:
 int irqlab_platform_new(const struct irqlab_platform_config *cfg, struct irqlab_machine **out,
 			char *why, size_t len)
 {
+	/* A zeroed record is "assumed": the host kernel believes what it is told, bare metal. */
+	bool bare = cfg->detection.evidence != IRQLAB_EVIDENCE_CPUID &&
+		    cfg->detection.evidence != IRQLAB_EVIDENCE_DMI_LISTED;
 	struct irqlab_vector_config vcfg = {
 		.legacy = cfg->legacy,
 		.extdest = cfg->extdest,
-		.ims = cfg->ims == IRQLAB_IMS_BAREMETAL,
+		.ims = cfg->ims == IRQLAB_IMS_BAREMETAL && bare,
 	};
 	struct irqlab_fault *fault = cfg->fault;
 	struct irqlab_machine *p;
@@ -151,6 +154,9 @@ int irqlab_platform_new(const struct irqlab_platform_config *cfg, struct irqlab_
 	err = machine_add_kernel(p, "host", cfg->ncpus, &vcfg, cfg->ims, &p->host);
 	if (err)
 		goto out_free;
+	irqlab_kernel_env(p->host)->believes_bare_metal = bare;
+	irqlab_kernel_env(p->host)->detection = cfg->detection;
+	irqlab_kernel_env(p->host)->detection.bare_metal = bare;
 	/* Every physical CPU runs the host, with APIC id = CPU number. */
 	for (unsigned cpu = 0; cpu < cfg->ncpus; cpu++)
 		p->apic[cpu] = (struct irqlab_apic_slot){.kernel = p->host, .cpu = cpu};
@@ -310,6 +316,7 @@ int irqlab_platform_add_vm(struct irqlab_machine *p, const struct irqlab_platfor
 	}
 	irqlab_kernel_env(k)->vcpu_host = vcpu_host;
 	irqlab_kernel_env(k)->believes_bare_metal = cfg->believes_bare_metal;
+	irqlab_kernel_env(k)->detection = cfg->detection;
 	if (cfg->hcall || cfg->vir) {
 		struct irqlab_kernel_env *env = irqlab_kernel_env(k);
 

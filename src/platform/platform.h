@@ -21,6 +21,7 @@
 #include "core/irqdomain.h"
 #include "core/msg_class.h"
 #include "iommu/ir_unit.h"
+#include "platform/detect.h"
 
 /* The host kernel's IMS policy (SCENARIO.md's vm ims=, offered for the host too). */
 enum irqlab_ims_policy {
@@ -37,6 +38,8 @@ struct irqlab_platform_config {
 	bool legacy;  /* ISA interrupts on CPU 0 */
 	bool extdest; /* 15-bit extended destination ids without IR */
 	enum irqlab_ims_policy ims;
+	/* What the host kernel reads of the machine (no hypervisor bit: it is the host). */
+	struct irqlab_detect_record detection;
 	/* The injector the machine's allocation points ask, or NULL: the machine's own. */
 	struct irqlab_fault *fault;
 };
@@ -55,7 +58,8 @@ struct irqlab_kernel_env {
 	unsigned *vcpu_host;
 	/* A guest's emulated IR unit (parent=vir), or NULL. */
 	struct irqlab_ir_unit *vir;
-	bool believes_bare_metal; /* its detection's verdict (the host: true) */
+	bool believes_bare_metal; /* its detection's verdict */
+	struct irqlab_detect_record detection;
 	/*
 	 * A guest's dealings with its host, for show stats: trapped writes to emulated stores,
 	 * hypercalls (failed ones too), and host interrupts allocated to back its entries.
@@ -72,6 +76,7 @@ struct irqlab_platform_vm {
 	enum irqlab_ims_policy ims;
 	/* What the guest kernel concluded about where it runs (its detection). */
 	bool believes_bare_metal;
+	struct irqlab_detect_record detection;
 	bool hcall; /* the hypercall parent between its vector domain and its bus domains */
 	bool vir;   /* an emulated IR unit there instead (caching mode), its writes trapped */
 };

@@ -39,7 +39,13 @@ static int run_host(struct runner *r, const struct scn_ctx *c)
 		[IRQLAB_SCN_IMS_BAREMETAL] = IRQLAB_MACHINE_IMS_BAREMETAL,
 		[IRQLAB_SCN_IMS_OFF] = IRQLAB_MACHINE_IMS_OFF,
 	};
+	static const enum irqlab_vm_detect rules[] = {
+		[IRQLAB_SCN_DETECT_NONE] = IRQLAB_VM_DETECT_NONE,
+		[IRQLAB_SCN_DETECT_CPUID] = IRQLAB_VM_DETECT_CPUID,
+		[IRQLAB_SCN_DETECT_PROBABLE] = IRQLAB_VM_DETECT_PROBABLE,
+	};
 	const struct irqlab_scn_stmt *st = c->st;
+	const struct irqlab_scn_arg *vendor;
 	struct irqlab_machine_config cfg;
 	char why[IRQLAB_SCN_MSG_MAX];
 
@@ -51,6 +57,9 @@ static int run_host(struct runner *r, const struct scn_ctx *c)
 	cfg.legacy = scn_value(st, "legacy")->flag;
 	cfg.extdest = scn_value(st, "extdest")->flag;
 	cfg.ims = ims[scn_value(st, "ims")->choice];
+	cfg.detect = rules[scn_value(st, "detect")->choice];
+	vendor = irqlab_scn_arg(st, "dmi-vendor");
+	cfg.dmi_vendor = vendor && !vendor->implicit ? vendor->v.str : NULL;
 	if (irqlab_machine_new(&cfg, &r->p, why, sizeof(why)))
 		return scn_stop(r, st->line, st->col, "%s", why);
 	return irqlab_machine_set_trace(r->p, r->opts->verbose ? trace_line : NULL, r);
@@ -85,6 +94,7 @@ static int run_vm(struct runner *r, const struct scn_ctx *c)
 	cfg.parent = parents[scn_value(st, "parent")->choice];
 	cfg.cpuid_hv = scn_value(st, "cpuid-hv")->flag;
 	cfg.dmi_vendor = scn_value(st, "dmi-vendor")->str;
+	cfg.signature = scn_value(st, "signature")->str;
 	cfg.detect = rules[scn_value(st, "detect")->choice];
 	cfg.ims = ims[scn_value(st, "ims")->choice];
 	if (pin && !pin->implicit) {

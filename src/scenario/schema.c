@@ -163,6 +163,12 @@ const struct scn_spec scn_specs[IRQLAB_SCN_NR_KINDS] = {
 			BOOL("extdest", .def = "off"),
 			/* The host kernel's IMS policy, as vm's ims= (an extension). */
 			ENUM("ims", ims_words, .def = "ir"),
+			/*
+			 * What the host kernel reads to tell bare metal (extensions): a bare-metal
+			 * machine whose DMI vendor is on the list looks like a VM to it.
+			 */
+			ENUM("detect", detect_words, .def = "probable"),
+			STRING("dmi-vendor"),
 		},
 		.check = check_host,
 	},

@@ -29,9 +29,51 @@ static void show_domain_tree(struct irqlab_out *o, const struct irqlab_kernel *k
 	}
 }
 
+/* A guest's detection: the rule, what it read, what it concluded. */
+static void show_detection(struct irqlab_out *o, const struct irqlab_kernel *k)
+{
+	static const char *const rules[] = {
+		[IRQLAB_VM_DETECT_PROBABLE] = "probable",
+		[IRQLAB_VM_DETECT_NONE] = "none",
+		[IRQLAB_VM_DETECT_CPUID] = "cpuid",
+	};
+	static const char *const evidence_key[] = {
+		[IRQLAB_DETECTION_ASSUMED] = "assumed",
+		[IRQLAB_DETECTION_CPUID] = "cpuid",
+		[IRQLAB_DETECTION_CPUID_CLEAR] = "cpuid-clear",
+		[IRQLAB_DETECTION_DMI_LISTED] = "dmi-listed",
+		[IRQLAB_DETECTION_DMI_UNLISTED] = "dmi-unlisted",
+	};
+	static const char *const evidence[] = {
+		[IRQLAB_DETECTION_ASSUMED] = "nothing read: bare metal assumed",
+		[IRQLAB_DETECTION_CPUID] = "the CPUID hypervisor bit is set",
+		[IRQLAB_DETECTION_CPUID_CLEAR] = "the CPUID hypervisor bit is clear",
+		[IRQLAB_DETECTION_DMI_LISTED] = "the DMI vendor is on the list",
+		[IRQLAB_DETECTION_DMI_UNLISTED] = "the DMI vendor is not on the list",
+	};
+	struct irqlab_detection d;
+
+	if (irqlab_kernel_detection(k, &d))
+		return;
+	irqlab_out_open_object(o, "detection");
+	irqlab_out_str(o, "rule", "  detection: detect=%s", rules[d.rule]);
+	irqlab_out_bool(o, "cpuid_hv", " cpuid-hv=%s", d.cpuid_hv);
+	if (d.cpuid_hv)
+		irqlab_out_str(o, "signature", " signature=\"%s\"", d.signature);
+	irqlab_out_str(o, "dmi_vendor", d.has_dmi_vendor ? " dmi-vendor=\"%s\"" : NULL,
+		       d.dmi_vendor);
+	irqlab_out_str(o, "evidence", NULL, evidence_key[d.evidence]);
+	irqlab_out_text(o, ": %s", evidence[d.evidence]);
+	irqlab_out_bool(o, "bare_metal", NULL, d.bare_metal);
+	irqlab_out_text(o, ": %s\n", d.bare_metal ? "bare metal" : "a VM");
+	irqlab_out_close_object(o);
+}
+
 static void show_domains(struct irqlab_out *o, const struct scn_ctx *ctx)
 {
 	irqlab_out_str(o, "kernel", "kernel %s\n", irqlab_kernel_name(ctx->k));
+	if (irqlab_kernel_is_guest(ctx->k))
+		show_detection(o, ctx->k);
 	irqlab_out_open_array(o, "domains");
 	show_domain_tree(o, ctx->k, NULL, 1);
 	irqlab_out_close_array(o);

@@ -150,7 +150,7 @@ static void test_host(void **state)
 	assert_int_equal(prog->nstmts, 1);
 	assert_int_equal(s->kind, IRQLAB_SCN_HOST);
 	assert_int_equal(s->npos, 0);
-	assert_int_equal(s->nargs, 7);
+	assert_int_equal(s->nargs, 8);
 	assert_int_equal(arg_at(s, "cpus", 1, 6, 11)->v.num, 8);
 	assert_int_equal(arg_at(s, "irtes", 1, 13, 19)->v.num, 256);
 	assert_true(arg_at(s, "extdest", 1, 25, 33)->v.flag);
