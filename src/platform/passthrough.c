@@ -117,6 +117,10 @@ static int take_backing(struct irqlab_passthrough *pt, unsigned index, unsigned 
 	bool made = !phys->domain;
 	int err;
 
+	/* The backing is an IMS interrupt of the host's: its policy applies, as to its own. */
+	if (phys->kind == IRQLAB_DEV_IMS && henv->ims == IRQLAB_IMS_OFF)
+		return irqlab_kernel_fail(pt->host, -EOPNOTSUPP,
+					  "the host kernel has no IMS support (ims=off)");
 	err = irqlab_msi_domain_create(phys, henv->msi_parent);
 	if (err)
 		return err;
@@ -328,7 +332,8 @@ int irqlab_passthrough_prepare(struct irqlab_device *view, const unsigned *idx,
 			pr->index = index;
 			pt->nr_prep++;
 		} else {
-			irqlab_error_prefix(pt->host->error, "the host cannot back index %u", index);
+			irqlab_error_prefix(pt->host->error, "the host cannot back index %u",
+					    index);
 		}
 	}
 	if (err)
