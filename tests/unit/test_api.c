@@ -1545,6 +1545,39 @@ static void test_assign_breach(void **state)
 }
 
 /*
+ * A VM with more vCPUs than the host has CPUs: its entries' deliveries are read per vCPU,
+ * beyond the host's CPU numbers, and a CPU beyond the guest's is refused with the guest's count.
+ */
+static void test_assign_more_vcpus(void **state)
+{
+	struct irqlab_machine *m = new_machine(2, true);
+	struct irqlab_device *nic = add(m, "nic0", IRQLAB_DEVICE_MSIX, 0x0300, 4), *view = NULL;
+	struct irqlab_kernel *g0 = add_vm(m, "g0", 4, NULL);
+	unsigned idx[] = {0, 1, 2}, granted = 0, cpu = 0, vector = 0;
+	uint64_t c = 0;
+
+	assert_int_equal(irqlab_assign(g0, nic, NULL, 0, &view), 0);
+	assert_int_equal(irqlab_alloc_irqs(g0, nic, 3, 3, false, &granted), 0);
+	assert_int_equal(irqlab_request(g0, nic, idx, 3), 0);
+	assert_int_equal(irqlab_entry_target(view, 2, &cpu, &vector), 0);
+	assert_int_equal(cpu, 3);
+	assert_int_equal(irqlab_raise(g0, nic, idx + 2, 1, 2), 0);
+	assert_int_equal(irqlab_entry_delivered_on(view, 2, 3, &c), 0);
+	assert_int_equal(c, 2);
+	assert_int_equal(irqlab_entry_delivered_on(view, 2, 1, &c), 0);
+	assert_int_equal(c, 0);
+	/* vCPU 3 runs on host CPU 1 (3 mod 2): the machine counts it there. */
+	assert_int_equal(irqlab_cpu_delivered(m, 1, &c), 0);
+	assert_int_equal(c, 2);
+	assert_failed(m, irqlab_entry_delivered_on(view, 2, 4, &c), -EINVAL,
+		      "cpu 4: no such CPU; g0 has 4");
+	assert_failed(m, irqlab_entry_delivered_on(nic, 2, 2, &c), -EINVAL,
+		      "cpu 2: no such CPU; host has 2");
+	assert_clean(m);
+	irqlab_machine_free(m);
+}
+
+/*
  * irqlab_assign failing at each allocation point, each time on a fresh machine: the injected
  * errno with a sentence, no view, every entry still the host's, no device added, the books
  * balanced; then the same call without a fault works. Whole (MSI-X), and IMS slots in device
@@ -1921,6 +1954,7 @@ int main(void)
 		cmocka_unit_test(test_assign_refusals),
 		cmocka_unit_test(test_assign_views),
 		cmocka_unit_test(test_assign_breach),
+		cmocka_unit_test(test_assign_more_vcpus),
 		cmocka_unit_test(test_fault_walk_assign),
 		cmocka_unit_test(test_fault_walk_assigned),
 		cmocka_unit_test(test_fault_walk_behind),
