@@ -504,12 +504,16 @@ int irqlab_platform_alloc(struct irqlab_kernel *k, struct irqlab_device *dev, un
 	 * backed when the guest enabled the function, or the allocation is undone.
 	 */
 	if (!err && dev->emulated && dev->phys && !irqlab_store_can_mask(dev->store)) {
-		for (unsigned i = 0; i < dev->nr && !err; i++)
-			if (dev->entries[i].irq && !irqlab_passthrough_backing(dev, i))
-				err = irqlab_kernel_fail(k, -ENOSPC,
-							 "alloc %s: index %u: the host cannot "
-							 "back it",
-							 dev->name, i);
+		for (unsigned i = 0; i < dev->nr && !err; i++) {
+			struct irqlab_error why = {0};
+
+			if (!dev->entries[i].irq || irqlab_passthrough_backing(dev, i))
+				continue;
+			/* The host's errno and reason, as request and unmask report them. */
+			err = irqlab_passthrough_unbacked(dev, &why);
+			irqlab_kernel_fail(k, err, "alloc %s: the host cannot back index %u: %s",
+					   dev->name, i, why.msg);
+		}
 		if (err)
 			irqlab_msi_domain_free_irqs(dev);
 	}

@@ -1577,6 +1577,58 @@ static void test_assign_more_vcpus(void **state)
 	irqlab_machine_free(m);
 }
 
+/* The names of kernel @k's domains, one line each. */
+static void domain_names(const struct irqlab_kernel *k, struct irqlab_strbuf *sb)
+{
+	for (struct irqlab_domain *d = irqlab_kernel_first_domain(k); d; d = irqlab_domain_next(d))
+		irqlab_strbuf_printf(sb, "%s irqs=%lu\n", irqlab_domain_name(d),
+				     irqlab_domain_nr_irqs(d));
+}
+
+/*
+ * A guest's alloc of an assigned MSI function that cannot mask, when the host cannot back its
+ * live vector (here: no memory for the host's bus domain of the device): the guest tears the
+ * vector down again, and that teardown (its mask write, which such a store ignores, and the
+ * cleared message) must not make the host back it after all. Nothing is left on the host:
+ * no backing, no IRTE, no bus domain of the device.
+ */
+static void test_assign_nonmaskable_teardown(void **state)
+{
+	bool seen = false;
+
+	for (unsigned long n = 1; !seen; n++) {
+		struct irqlab_machine *m = new_machine(4, true);
+		unsigned pin[2] = {2, 3}, granted = 0;
+		struct irqlab_kernel *g0 = add_vm(m, "g0", 2, pin), *host = irqlab_machine_host(m);
+		struct irqlab_device *disk = add(m, "disk0", IRQLAB_DEVICE_MSI, 0x0400, 1);
+		struct irqlab_strbuf before = IRQLAB_STRBUF_INIT, after = IRQLAB_STRBUF_INIT;
+		struct irqlab_entry_state st;
+		int err;
+
+		assert_int_equal(irqlab_assign(g0, disk, NULL, 0, NULL), 0);
+		domain_names(host, &before);
+		irqlab_fault_arm(m->fault, n);
+		err = irqlab_alloc_irqs(g0, disk, 1, 1, false, &granted);
+		/* The point is there to be found before the walk runs out of points. */
+		assert_non_null(m->fault->failed_site);
+		irqlab_fault_arm(m->fault, 0);
+		assert_clean(m);
+		seen = err && strstr(irqlab_machine_error(m), "domain IR-PCI-MSI-0000:04:00.0");
+		if (seen) {
+			domain_names(host, &after);
+			assert_string_equal(irqlab_strbuf_str(&before), irqlab_strbuf_str(&after));
+			assert_int_equal(irtes(m), 0);
+			assert_int_equal(irqlab_entry_state(disk, 0, &st), 0);
+			assert_false(st.allocated);
+			assert_int_equal(irqlab_entry_state(irqlab_device_in(disk, g0), 0, &st), 0);
+			assert_false(st.allocated);
+		}
+		irqlab_strbuf_release(&before);
+		irqlab_strbuf_release(&after);
+		irqlab_machine_free(m);
+	}
+}
+
 /*
  * irqlab_assign failing at each allocation point, each time on a fresh machine: the injected
  * errno with a sentence, no view, every entry still the host's, no device added, the books
@@ -1697,6 +1749,23 @@ static void assigned_snapshot(struct irqlab_machine *m, struct irqlab_device *ni
 	irqlab_platform_dump(m, sb);
 }
 
+/* Two snapshots are the same text; else the first line that differs, both ways. */
+static void assert_same_text(const char *before, const char *after)
+{
+	size_t line = 1, start = 0, i = 0;
+
+	for (; before[i] && before[i] == after[i]; i++)
+		if (before[i] == '\n') {
+			line++;
+			start = i + 1;
+		}
+	if (!before[i] && !after[i])
+		return;
+	fail_msg("line %zu differs:\n  before: %.*s\n  after:  %.*s", line,
+		 (int)strcspn(before + start, "\n"), before + start,
+		 (int)strcspn(after + start, "\n"), after + start);
+}
+
 /*
  * A guest statement that unmasks entries 0 and 1 of the assigned nic0 (request, or unmask),
  * failing at each allocation point in turn, the host's backings included: the errno is the
@@ -1747,7 +1816,7 @@ static unsigned long walk_assigned(bool ir,
 				assert_true(st.masked);
 			}
 			assigned_snapshot(m, nic, &after);
-			assert_string_equal(irqlab_strbuf_str(&before), irqlab_strbuf_str(&after));
+			assert_same_text(irqlab_strbuf_str(&before), irqlab_strbuf_str(&after));
 			/* Nothing left half-made: the statement now works. */
 			assert_int_equal(op(g0, nic, idx, 2), 0);
 		} else if (site) {
@@ -1788,6 +1857,78 @@ static void test_fault_walk_assigned(void **state)
 	assert_true(backing >= 13);
 	assert_true(walk_assigned(true, irqlab_unmask, &backing) >= 17);
 	assert_true(backing >= 13);
+}
+
+/*
+ * A guest's alloc of an assigned MSI function that cannot mask: its vector is live at once,
+ * so the host backs it during the alloc. Each allocation point fails in turn, the host's
+ * backing included: the alloc fails with the injected errno and the host's reason, and
+ * nothing is left on either side (free vectors, IRTEs, no backing, nothing allocated).
+ */
+static unsigned long walk_nonmaskable(unsigned long *backing)
+{
+	*backing = 0;
+	for (unsigned long n = 1;; n++) {
+		struct irqlab_machine *m = new_machine(4, true);
+		unsigned pin[2] = {2, 3}, granted = 0, i0 = 0;
+		struct irqlab_kernel *g0 = add_vm(m, "g0", 2, pin);
+		struct irqlab_device *disk = add(m, "disk0", IRQLAB_DEVICE_MSI, 0x0400, 1), *view;
+		struct irqlab_strbuf before = IRQLAB_STRBUF_INIT, after = IRQLAB_STRBUF_INIT;
+		struct irqlab_fault *fault = m->fault;
+		struct irqlab_entry_state st;
+		const char *site;
+		int err, injected;
+		uint64_t c;
+
+		assert_false(irqlab_device_maskable(disk));
+		assert_int_equal(irqlab_assign(g0, disk, NULL, 0, &view), 0);
+		assigned_snapshot(m, disk, &before);
+		irqlab_fault_arm(fault, n);
+		err = irqlab_alloc_irqs(g0, disk, 1, 1, false, &granted);
+		site = fault->failed_site;
+		injected = fault->failed_err;
+		irqlab_fault_arm(fault, 0);
+		assert_clean(m);
+		if (err) {
+			if (err != injected)
+				fail_msg("point %lu (%s): %d, injected %d: %s", n, site, err,
+					 injected, irqlab_machine_error(m));
+			assert_int_equal(irqlab_machine_errno(m), err);
+			if (strstr(irqlab_machine_error(m), "the host cannot back index 0: "))
+				(*backing)++;
+			assert_int_equal(irqlab_entry_state(disk, 0, &st), 0);
+			assert_false(st.allocated);
+			assert_int_equal(irqlab_entry_state(view, 0, &st), 0);
+			assert_false(st.allocated);
+			assigned_snapshot(m, disk, &after);
+			assert_same_text(irqlab_strbuf_str(&before), irqlab_strbuf_str(&after));
+			assert_int_equal(irqlab_alloc_irqs(g0, disk, 1, 1, false, &granted), 0);
+		} else if (site) {
+			assert_string_equal(site, "vector");
+		}
+		assert_int_equal(irqlab_entry_state(disk, 0, &st), 0);
+		assert_true(st.allocated);
+		assert_int_equal(irtes(m), 1);
+		assert_int_equal(irqlab_request(g0, disk, &i0, 1), 0);
+		assert_int_equal(irqlab_raise(g0, disk, &i0, 1, 1), 0);
+		assert_int_equal(irqlab_entry_delivered(view, 0, &c), 0);
+		assert_int_equal(c, 1);
+		assert_clean(m);
+		irqlab_strbuf_release(&before);
+		irqlab_strbuf_release(&after);
+		irqlab_machine_free(m);
+		if (!site)
+			return n - 1;
+	}
+}
+
+static void test_fault_walk_nonmaskable(void **state)
+{
+	unsigned long backing;
+
+	/* The guest's domain, descriptors and vector; then the host's, its IRTE included. */
+	assert_true(walk_nonmaskable(&backing) >= 14);
+	assert_true(backing >= 8);
 }
 
 /*
@@ -1955,8 +2096,10 @@ int main(void)
 		cmocka_unit_test(test_assign_views),
 		cmocka_unit_test(test_assign_breach),
 		cmocka_unit_test(test_assign_more_vcpus),
+		cmocka_unit_test(test_assign_nonmaskable_teardown),
 		cmocka_unit_test(test_fault_walk_assign),
 		cmocka_unit_test(test_fault_walk_assigned),
+		cmocka_unit_test(test_fault_walk_nonmaskable),
 		cmocka_unit_test(test_fault_walk_behind),
 	};
 
