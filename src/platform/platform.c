@@ -1041,6 +1041,14 @@ int irqlab_platform_cpu(struct irqlab_kernel *k, unsigned cpu, bool online)
 	for (unsigned i = 0; k->nr_resend_devices && i < p->nr_devices; i++)
 		if (p->devices[i]->nr_resend && p->devices[i]->kernel == k)
 			flush_resends(p, p->devices[i]);
+	/*
+	 * A guest's restart that unmasked an assigned entry had the host back it on the spot: what
+	 * the device latched while it had no backing goes out now, as a request would send it.
+	 */
+	for (unsigned i = 0; k != p->host && p->host->nr_resend_devices && i < p->nr_devices; i++)
+		if (p->devices[i]->kernel == k && p->devices[i]->phys &&
+		    p->devices[i]->phys->nr_resend)
+			flush_resends(p, p->devices[i]->phys);
 	irqlab_fabric_flush_retriggers(k);
 	return 0;
 }
