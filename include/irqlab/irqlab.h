@@ -381,7 +381,10 @@ IRQLAB_EXPORT int irqlab_cpu_delivered(struct irqlab_machine *m, unsigned cpu, u
 /* Messages entry @index emitted that ended in @cls. */
 IRQLAB_EXPORT int irqlab_entry_count(const struct irqlab_device *dev, unsigned index,
 				     enum irqlab_class cls, uint64_t *out);
-/* Messages that reached entry @index's handler: in all, and on CPU @cpu. */
+/*
+ * Messages that reached entry @index's handler: in all, and on CPU @cpu of the kernel that
+ * drives @dev (a guest's view: its vCPU).
+ */
 IRQLAB_EXPORT int irqlab_entry_delivered(const struct irqlab_device *dev, unsigned index,
 					 uint64_t *out);
 IRQLAB_EXPORT int irqlab_entry_delivered_on(const struct irqlab_device *dev, unsigned index,

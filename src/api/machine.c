@@ -772,9 +772,10 @@ int irqlab_entry_delivered_on(const struct irqlab_device *dev, unsigned index, u
 	if (err)
 		return err;
 	p = irqlab_api_machine_of(dev);
-	if (cpu >= p->cfg.ncpus)
-		return irqlab_api_fail(p, -EINVAL, "cpu %u: no such CPU; the machine has %u", cpu,
-				       p->cfg.ncpus);
+	/* The CPUs of the kernel that drives it: a guest's deliveries count per vCPU. */
+	if (cpu >= dev->kernel->ncpus)
+		return irqlab_api_fail(p, -EINVAL, "cpu %u: no such CPU; %s has %u", cpu,
+				       dev->kernel->name, dev->kernel->ncpus);
 	e = &dev->entries[index];
 	*out = 0;
 	for (unsigned i = 0; i < e->nr_by_cpu; i++)

@@ -33,6 +33,7 @@ struct irqlab_passthrough {
 	struct prepared *prep;
 	unsigned nr_prep;
 	bool made_domain; /* the host's bus domain of the device was created by a prepare */
+	struct irqlab_error unbacked; /* why the last entry made live on the spot was not backed */
 };
 
 static struct irqlab_machine *machine_of(const struct irqlab_passthrough *pt)
@@ -142,6 +143,10 @@ static int take_backing(struct irqlab_passthrough *pt, unsigned index, unsigned 
 	bool made = !phys->domain;
 	int err;
 
+	/* The backing is an IMS interrupt of the host's: its policy applies, as to its own. */
+	if (phys->kind == IRQLAB_DEV_IMS && henv->ims == IRQLAB_IMS_OFF)
+		return irqlab_kernel_fail(pt->host, -EOPNOTSUPP,
+					  "the host kernel has no IMS support (ims=off)");
 	err = irqlab_msi_domain_create(phys, henv->msi_parent);
 	if (err)
 		return err;
@@ -227,15 +232,22 @@ static void back_now(struct irqlab_passthrough *pt, unsigned index)
 		commit_backing(pt, index, irq);
 		return;
 	}
-	if (!irqlab_store_read(pt->view->store, index, &msg))
+	if (!irqlab_store_read(pt->view->store, index, &msg)) {
+		/* A cleared entry (the guest tearing its vector down) sends nothing to back. */
+		if (!irqlab_msi_addr_is_interrupt(&msg))
+			return;
 		vcpu = guest_target(pt, &msg);
+	}
 	irqlab_error_clear(&p->error);
-	if (take_backing(pt, index, host_cpu_for(pt, vcpu), &irq) == 0)
+	if (take_backing(pt, index, host_cpu_for(pt, vcpu), &irq) == 0) {
+		irqlab_error_clear(&pt->unbacked);
 		commit_backing(pt, index, irq);
-	else
+	} else {
+		pt->unbacked = p->error;
 		trace(pt, "  %s[%u] in %s: the host cannot back it (%s: %s); it stays unbacked",
 		      pt->view->name, index, pt->guest->name, irqlab_errno_name(p->error.code),
 		      p->error.msg);
+	}
 	p->error = saved;
 }
 
@@ -364,8 +376,12 @@ static void trapped(struct irqlab_store_observer *obs, struct irqlab_store *s, u
 			back_now(pt, index);
 		break;
 	case IRQLAB_STORE_VECTOR_CTRL:
-		/* A masked entry's messages wait in the emulated pending bit: nothing to do. */
-		if (guest_live(pt, index) && !backed(pt, index))
+		/*
+		 * A masked entry's messages wait in the emulated pending bit: nothing to do. A
+		 * store that cannot mask ignores the write (the guest tearing its vector down
+		 * writes it): its entries went live with the function, and were backed then.
+		 */
+		if (irqlab_store_can_mask(s) && guest_live(pt, index) && !backed(pt, index))
 			back_now(pt, index);
 		break;
 	case IRQLAB_STORE_FUNCTION_CTRL:
@@ -443,6 +459,16 @@ void irqlab_passthrough_finish(struct irqlab_device *view)
 	pt->prep = NULL;
 	pt->nr_prep = 0;
 	pt->made_domain = false;
+}
+
+int irqlab_passthrough_unbacked(const struct irqlab_device *view, struct irqlab_error *why)
+{
+	const struct irqlab_passthrough *pt = view->pt;
+
+	if (!pt || !pt->unbacked.code)
+		return irqlab_error_set(why, -ENOSPC, "the host cannot back it");
+	*why = pt->unbacked;
+	return why->code;
 }
 
 void irqlab_passthrough_inject(struct irqlab_machine *p, struct irqlab_irq *backing)

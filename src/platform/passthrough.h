@@ -67,6 +67,12 @@ int irqlab_passthrough_prepare(struct irqlab_device *view, const unsigned *idx,
 /* Gives back what prepare took and the statement did not use. */
 void irqlab_passthrough_finish(struct irqlab_device *view);
 
+/*
+ * Why the last entry of @view the guest made live without a statement taking its backing
+ * ahead went unbacked (the host's errno and reason, into @why); -ENOSPC when none is known.
+ */
+int irqlab_passthrough_unbacked(const struct irqlab_device *view, struct irqlab_error *why);
+
 /* A backing's handler ran: the VMM injects entry @irq->index's guest message. */
 void irqlab_passthrough_inject(struct irqlab_machine *p, struct irqlab_irq *backing);
 

@@ -555,12 +555,16 @@ int irqlab_platform_alloc(struct irqlab_kernel *k, struct irqlab_device *dev, un
 	 * backed when the guest enabled the function, or the allocation is undone.
 	 */
 	if (!err && dev->emulated && dev->phys && dev->kind == IRQLAB_DEV_MSI) {
-		for (unsigned i = 0; i < dev->nr && !err; i++)
-			if (dev->entries[i].irq && !irqlab_passthrough_backing(dev, i))
-				err = irqlab_kernel_fail(k, -ENOSPC,
-							 "alloc %s: index %u: the host cannot "
-							 "back it",
-							 dev->name, i);
+		for (unsigned i = 0; i < dev->nr && !err; i++) {
+			struct irqlab_error why = {0};
+
+			if (!dev->entries[i].irq || irqlab_passthrough_backing(dev, i))
+				continue;
+			/* The host's errno and reason, as request and unmask report them. */
+			err = irqlab_passthrough_unbacked(dev, &why);
+			irqlab_kernel_fail(k, err, "alloc %s: the host cannot back index %u: %s",
+					   dev->name, i, why.msg);
+		}
 		if (err)
 			irqlab_msi_domain_free_irqs(dev);
 	}
@@ -1092,6 +1096,14 @@ int irqlab_platform_cpu(struct irqlab_kernel *k, unsigned cpu, bool online)
 	for (unsigned i = 0; k->nr_resend_devices && i < p->nr_devices; i++)
 		if (p->devices[i]->nr_resend && p->devices[i]->kernel == k)
 			flush_resends(p, p->devices[i]);
+	/*
+	 * A guest's restart that unmasked an assigned entry had the host back it on the spot: what
+	 * the device latched while it had no backing goes out now, as a request would send it.
+	 */
+	for (unsigned i = 0; k != p->host && p->host->nr_resend_devices && i < p->nr_devices; i++)
+		if (p->devices[i]->kernel == k && p->devices[i]->phys &&
+		    p->devices[i]->phys->nr_resend)
+			flush_resends(p, p->devices[i]->phys);
 	irqlab_fabric_flush_retriggers(k);
 	return 0;
 }
