@@ -874,6 +874,49 @@ static int op_request_mm(struct irqlab_machine *m)
 	return request_in_guest(m, "mm0", 4);
 }
 
+/* (b), (c): both of dsa0's interrupts requested, both on vCPU 1 (host CPU 3). */
+static struct irqlab_machine *hcall_dsa_requested(void)
+{
+	struct irqlab_machine *m = hcall_dsa_allocated();
+	struct irqlab_cpumask cpu1 = one_cpu(1);
+	unsigned idx[] = {0, 1};
+
+	assert_int_equal(request_in_guest(m, "dsa0", 2), 0);
+	assert_int_equal(irqlab_set_affinity(guest(m), view(m, "dsa0"), idx, 2, &cpu1), 0);
+	assert_int_equal(backing(view(m, "dsa0"), 0).cpu, walk_pin[1]);
+	assert_int_equal(backing(view(m, "dsa0"), 1).cpu, walk_pin[1]);
+	return m;
+}
+
+static int op_affinity_dsa(struct irqlab_machine *m)
+{
+	struct irqlab_cpumask cpu0 = one_cpu(0);
+	unsigned idx[] = {0, 1};
+	int err = irqlab_set_affinity(guest(m), view(m, "dsa0"), idx, 2, &cpu0);
+
+	/* A success moved the backings too. */
+	if (!err) {
+		assert_int_equal(backing(view(m, "dsa0"), 0).cpu, walk_pin[0]);
+		assert_int_equal(backing(view(m, "dsa0"), 1).cpu, walk_pin[0]);
+	}
+	return err;
+}
+
+static int op_offline_vcpu1(struct irqlab_machine *m)
+{
+	struct irqlab_vector_stats vs;
+	int err = irqlab_cpu_offline(guest(m), 1);
+
+	/* Fails cleanly (still online: the snapshot says so) or succeeds, the backings moved. */
+	assert_int_equal(irqlab_cpu_vector_stats(guest(m), 1, &vs), 0);
+	assert_int_equal(vs.online, err != 0);
+	if (!err) {
+		assert_int_equal(backing(view(m, "dsa0"), 0).cpu, walk_pin[0]);
+		assert_int_equal(backing(view(m, "dsa0"), 1).cpu, walk_pin[0]);
+	}
+	return err;
+}
+
 /* (e) a VM created under injection: a failure leaves no kernel. */
 static struct irqlab_machine *bare_machine(void)
 {
@@ -946,6 +989,35 @@ static void test_fault_walk_hcall_request(void **state)
 	assert_true(walk(&group, &absorbed) >= 16);
 }
 
+/* The host retargets both backings, or neither moves (guest nor host). */
+static void test_fault_walk_hcall_affinity(void **state)
+{
+	const struct walk_case c = {
+		"affinity dsa0 index=0-1 cpus=0 (hcall)",
+		hcall_dsa_requested,
+		op_affinity_dsa,
+		"g",
+		2,
+		0x6,
+	};
+	unsigned long absorbed;
+
+	assert_true(walk(&c, &absorbed) >= 7);
+	assert_int_equal(absorbed, 0);
+}
+
+/* vCPU 1 goes offline with both backings moved, or stays online with nothing moved. */
+static void test_fault_walk_hcall_cpu_offline(void **state)
+{
+	const struct walk_case c = {
+		"cpu offline 1 in=g (hcall)", hcall_dsa_requested, op_offline_vcpu1, "g", 2, 0x6,
+	};
+	unsigned long absorbed;
+
+	assert_true(walk(&c, &absorbed) >= 7);
+	assert_int_equal(absorbed, 0);
+}
+
 /* A VM that cannot be made leaves no kernel, no domain, no emulated IR unit behind. */
 static void test_fault_walk_add_vm(void **state)
 {
@@ -972,6 +1044,8 @@ int main(void)
 		cmocka_unit_test(test_vir_fault_count),
 		cmocka_unit_test(test_guest_stats),
 		cmocka_unit_test(test_fault_walk_hcall_request),
+		cmocka_unit_test(test_fault_walk_hcall_affinity),
+		cmocka_unit_test(test_fault_walk_hcall_cpu_offline),
 		cmocka_unit_test(test_fault_walk_add_vm),
 	};
 
