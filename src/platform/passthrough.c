@@ -33,6 +33,7 @@ struct irqlab_passthrough {
 	struct prepared *prep;
 	unsigned nr_prep;
 	bool made_domain; /* the host's bus domain of the device was created by a prepare */
+	int back_err;	  /* why the host last failed to back an entry (the host's errno) */
 };
 
 static struct irqlab_machine *machine_of(const struct irqlab_passthrough *pt)
@@ -230,7 +231,8 @@ static void back_now(struct irqlab_passthrough *pt, unsigned index)
 	if (!irqlab_store_read(pt->view->store, index, &msg))
 		vcpu = guest_target(pt, &msg);
 	irqlab_error_clear(&p->error);
-	if (take_backing(pt, index, host_cpu_for(pt, vcpu), &irq) == 0)
+	pt->back_err = take_backing(pt, index, host_cpu_for(pt, vcpu), &irq);
+	if (pt->back_err == 0)
 		commit_backing(pt, index, irq);
 	else
 		trace(pt, "  %s[%u] in %s: the host cannot back it (%s: %s); it stays unbacked",
@@ -317,6 +319,7 @@ static void back_msi_function(struct irqlab_passthrough *pt)
 		if (err)
 			break;
 	}
+	pt->back_err = err;
 	if (err) {
 		trace(pt, "  %s in %s: the host cannot back its %u MSI vectors (%s: %s)",
 		      pt->view->name, pt->guest->name, n, irqlab_errno_name(err), p->error.msg);
@@ -443,6 +446,11 @@ void irqlab_passthrough_finish(struct irqlab_device *view)
 	pt->prep = NULL;
 	pt->nr_prep = 0;
 	pt->made_domain = false;
+}
+
+int irqlab_passthrough_backing_error(const struct irqlab_device *view)
+{
+	return view->pt ? view->pt->back_err : 0;
 }
 
 void irqlab_passthrough_inject(struct irqlab_machine *p, struct irqlab_irq *backing)

@@ -67,6 +67,9 @@ int irqlab_passthrough_prepare(struct irqlab_device *view, const unsigned *idx,
 /* Gives back what prepare took and the statement did not use. */
 void irqlab_passthrough_finish(struct irqlab_device *view);
 
+/* The host's errno when it last failed to back an entry of trapped @view; 0 after a success. */
+int irqlab_passthrough_backing_error(const struct irqlab_device *view);
+
 /* A backing's handler ran: the VMM injects entry @irq->index's guest message. */
 void irqlab_passthrough_inject(struct irqlab_machine *p, struct irqlab_irq *backing);
 

@@ -552,9 +552,11 @@ int irqlab_platform_alloc(struct irqlab_kernel *k, struct irqlab_device *dev, un
 	 * backed when the guest enabled the function, or the allocation is undone.
 	 */
 	if (!err && dev->emulated && dev->phys && dev->kind == IRQLAB_DEV_MSI) {
+		int why = irqlab_passthrough_backing_error(dev);
+
 		for (unsigned i = 0; i < dev->nr && !err; i++)
 			if (dev->entries[i].irq && !irqlab_passthrough_backing(dev, i))
-				err = irqlab_kernel_fail(k, -ENOSPC,
+				err = irqlab_kernel_fail(k, why ? why : -ENOSPC,
 							 "alloc %s: index %u: the host cannot "
 							 "back it",
 							 dev->name, i);
