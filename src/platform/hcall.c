@@ -32,7 +32,9 @@ struct hcall_irq {
 	struct irqlab_irq *prepared; /* taken ahead for an activation */
 	bool move_asked;	     /* this move's hypercall is made (its answer below) */
 	bool move_prepared;	     /* the backing's move to a new host CPU is taken ahead */
-	struct irqlab_msi_msg msg;   /* what the host returned (zero before the first call) */
+	/* That move's mask, held in the host's table ahead: the move itself cannot fail. */
+	const struct irqlab_cpumask *move_mask;
+	struct irqlab_msi_msg msg; /* what the host returned (zero before the first call) */
 };
 
 static const struct irqlab_domain_ops hcall_ops;
@@ -351,10 +353,17 @@ static int hcall_prepare(struct irqlab_irq_data *data, const struct irqlab_cpuma
 	irqlab_cpumask_zero(&host_mask);
 	irqlab_cpumask_set(&host_mask, irqlab_kernel_host_cpu(data->domain->kernel,
 							      irqlab_vector_next_cpu(data)));
+	hi->move_mask = irqlab_mask_hold(&host_of(data)->masks, &host_mask);
+	if (!hi->move_mask) {
+		hi->move_asked = false;
+		return hypercall_fail(data, -ENOMEM, "retarget it");
+	}
 	err = irqlab_irq_prepare(hi->backing, &host_mask);
 	if (err) {
 		/* Failed, the call is over: the statement fails and nothing moves. */
 		hi->move_asked = false;
+		irqlab_mask_put(&host_of(data)->masks, hi->move_mask);
+		hi->move_mask = NULL;
 		irqlab_kernel_fail(host_of(data), err, "no free vector on host CPU %u",
 				   irqlab_cpumask_first(&host_mask));
 		return hypercall_fail(data, err, "retarget it");
@@ -384,6 +393,8 @@ static void hcall_abort(struct irqlab_irq_data *data)
 	}
 	if (hi->move_prepared)
 		irqlab_irq_abort(hi->backing);
+	irqlab_mask_put(&host_of(data)->masks, hi->move_mask);
+	hi->move_mask = NULL;
 	hi->move_prepared = false;
 	hi->move_asked = false;
 }
@@ -455,8 +466,11 @@ static int hcall_set_affinity(struct irqlab_irq_data *data, const struct irqlab_
 		irqlab_cpumask_set(
 			&host_mask,
 			irqlab_kernel_host_cpu(data->domain->kernel, irqlab_vector_next_cpu(data)));
+		/* Its mask is held since the prepare: this cannot fail. */
 		if (hi->move_prepared)
 			irqlab_irq_set_affinity(hi->backing, &host_mask, false);
+		irqlab_mask_put(&host_of(data)->masks, hi->move_mask);
+		hi->move_mask = NULL;
 		hi->move_prepared = false;
 		hi->move_asked = false;
 	}

@@ -330,6 +330,9 @@ static void back_msi_function(struct irqlab_passthrough *pt)
 			break;
 	}
 	if (err) {
+		if (!p->error.code)
+			irqlab_error_set(&p->error, err, "no backing for %u MSI vectors", n);
+		pt->unbacked = p->error;
 		trace(pt, "  %s in %s: the host cannot back its %u MSI vectors (%s: %s)",
 		      pt->view->name, pt->guest->name, n, irqlab_errno_name(err), p->error.msg);
 		while (allocated && i-- > 0)
@@ -341,6 +344,7 @@ static void back_msi_function(struct irqlab_passthrough *pt)
 			phys->domain = NULL;
 		}
 	} else {
+		irqlab_error_clear(&pt->unbacked);
 		for (i = 0; i < n; i++)
 			commit_backing(pt, i, irqs[i]);
 	}
@@ -400,7 +404,8 @@ static void trapped(struct irqlab_store_observer *obs, struct irqlab_store *s, u
 			if (backed(pt, i) &&
 			    (!pt->view->entries[i].irq || !irqlab_store_enabled(s)))
 				unback(pt, i);
-			else if (!backed(pt, i) && guest_live(pt, i))
+			else if (!backed(pt, i) && guest_live(pt, i) &&
+				 pt->view->kind != IRQLAB_DEV_MSI)
 				back_now(pt, i);
 		}
 		if (!irqlab_store_enabled(s) && !pt->phys->nr_allocated)

@@ -523,6 +523,7 @@ int irqlab_platform_alloc(struct irqlab_kernel *k, struct irqlab_device *dev, un
 {
 	struct irqlab_kernel_env *env = irqlab_kernel_env(k);
 	bool had_domain = dev->domain != NULL;
+	struct irqlab_msi_msg was = {0};
 	int err = op_begin(k, "alloc", dev);
 
 	if (err)
@@ -549,6 +550,9 @@ int irqlab_platform_alloc(struct irqlab_kernel *k, struct irqlab_device *dev, un
 	err = irqlab_msi_domain_create(dev, env->msi_parent);
 	if (err)
 		return err;
+	/* A trapped MSI function's one message, in case the host cannot back what is enabled. */
+	if (dev->emulated && dev->phys && dev->kind == IRQLAB_DEV_MSI)
+		irqlab_store_read(dev->store, 0, &was);
 	err = irqlab_msi_domain_alloc(dev, min, max, managed, granted);
 	/*
 	 * A vector that cannot be masked is live from its allocation: a trapped one the host
@@ -565,8 +569,11 @@ int irqlab_platform_alloc(struct irqlab_kernel *k, struct irqlab_device *dev, un
 			irqlab_kernel_fail(k, err, "alloc %s: the host cannot back index %u: %s",
 					   dev->name, i, why.msg);
 		}
-		if (err)
+		/* Undone, the guest's message too: its store holds what it held. */
+		if (err) {
 			irqlab_msi_domain_free_irqs(dev);
+			irqlab_store_write_msg(dev->store, 0, &was);
+		}
 	}
 	/* A first allocation that fails leaves no domain behind either. */
 	if (err && !had_domain) {
