@@ -124,8 +124,9 @@ static inline void irqlab_vm_config_init(struct irqlab_vm_config *cfg)
 /*
  * A VM on machine @m: a guest kernel with its own vector domain over its vCPUs (the same
  * matrix rules as the host's, the ISA interrupts on vCPU 0). -EEXIST for a name taken,
- * -EINVAL for a configuration it cannot run, -EOPNOTSUPP for a parent not modelled yet,
- * -ENOMEM; the reason is the machine's error, and nothing changes on failure.
+ * -EINVAL for a configuration it cannot run (a parent that does not exist, or
+ * IRQLAB_VM_PARENT_HCALL without ims_cap), -ENOMEM; the reason is the machine's error, and
+ * nothing changes on failure.
  */
 IRQLAB_EXPORT int irqlab_machine_add_vm(struct irqlab_machine *m,
 					const struct irqlab_vm_config *cfg,
