@@ -97,7 +97,8 @@ int irqlab_entry_read_state(const struct irqlab_device *dev, unsigned index,
 {
 	int err = irqlab_api_entry_check(dev, index, out);
 
-	return err ? err : irq_state(dev, index, dev->entries[index].irq, out, size);
+	return err ? err
+		   : irq_state(dev, index, irqlab_passthrough_entry_irq(dev, index), out, size);
 }
 
 int irqlab_entry_read_backing(const struct irqlab_device *dev, unsigned index,
@@ -123,7 +124,7 @@ int irqlab_entry_read_level(const struct irqlab_device *dev, unsigned index, uns
 
 	if (err)
 		return err;
-	irq = dev->entries[index].irq;
+	irq = irqlab_passthrough_entry_irq(dev, index);
 	if (!irq)
 		return irqlab_api_fail(irqlab_api_machine_of(dev), -EINVAL,
 				       "device %s: index %u is not allocated", dev->name, index);

@@ -282,9 +282,10 @@ static int remap_accept_child(struct irqlab_domain *d, unsigned required, struct
 	 */
 	if (rd_of(d)->virtual_unit && !rd_of(d)->ims_anyway && (required & IRQLAB_REQ_IMS)) {
 		irqlab_strbuf_printf(why,
-				     "%s is not offered by the virtual IR unit %s: the hypervisor "
-				     "cannot trap a device-specific message store, so no host IRTE "
-				     "would back the guest's messages",
+				     "%s is not offered by the virtual IR unit %s (caching mode): "
+				     "the kernel allows IMS only under a non-virtual IR unit or a "
+				     "hypercall parent (ims=ir), as its handles mean nothing to the "
+				     "host's IR unit",
 				     irqlab_req_name(IRQLAB_REQ_IMS),
 				     irqlab_ir_unit_name(rd_of(d)->unit));
 		return -EOPNOTSUPP;

@@ -127,10 +127,13 @@ static int backing_domain(struct irqlab_kernel *host, struct irqlab_device *phys
 	return irqlab_domain_create(host, parent, &backing_ops, name, IRQLAB_REQ_MSIX, phys, out);
 }
 
-/* The host's backing domain of the device goes when its last backing does. */
+/*
+ * A backing domain made for a call that failed goes with it: nothing changed. One that has
+ * backed an interrupt stays, empty or not, as every domain lives as long as its machine.
+ */
 static void backing_domain_put(struct irqlab_device *phys)
 {
-	if (phys->hcall_domain && !phys->hcall_domain->nr_irqs) {
+	if (phys->hcall_domain && !phys->hcall_domain_used && !phys->hcall_domain->nr_irqs) {
 		irqlab_domain_destroy(phys->hcall_domain);
 		phys->hcall_domain = NULL;
 	}
@@ -427,6 +430,7 @@ static int hcall_activate(struct irqlab_domain *d, struct irqlab_irq_data *data,
 	}
 	hi->backing = hi->prepared;
 	hi->prepared = NULL;
+	view_of(data)->phys->hcall_domain_used = true;
 	if (hi->group) {
 		hi->group->prepared--;
 		hi->group->live++;
@@ -490,14 +494,19 @@ static int hcall_compose_msg(struct irqlab_irq_data *data, struct irqlab_msi_msg
 /* The hypercall stands where an IR unit would: it offers what IR offers its children. */
 static int hcall_accept_child(struct irqlab_domain *d, unsigned required, struct irqlab_strbuf *why)
 {
-	const unsigned offered = IRQLAB_REQ_MSI | IRQLAB_REQ_MSIX | IRQLAB_REQ_MULTI_MSI |
-				 IRQLAB_REQ_IMS | IRQLAB_REQ_QUEUE_STORE;
+	/* A contiguous block behind one message is an IRTE block: only a host with IR has it. */
+	const unsigned offered = IRQLAB_REQ_MSI | IRQLAB_REQ_MSIX | IRQLAB_REQ_IMS |
+				 IRQLAB_REQ_QUEUE_STORE |
+				 (irqlab_kernel_remapped(irqlab_kernel_machine(d->kernel)->host)
+					  ? IRQLAB_REQ_MULTI_MSI
+					  : 0);
 	unsigned bad = required & ~offered;
 
 	if (!bad)
 		return 0;
-	irqlab_strbuf_printf(why, "%s is not offered by the hypercall parent",
-			     irqlab_req_name(bad & -bad));
+	irqlab_strbuf_printf(why, "%s is not offered by the hypercall parent%s",
+			     irqlab_req_name(bad & -bad),
+			     bad & IRQLAB_REQ_MULTI_MSI ? " of a host without IR" : "");
 	return -EOPNOTSUPP;
 }
 

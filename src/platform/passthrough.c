@@ -67,6 +67,16 @@ struct irqlab_device *irqlab_passthrough_view(const struct irqlab_device *dev,
 	return NULL;
 }
 
+struct irqlab_irq *irqlab_passthrough_entry_irq(const struct irqlab_device *dev, unsigned index)
+{
+	const struct irqlab_device *view;
+
+	if (dev->entries[index].irq || !dev->views)
+		return dev->entries[index].irq;
+	view = irqlab_passthrough_view(dev, dev->entries[index].owner);
+	return view && !view->emulated ? irqlab_passthrough_backing(view, index) : NULL;
+}
+
 struct irqlab_irq *irqlab_passthrough_backing(const struct irqlab_device *view, unsigned index)
 {
 	if (!view->phys || view->entries[index].owner != view->kernel)

@@ -53,6 +53,12 @@ static inline bool irqlab_passthrough_is_backing(const struct irqlab_irq *irq)
 	return dev && dev->views && dev->entries[irq->index].owner != irq->kernel;
 }
 
+/*
+ * The interrupt entry @index of @dev serves as @dev's kernel sees it: its own, or on an
+ * assigned device's host side the backing a hypercall made (a trap's sits in the entry).
+ */
+struct irqlab_irq *irqlab_passthrough_entry_irq(const struct irqlab_device *dev, unsigned index);
+
 /* The host backing of entry @index of @view (by a trap or by a hypercall), or NULL. */
 struct irqlab_irq *irqlab_passthrough_backing(const struct irqlab_device *view, unsigned index);
 
