@@ -289,6 +289,14 @@ static void entries_release(struct irqlab_device *dev, struct irqlab_irq **irqs,
 	}
 }
 
+/* What the architecture's domains are told the bus is. */
+static enum irqlab_alloc_type alloc_type(const struct irqlab_device *dev)
+{
+	return dev->kind == IRQLAB_DEV_MSI    ? IRQLAB_ALLOC_PCI_MSI
+	       : dev->kind == IRQLAB_DEV_MSIX ? IRQLAB_ALLOC_PCI_MSIX
+					      : IRQLAB_ALLOC_IMS;
+}
+
 /* Allocates exactly n interrupts, or nothing. */
 static int alloc_exact(struct irqlab_device *dev, unsigned n, bool managed)
 {
@@ -296,9 +304,7 @@ static int alloc_exact(struct irqlab_device *dev, unsigned n, bool managed)
 	struct irqlab_cpumask *masks = NULL;
 	struct irqlab_irq **irqs;
 	const struct irqlab_x86_alloc x86 = {
-		.type = dev->kind == IRQLAB_DEV_MSI    ? IRQLAB_ALLOC_PCI_MSI
-			: dev->kind == IRQLAB_DEV_MSIX ? IRQLAB_ALLOC_PCI_MSIX
-						       : IRQLAB_ALLOC_IMS,
+		.type = alloc_type(dev),
 		.requester_id = dev->rid,
 	};
 	struct irqlab_alloc_info info = {
@@ -488,9 +494,7 @@ int irqlab_msi_domain_alloc_entry(struct irqlab_device *dev, unsigned index,
 				  const struct irqlab_cpumask *mask, struct irqlab_irq **out)
 {
 	const struct irqlab_x86_alloc x86 = {
-		.type = dev->kind == IRQLAB_DEV_MSI    ? IRQLAB_ALLOC_PCI_MSI
-			: dev->kind == IRQLAB_DEV_MSIX ? IRQLAB_ALLOC_PCI_MSIX
-						       : IRQLAB_ALLOC_IMS,
+		.type = alloc_type(dev),
 		.requester_id = dev->rid,
 	};
 	struct irqlab_alloc_info info = {
