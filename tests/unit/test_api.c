@@ -21,20 +21,11 @@
 
 #include "platform/platform.h"
 #include "core/strbuf.h"
+#include "helpers/machine_helpers.h"
 
 static struct irqlab_machine *new_machine(unsigned ncpus, bool ir)
 {
-	struct irqlab_machine_config cfg;
-	struct irqlab_machine *m = NULL;
-	char why[256];
-
-	irqlab_machine_config_init(&cfg);
-	cfg.ncpus = ncpus;
-	cfg.ir = ir;
-	cfg.irtes = 256;
-	if (irqlab_machine_new(&cfg, &m, why, sizeof(why)))
-		fail_msg("machine: %s", why);
-	return m;
+	return machine_new(ncpus, ir, 256, true);
 }
 
 static struct irqlab_device *add(struct irqlab_machine *m, const char *name,
@@ -57,8 +48,7 @@ static struct irqlab_device *add(struct irqlab_machine *m, const char *name,
 
 static void assert_clean(struct irqlab_machine *m)
 {
-	if (irqlab_machine_check(m))
-		fail_msg("invariant broken: %s", irqlab_machine_error(m));
+	assert_machine_clean(m);
 }
 
 /* The failure left its errno and a sentence naming it. */
@@ -81,10 +71,7 @@ static uint64_t count(struct irqlab_machine *m, enum irqlab_class cls)
 
 static unsigned irtes(struct irqlab_machine *m)
 {
-	unsigned n = 0;
-
-	assert_int_equal(irqlab_irtes_used(m, &n), 0);
-	return n;
+	return machine_irtes_used(m);
 }
 
 /* The example of irqlab(3) and of the install test: allocation to delivery. */

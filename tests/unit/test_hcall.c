@@ -23,22 +23,11 @@
 
 #include "platform/platform.h"
 #include "core/strbuf.h"
+#include "helpers/machine_helpers.h"
 
-/* Helpers copied from test_api.c (kept apart: that file has its own owner). */
 static struct irqlab_machine *new_machine(unsigned ncpus, bool ir, unsigned nr_irtes, bool legacy)
 {
-	struct irqlab_machine_config cfg;
-	struct irqlab_machine *m = NULL;
-	char why[256];
-
-	irqlab_machine_config_init(&cfg);
-	cfg.ncpus = ncpus;
-	cfg.ir = ir;
-	cfg.irtes = nr_irtes;
-	cfg.legacy = legacy;
-	if (irqlab_machine_new(&cfg, &m, why, sizeof(why)))
-		fail_msg("machine: %s", why);
-	return m;
+	return machine_new(ncpus, ir, nr_irtes, legacy);
 }
 
 static struct irqlab_device *add(struct irqlab_machine *m, const char *name,
@@ -63,16 +52,12 @@ static struct irqlab_device *add(struct irqlab_machine *m, const char *name,
 
 static void assert_clean(struct irqlab_machine *m)
 {
-	if (irqlab_machine_check(m))
-		fail_msg("invariant broken: %s", irqlab_machine_error(m));
+	assert_machine_clean(m);
 }
 
 static unsigned irtes(struct irqlab_machine *m)
 {
-	unsigned n = 0;
-
-	assert_int_equal(irqlab_irtes_used(m, &n), 0);
-	return n;
+	return machine_irtes_used(m);
 }
 
 /* A VM whose vCPU i runs on host CPU @pin[i]; parent=hcall comes with the IMS capability. */
