@@ -84,7 +84,7 @@ struct irqlab_device {
 	unsigned nr_assigned;	     /* a physical device: its entries some guest owns */
 	/* The host's domain of the backings hypercalls asked for (src/platform/hcall.h). */
 	struct irqlab_domain *hcall_domain;
-	bool hcall_domain_used; /* it has backed an interrupt: it stays, as domains do */
+	bool hcall_domain_used;	      /* it has backed an interrupt: it stays, as domains do */
 	bool store_borrowed;	      /* a view without a trap writes the device's own store */
 	struct irqlab_store *store;   /* MSI, MSI-X, IMS; NULL for INTx */
 	struct irqlab_intx_line intx; /* INTx */

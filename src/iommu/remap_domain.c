@@ -281,13 +281,13 @@ static int remap_accept_child(struct irqlab_domain *d, unsigned required, struct
 	 * reach the real IOMMU with no host IRTE behind it. Linux refuses IMS there too.
 	 */
 	if (rd_of(d)->virtual_unit && !rd_of(d)->ims_anyway && (required & IRQLAB_REQ_IMS)) {
-		irqlab_strbuf_printf(why,
-				     "%s is not offered by the virtual IR unit %s (caching mode): "
-				     "the kernel allows IMS only under a non-virtual IR unit or a "
-				     "hypercall parent (ims=ir), as its handles mean nothing to the "
-				     "host's IR unit",
-				     irqlab_req_name(IRQLAB_REQ_IMS),
-				     irqlab_ir_unit_name(rd_of(d)->unit));
+		irqlab_strbuf_printf(
+			why,
+			"%s is not offered by the virtual IR unit %s (caching mode): "
+			"the kernel allows IMS only under a non-virtual IR unit or a "
+			"hypercall parent (ims=ir), as its handles mean nothing to the "
+			"host's IR unit",
+			irqlab_req_name(IRQLAB_REQ_IMS), irqlab_ir_unit_name(rd_of(d)->unit));
 		return -EOPNOTSUPP;
 	}
 	return 0;

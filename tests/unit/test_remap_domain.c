@@ -788,12 +788,13 @@ static void test_accept_child_virtual(void **state)
 			 -EOPNOTSUPP);
 	assert_null(d);
 	assert_null(irqlab_domain_find(f->k, "vIR-IMS-dev0"));
-	assert_string_equal(irqlab_kernel_error(f->k),
-			    "domain vIR-IMS-dev0: parent INTEL-IR-0 refuses: IMS (a "
-			    "device-specific message store) is not offered by the virtual IR unit "
-			    "dmar0 (caching mode): the kernel allows IMS only under a non-virtual IR "
-			    "unit or a hypercall parent (ims=ir), as its handles mean nothing to the "
-			    "host's IR unit");
+	assert_string_equal(
+		irqlab_kernel_error(f->k),
+		"domain vIR-IMS-dev0: parent INTEL-IR-0 refuses: IMS (a "
+		"device-specific message store) is not offered by the virtual IR unit "
+		"dmar0 (caching mode): the kernel allows IMS only under a non-virtual IR "
+		"unit or a hypercall parent (ims=ir), as its handles mean nothing to the "
+		"host's IR unit");
 	assert_int_equal(f->ir->nr_children, 1);
 	/* Everything else works as on a real unit. */
 	assert_int_equal(alloc_irqs(f, IRQLAB_ALLOC_PCI_MSI, 2, IRQLAB_ALLOC_F_CONTIGUOUS, irqs),
