@@ -807,6 +807,28 @@ int irqlab_platform_release(struct irqlab_kernel *k, struct irqlab_device *dev, 
 	return 0;
 }
 
+/*
+ * irq_set_affinity_locked for one interrupt: an active interrupt whose message would change,
+ * or with a move already pending, waits for its next interrupt (*@deferred); the others take
+ * ahead what moving now needs, and wait too while the vector domain completes their previous
+ * move (irq_try_set_affinity on EBUSY). Nothing is taken when it fails.
+ */
+static int prepare_move(struct irqlab_irq *irq, const struct irqlab_cpumask *mask, bool *deferred)
+{
+	int err;
+
+	*deferred = irqlab_irq_activated(irq) &&
+		    (!irqlab_irq_moves_in_process_context(irq) || irq->move_pending);
+	if (*deferred)
+		return 0;
+	err = irqlab_irq_prepare(irq, mask);
+	if (err == -EBUSY && irqlab_irq_activated(irq)) {
+		*deferred = true;
+		return 0;
+	}
+	return err;
+}
+
 int irqlab_platform_affinity_prepare(struct irqlab_kernel *k, struct irqlab_device *dev,
 				     const unsigned *idx, unsigned n,
 				     const struct irqlab_cpumask *mask, bool *deferred,
@@ -835,27 +857,10 @@ int irqlab_platform_affinity_prepare(struct irqlab_kernel *k, struct irqlab_devi
 	*held = irqlab_mask_hold(&k->masks, mask);
 	if (!*held)
 		return irqlab_kernel_fail(k, -ENOMEM, "affinity %s: out of memory", dev->name);
-	for (i = 0; i < n; i++) {
-		struct irqlab_irq *irq = dev->entries[idx[i]].irq;
-
-		/*
-		 * irq_set_affinity_locked: an active interrupt whose message would change, or
-		 * with a move already pending, waits for its next interrupt; the others move
-		 * now, and wait too while the vector domain completes their previous move
-		 * (irq_try_set_affinity on EBUSY).
-		 */
-		deferred[i] = irqlab_irq_activated(irq) &&
-			      (!irqlab_irq_moves_in_process_context(irq) || irq->move_pending);
-		if (!deferred[i]) {
-			err = irqlab_irq_prepare(irq, mask);
-			if (err == -EBUSY && irqlab_irq_activated(irq)) {
-				deferred[i] = true;
-				err = 0;
-			} else if (err) {
-				break;
-			}
-		}
-	}
+	for (i = 0; i < n && !err; i++)
+		err = prepare_move(dev->entries[idx[i]].irq, mask, &deferred[i]);
+	if (err)
+		i--;
 	if (!err)
 		return 0;
 	for (unsigned j = 0; j < i; j++)
@@ -929,15 +934,7 @@ int irqlab_platform_irq_retarget(struct irqlab_kernel *k, struct irqlab_irq *irq
 	held = irqlab_mask_hold(&k->masks, mask);
 	if (!held)
 		return irqlab_kernel_fail(k, -ENOMEM, "irq %u: out of memory", irq->virq);
-	deferred = irqlab_irq_activated(irq) &&
-		   (!irqlab_irq_moves_in_process_context(irq) || irq->move_pending);
-	if (!deferred) {
-		err = irqlab_irq_prepare(irq, held);
-		if (err == -EBUSY && irqlab_irq_activated(irq)) {
-			deferred = true;
-			err = 0;
-		}
-	}
+	err = prepare_move(irq, held, &deferred);
 	if (!err)
 		irqlab_platform_affinity_commit(k, irq, held, deferred);
 	else
