@@ -462,23 +462,25 @@ int irqlab_msi_domain_alloc_block(struct irqlab_device *dev, unsigned index, uns
 				  const struct irqlab_cpumask *mask, struct irqlab_irq **out)
 {
 	const struct irqlab_x86_alloc x86 = {
-		.type = IRQLAB_ALLOC_PCI_MSI,
+		.type = alloc_type(dev),
 		.requester_id = dev->rid,
 	};
-	struct irqlab_cpumask *masks = irqlab_fault_zalloc(dev->kernel->fault, n * sizeof(*masks));
+	/* Every interrupt its own copy of the mask; one needs no array. */
+	struct irqlab_cpumask *masks =
+		n > 1 ? irqlab_fault_zalloc(dev->kernel->fault, n * sizeof(*masks)) : NULL;
 	struct irqlab_alloc_info info = {
-		.flags = IRQLAB_ALLOC_F_CONTIGUOUS |
+		.flags = (n > 1 ? IRQLAB_ALLOC_F_CONTIGUOUS : 0) |
 			 (irqlab_store_can_mask(dev->store) ? IRQLAB_ALLOC_F_CAN_RESERVE : 0),
-		.masks = masks,
+		.masks = n > 1 ? masks : mask,
 		.hwirq = index,
 		.dev = dev,
 		.arch = &x86,
 	};
 	int err;
 
-	if (!masks)
+	if (n > 1 && !masks)
 		return irqlab_kernel_fail(dev->kernel, -ENOMEM, "out of memory");
-	for (unsigned i = 0; i < n; i++)
+	for (unsigned i = 0; n > 1 && i < n; i++)
 		masks[i] = *mask;
 	err = irqlab_irqs_alloc(dev->domain, n, &info, out);
 	free(masks);
@@ -493,24 +495,7 @@ int irqlab_msi_domain_alloc_block(struct irqlab_device *dev, unsigned index, uns
 int irqlab_msi_domain_alloc_entry(struct irqlab_device *dev, unsigned index,
 				  const struct irqlab_cpumask *mask, struct irqlab_irq **out)
 {
-	const struct irqlab_x86_alloc x86 = {
-		.type = alloc_type(dev),
-		.requester_id = dev->rid,
-	};
-	struct irqlab_alloc_info info = {
-		.flags = irqlab_store_can_mask(dev->store) ? IRQLAB_ALLOC_F_CAN_RESERVE : 0,
-		.masks = mask,
-		.hwirq = index,
-		.dev = dev,
-		.arch = &x86,
-	};
-	int err = irqlab_irqs_alloc(dev->domain, 1, &info, out);
-
-	if (err)
-		return err;
-	dev->entries[index].irq = *out;
-	dev->nr_allocated++;
-	return 0;
+	return irqlab_msi_domain_alloc_block(dev, index, 1, mask, out);
 }
 
 void irqlab_msi_domain_free_entry(struct irqlab_device *dev, unsigned index)
