@@ -80,8 +80,9 @@ struct irqlab_device {
 	struct irqlab_device *phys;
 	struct irqlab_passthrough *pt;
 	struct irqlab_device *next_view;
-	struct irqlab_device *views; /* a physical device: its views, one per guest */
-	unsigned nr_assigned;	     /* a physical device: its entries some guest owns */
+	struct irqlab_device *next_in_guest; /* the next view its guest drives */
+	struct irqlab_device *views;	     /* a physical device: its views, one per guest */
+	unsigned nr_assigned;		     /* a physical device: its entries some guest owns */
 	/* The host's domain of the backings hypercalls asked for (src/platform/hcall.h). */
 	struct irqlab_domain *hcall_domain;
 	bool hcall_domain_used;	      /* it has backed an interrupt: it stays, as domains do */

@@ -514,19 +514,31 @@ void irqlab_passthrough_inject(struct irqlab_machine *p, struct irqlab_irq *back
 static void vir_written(void *ctx, unsigned irte)
 {
 	struct irqlab_kernel *guest = ctx;
-	struct irqlab_machine *p = irqlab_kernel_machine(guest);
 
 	irqlab_kernel_env(guest)->traps++;
-	for (unsigned d = 0; d < p->nr_devices; d++) {
-		struct irqlab_device *view = p->devices[d];
-		struct irqlab_passthrough *pt = view->pt;
-
-		if (!pt || view->kernel != guest || !view->emulated)
+	for (struct irqlab_device *view = irqlab_kernel_env(guest)->views; view;
+	     view = view->next_in_guest) {
+		/* A view the VMM was detached from (the machine going) traps nothing. */
+		if (!view->pt || !view->emulated)
 			continue;
 		for (unsigned i = 0; i < view->nr; i++)
-			if (view->entries[i].owner == guest && backed(pt, i) &&
-			    guest_irte(pt, i) == (long)irte)
-				retarget(pt, i);
+			if (view->entries[i].owner == guest && backed(view->pt, i) &&
+			    guest_irte(view->pt, i) == (long)irte)
+				retarget(view->pt, i);
+	}
+}
+
+/* The backings of guest @guest's trapped views follow their vCPUs to their host CPUs now. */
+static void follow_vcpus(struct irqlab_kernel *guest)
+{
+	for (struct irqlab_device *view = irqlab_kernel_env(guest)->views; view;
+	     view = view->next_in_guest) {
+		/* A view the VMM was detached from (the machine going) traps nothing. */
+		if (!view->pt || !view->emulated)
+			continue;
+		for (unsigned i = 0; i < view->nr; i++)
+			if (view->entries[i].owner == guest && backed(view->pt, i))
+				retarget(view->pt, i);
 	}
 }
 
@@ -538,10 +550,10 @@ void irqlab_passthrough_watch_vir(struct irqlab_kernel *guest)
 void irqlab_passthrough_host_cpu_offline(struct irqlab_machine *p, unsigned cpu)
 {
 	unsigned fallback = irqlab_cpumask_first(&p->host->online);
-	bool moved = false;
 
 	for (unsigned i = 1; i < p->nr_kernels; i++) {
 		struct irqlab_kernel_env *env = irqlab_kernel_env(p->kernels[i]);
+		bool moved = false;
 
 		for (unsigned v = 0; v < p->kernels[i]->ncpus; v++) {
 			if (env->vcpu_host[v] != cpu)
@@ -558,19 +570,13 @@ void irqlab_passthrough_host_cpu_offline(struct irqlab_machine *p, unsigned cpu)
 				p->trace(p->trace_ctx, line);
 			}
 		}
-	}
-	/*
-	 * The host moved the backings off the dying CPU by its own rules; a trapped one then
-	 * follows its vCPU, as a guest's rewrite would make it (best effort, as there).
-	 */
-	for (unsigned d = 0; moved && d < p->nr_devices; d++) {
-		struct irqlab_device *view = p->devices[d];
-
-		if (!view->pt || !view->emulated)
-			continue;
-		for (unsigned i = 0; i < view->nr; i++)
-			if (view->entries[i].owner == view->kernel && backed(view->pt, i))
-				retarget(view->pt, i);
+		/*
+		 * The host moved the backings off the dying CPU by its own rules; a trapped one
+		 * then follows its vCPU, as a guest's rewrite would make it (best effort, as
+		 * there).
+		 */
+		if (moved)
+			follow_vcpus(p->kernels[i]);
 	}
 }
 
@@ -649,6 +655,8 @@ int irqlab_passthrough_assign(struct irqlab_kernel *guest, struct irqlab_device 
 			irqlab_store_observe_add(view->store, &pt->trap);
 		view->next_view = dev->views;
 		dev->views = view;
+		view->next_in_guest = irqlab_kernel_env(guest)->views;
+		irqlab_kernel_env(guest)->views = view;
 		irqlab_platform_devices_add(p, view);
 	}
 	/* Counted as they change hands: a slot the list names twice is given once. */

@@ -58,6 +58,8 @@ struct irqlab_kernel_env {
 	unsigned *vcpu_host;
 	/* A guest's emulated IR unit (parent=vir), or NULL. */
 	struct irqlab_ir_unit *vir;
+	/* A guest's views of the devices assigned to it, newest first (passthrough.c). */
+	struct irqlab_device *views;
 	bool believes_bare_metal; /* its detection's verdict */
 	struct irqlab_detect_record detection;
 	/*
