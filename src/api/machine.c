@@ -39,7 +39,13 @@ _Static_assert((int)IRQLAB_DEVICE_INTX == (int)IRQLAB_DEV_INTX, "device kinds");
 #define IMS_MAX_SLOTS	65536u
 #define INTX_MAX_GSI	1023u
 
-/* The API's detection rules, as the platform numbers them. */
+/* The API's IMS policies and detection rules, as the platform numbers them. */
+static const enum irqlab_ims_policy ims_policies[] = {
+	[IRQLAB_MACHINE_IMS_IR] = IRQLAB_IMS_IR,
+	[IRQLAB_MACHINE_IMS_BAREMETAL] = IRQLAB_IMS_BAREMETAL,
+	[IRQLAB_MACHINE_IMS_OFF] = IRQLAB_IMS_OFF,
+};
+
 static const enum irqlab_detect_rule detect_rules[] = {
 	[IRQLAB_VM_DETECT_PROBABLE] = IRQLAB_DETECT_PROBABLE,
 	[IRQLAB_VM_DETECT_NONE] = IRQLAB_DETECT_NONE,
@@ -108,20 +114,11 @@ int irqlab_machine_new(const struct irqlab_machine_config *cfg, struct irqlab_ma
 		.extdest = c.extdest,
 	};
 	irqlab_detect_run(&pc.detection, detect_rules[c.detect], false, NULL, c.dmi_vendor);
-	switch (c.ims) {
-	case IRQLAB_MACHINE_IMS_IR:
-		pc.ims = IRQLAB_IMS_IR;
-		break;
-	case IRQLAB_MACHINE_IMS_BAREMETAL:
-		pc.ims = IRQLAB_IMS_BAREMETAL;
-		break;
-	case IRQLAB_MACHINE_IMS_OFF:
-		pc.ims = IRQLAB_IMS_OFF;
-		break;
-	default:
+	if ((unsigned)c.ims > IRQLAB_MACHINE_IMS_OFF) {
 		snprintf(why, len, "machine: no IMS policy %d", (int)c.ims);
 		return -EINVAL;
 	}
+	pc.ims = ims_policies[c.ims];
 	err = irqlab_platform_new(&pc, &p, why, len);
 	if (err)
 		return err;
@@ -180,11 +177,6 @@ void irqlab_vm_config_defaults(struct irqlab_vm_config *cfg, size_t size)
 int irqlab_machine_add_vm(struct irqlab_machine *m, const struct irqlab_vm_config *cfg,
 			  struct irqlab_kernel **out)
 {
-	static const enum irqlab_ims_policy policies[] = {
-		[IRQLAB_MACHINE_IMS_IR] = IRQLAB_IMS_IR,
-		[IRQLAB_MACHINE_IMS_BAREMETAL] = IRQLAB_IMS_BAREMETAL,
-		[IRQLAB_MACHINE_IMS_OFF] = IRQLAB_IMS_OFF,
-	};
 	struct irqlab_platform_vm pv;
 	struct irqlab_vm_config c;
 	struct irqlab_kernel *k;
@@ -209,7 +201,7 @@ int irqlab_machine_add_vm(struct irqlab_machine *m, const struct irqlab_vm_confi
 	if ((unsigned)c.detect > IRQLAB_VM_DETECT_CPUID)
 		return irqlab_api_fail(m, -EINVAL, "vm %s: no detection rule %d",
 				       c.name ? c.name : "", (int)c.detect);
-	if ((unsigned)c.ims >= sizeof(policies) / sizeof(policies[0]))
+	if ((unsigned)c.ims > IRQLAB_MACHINE_IMS_OFF)
 		return irqlab_api_fail(m, -EINVAL, "vm %s: no IMS policy %d", c.name ? c.name : "",
 				       (int)c.ims);
 	if ((unsigned)c.parent > IRQLAB_VM_PARENT_HCALL)
@@ -227,7 +219,7 @@ int irqlab_machine_add_vm(struct irqlab_machine *m, const struct irqlab_vm_confi
 		.name = c.name,
 		.ncpus = c.ncpus,
 		.pin = c.pin,
-		.ims = policies[c.ims],
+		.ims = ims_policies[c.ims],
 		.believes_bare_metal =
 			irqlab_detect_bare_metal(detect_rules[c.detect], c.cpuid_hv, c.dmi_vendor),
 		.hcall = c.parent == IRQLAB_VM_PARENT_HCALL,

@@ -32,18 +32,20 @@ static void trace_line(void *ctx, const char *line)
 	}
 }
 
+/* The words of host's and vm's ims= and detect=, as the API numbers them. */
+static const enum irqlab_machine_ims scn_ims[] = {
+	[IRQLAB_SCN_IMS_IR] = IRQLAB_MACHINE_IMS_IR,
+	[IRQLAB_SCN_IMS_BAREMETAL] = IRQLAB_MACHINE_IMS_BAREMETAL,
+	[IRQLAB_SCN_IMS_OFF] = IRQLAB_MACHINE_IMS_OFF,
+};
+static const enum irqlab_vm_detect scn_detect[] = {
+	[IRQLAB_SCN_DETECT_NONE] = IRQLAB_VM_DETECT_NONE,
+	[IRQLAB_SCN_DETECT_CPUID] = IRQLAB_VM_DETECT_CPUID,
+	[IRQLAB_SCN_DETECT_PROBABLE] = IRQLAB_VM_DETECT_PROBABLE,
+};
+
 static int run_host(struct runner *r, const struct scn_ctx *c)
 {
-	static const enum irqlab_machine_ims ims[] = {
-		[IRQLAB_SCN_IMS_IR] = IRQLAB_MACHINE_IMS_IR,
-		[IRQLAB_SCN_IMS_BAREMETAL] = IRQLAB_MACHINE_IMS_BAREMETAL,
-		[IRQLAB_SCN_IMS_OFF] = IRQLAB_MACHINE_IMS_OFF,
-	};
-	static const enum irqlab_vm_detect rules[] = {
-		[IRQLAB_SCN_DETECT_NONE] = IRQLAB_VM_DETECT_NONE,
-		[IRQLAB_SCN_DETECT_CPUID] = IRQLAB_VM_DETECT_CPUID,
-		[IRQLAB_SCN_DETECT_PROBABLE] = IRQLAB_VM_DETECT_PROBABLE,
-	};
 	const struct irqlab_scn_stmt *st = c->st;
 	const struct irqlab_scn_arg *vendor;
 	struct irqlab_machine_config cfg;
@@ -56,8 +58,8 @@ static int run_host(struct runner *r, const struct scn_ctx *c)
 	cfg.cfi = scn_value(st, "cfi")->choice == IRQLAB_SCN_CFI_ALLOW;
 	cfg.legacy = scn_value(st, "legacy")->flag;
 	cfg.extdest = scn_value(st, "extdest")->flag;
-	cfg.ims = ims[scn_value(st, "ims")->choice];
-	cfg.detect = rules[scn_value(st, "detect")->choice];
+	cfg.ims = scn_ims[scn_value(st, "ims")->choice];
+	cfg.detect = scn_detect[scn_value(st, "detect")->choice];
 	vendor = irqlab_scn_arg(st, "dmi-vendor");
 	cfg.dmi_vendor = vendor && !vendor->implicit ? vendor->v.str : NULL;
 	if (irqlab_machine_new(&cfg, &r->p, why, sizeof(why)))
@@ -72,16 +74,6 @@ static int run_vm(struct runner *r, const struct scn_ctx *c)
 		[IRQLAB_SCN_PARENT_VIR] = IRQLAB_VM_PARENT_VIR,
 		[IRQLAB_SCN_PARENT_HCALL] = IRQLAB_VM_PARENT_HCALL,
 	};
-	static const enum irqlab_vm_detect rules[] = {
-		[IRQLAB_SCN_DETECT_NONE] = IRQLAB_VM_DETECT_NONE,
-		[IRQLAB_SCN_DETECT_CPUID] = IRQLAB_VM_DETECT_CPUID,
-		[IRQLAB_SCN_DETECT_PROBABLE] = IRQLAB_VM_DETECT_PROBABLE,
-	};
-	static const enum irqlab_machine_ims ims[] = {
-		[IRQLAB_SCN_IMS_IR] = IRQLAB_MACHINE_IMS_IR,
-		[IRQLAB_SCN_IMS_BAREMETAL] = IRQLAB_MACHINE_IMS_BAREMETAL,
-		[IRQLAB_SCN_IMS_OFF] = IRQLAB_MACHINE_IMS_OFF,
-	};
 	const struct irqlab_scn_stmt *st = c->st;
 	const struct irqlab_scn_arg *pin = irqlab_scn_arg(st, "pin");
 	unsigned pins[256], n = 0;
@@ -95,8 +87,8 @@ static int run_vm(struct runner *r, const struct scn_ctx *c)
 	cfg.cpuid_hv = scn_value(st, "cpuid-hv")->flag;
 	cfg.dmi_vendor = scn_value(st, "dmi-vendor")->str;
 	cfg.signature = scn_value(st, "signature")->str;
-	cfg.detect = rules[scn_value(st, "detect")->choice];
-	cfg.ims = ims[scn_value(st, "ims")->choice];
+	cfg.detect = scn_detect[scn_value(st, "detect")->choice];
+	cfg.ims = scn_ims[scn_value(st, "ims")->choice];
 	if (pin && !pin->implicit) {
 		/* The parser checked one CPU per vCPU, and a VM has at most 255 of them. */
 		for (size_t i = 0; i < pin->v.list.n; i++)
