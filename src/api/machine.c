@@ -220,8 +220,6 @@ int irqlab_machine_add_vm(struct irqlab_machine *m, const struct irqlab_vm_confi
 		.ncpus = c.ncpus,
 		.pin = c.pin,
 		.ims = ims_policies[c.ims],
-		.believes_bare_metal =
-			irqlab_detect_bare_metal(detect_rules[c.detect], c.cpuid_hv, c.dmi_vendor),
 		.hcall = c.parent == IRQLAB_VM_PARENT_HCALL,
 		.vir = c.parent == IRQLAB_VM_PARENT_VIR,
 	};

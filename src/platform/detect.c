@@ -28,10 +28,8 @@ enum irqlab_detect_evidence irqlab_detect(enum irqlab_detect_rule rule, bool cpu
 	return IRQLAB_EVIDENCE_DMI_UNLISTED;
 }
 
-bool irqlab_detect_bare_metal(enum irqlab_detect_rule rule, bool cpuid_hv, const char *dmi_vendor)
+bool irqlab_detect_says_bare_metal(enum irqlab_detect_evidence e)
 {
-	enum irqlab_detect_evidence e = irqlab_detect(rule, cpuid_hv, dmi_vendor);
-
 	return e != IRQLAB_EVIDENCE_CPUID && e != IRQLAB_EVIDENCE_DMI_LISTED;
 }
 
@@ -44,8 +42,7 @@ void irqlab_detect_run(struct irqlab_detect_record *r, enum irqlab_detect_rule r
 		.cpuid_hv = cpuid_hv,
 		.has_vendor = dmi_vendor != NULL,
 	};
-	r->bare_metal =
-		r->evidence != IRQLAB_EVIDENCE_CPUID && r->evidence != IRQLAB_EVIDENCE_DMI_LISTED;
+	r->bare_metal = irqlab_detect_says_bare_metal(r->evidence);
 	/* The leaf holds 12 bytes in EBX, ECX, EDX: a longer string is cut, a shorter one
 	 * padded with NULs, as a hypervisor fills it. */
 	if (cpuid_hv && signature)

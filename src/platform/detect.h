@@ -39,9 +39,9 @@ struct irqlab_detect_record {
 void irqlab_detect_run(struct irqlab_detect_record *r, enum irqlab_detect_rule rule, bool cpuid_hv,
 		       const char *signature, const char *dmi_vendor);
 
-/* Whether @rule concludes bare metal, given the CPUID bit and the DMI vendor (NULL: none). */
-bool irqlab_detect_bare_metal(enum irqlab_detect_rule rule, bool cpuid_hv, const char *dmi_vendor);
-/* The same, saying what the verdict rests on. */
+/* Whether a verdict resting on @e is bare metal. */
+bool irqlab_detect_says_bare_metal(enum irqlab_detect_evidence e);
+/* What @rule finds, given the CPUID bit and the DMI vendor (NULL: none). */
 enum irqlab_detect_evidence irqlab_detect(enum irqlab_detect_rule rule, bool cpuid_hv,
 					  const char *dmi_vendor);
 

@@ -111,8 +111,7 @@ int irqlab_platform_new(const struct irqlab_platform_config *cfg, struct irqlab_
 			char *why, size_t len)
 {
 	/* A zeroed record is "assumed": the host kernel believes what it is told, bare metal. */
-	bool bare = cfg->detection.evidence != IRQLAB_EVIDENCE_CPUID &&
-		    cfg->detection.evidence != IRQLAB_EVIDENCE_DMI_LISTED;
+	bool bare = irqlab_detect_says_bare_metal(cfg->detection.evidence);
 	struct irqlab_vector_config vcfg = {
 		.legacy = cfg->legacy,
 		.extdest = cfg->extdest,
@@ -268,7 +267,7 @@ static int add_vir(struct irqlab_kernel *k, const struct irqlab_platform_vm *cfg
 	err = irqlab_remap_domain_create(k, env->vector, env->vir, true, &env->msi_parent);
 	if (err)
 		return err;
-	if (cfg->ims == IRQLAB_IMS_BAREMETAL && cfg->believes_bare_metal)
+	if (cfg->ims == IRQLAB_IMS_BAREMETAL && cfg->detection.bare_metal)
 		irqlab_remap_domain_offer_ims(env->msi_parent);
 	irqlab_passthrough_watch_vir(k);
 	return 0;
@@ -280,7 +279,7 @@ int irqlab_platform_add_vm(struct irqlab_machine *p, const struct irqlab_platfor
 	/* A guest's vector domain: the same matrix rules as the host's, legacy=on. */
 	struct irqlab_vector_config vcfg = {
 		.legacy = true,
-		.ims = cfg->ims == IRQLAB_IMS_BAREMETAL && cfg->believes_bare_metal,
+		.ims = cfg->ims == IRQLAB_IMS_BAREMETAL && cfg->detection.bare_metal,
 	};
 	struct irqlab_kernel *k;
 	unsigned *vcpu_host;
@@ -315,7 +314,7 @@ int irqlab_platform_add_vm(struct irqlab_machine *p, const struct irqlab_platfor
 		return irqlab_error_set(&p->error, err, "vm %s: out of memory", cfg->name);
 	}
 	irqlab_kernel_env(k)->vcpu_host = vcpu_host;
-	irqlab_kernel_env(k)->believes_bare_metal = cfg->believes_bare_metal;
+	irqlab_kernel_env(k)->believes_bare_metal = cfg->detection.bare_metal;
 	irqlab_kernel_env(k)->detection = cfg->detection;
 	if (cfg->hcall || cfg->vir) {
 		struct irqlab_kernel_env *env = irqlab_kernel_env(k);

@@ -76,8 +76,7 @@ struct irqlab_platform_vm {
 	/* The host CPU of each vCPU (ncpus of them), or NULL: vCPU i on i mod host CPUs. */
 	const unsigned *pin;
 	enum irqlab_ims_policy ims;
-	/* What the guest kernel concluded about where it runs (its detection). */
-	bool believes_bare_metal;
+	/* What the guest kernel read and concluded about where it runs (its detection). */
 	struct irqlab_detect_record detection;
 	bool hcall; /* the hypercall parent between its vector domain and its bus domains */
 	bool vir;   /* an emulated IR unit there instead (caching mode), its writes trapped */
